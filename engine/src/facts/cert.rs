@@ -1,0 +1,163 @@
+//! X.509 certificate analysis for probes (`cert_parse(der)` in scripts).
+//!
+//! This reads fields; it does not decide what they mean. Which `O` makes a certificate
+//! "government-affiliated" or which lifetime a system accepts is knowledge-base data that the
+//! scripts apply. Malformed input yields `{ok: false, error}`, never a panic.
+
+use base64::Engine as _;
+use chrono::{DateTime, Utc};
+use serde_json::{Map, Value, json};
+use sha2::{Digest, Sha256};
+use x509_parser::prelude::*;
+
+/// Decodes base64 (standard, padding optional) or PEM, then analyses the DER.
+pub fn analyse_text(text: &str) -> Value {
+    let trimmed = text.trim();
+    let b64: String = if trimmed.starts_with("-----BEGIN") {
+        trimmed.lines().filter(|l| !l.starts_with("-----")).collect()
+    } else {
+        trimmed.chars().filter(|c| !c.is_whitespace()).collect()
+    };
+    let engine = base64::engine::general_purpose::STANDARD_NO_PAD;
+    match engine.decode(b64.trim_end_matches('=')) {
+        Ok(der) => analyse(&der),
+        Err(e) => json!({"ok": false, "error": format!("the certificate is not valid base64: {e}")}),
+    }
+}
+
+/// Analyses one DER certificate.
+pub fn analyse(der: &[u8]) -> Value {
+    let cert = match X509Certificate::from_der(der) {
+        Ok((_, c)) => c,
+        Err(e) => {
+            return json!({"ok": false, "error": format!("the certificate cannot be parsed: {e}"), "size": der.len()});
+        }
+    };
+    let nb = to_utc(cert.validity().not_before.timestamp());
+    let na = to_utc(cert.validity().not_after.timestamp());
+    let lifetime_days = match (nb, na) {
+        (Some(a), Some(b)) => Some((b - a).num_days()),
+        _ => None,
+    };
+    let mut out = Map::new();
+    out.insert("ok".into(), json!(true));
+    out.insert("subject".into(), name_map(cert.subject()));
+    out.insert("issuer".into(), name_map(cert.issuer()));
+    out.insert("subject_dn".into(), json!(cert.subject().to_string()));
+    out.insert("issuer_dn".into(), json!(cert.issuer().to_string()));
+    out.insert("serial".into(), json!(cert.raw_serial_as_string()));
+    out.insert("not_before".into(), json!(nb.map(|t| t.to_rfc3339())));
+    out.insert("not_after".into(), json!(na.map(|t| t.to_rfc3339())));
+    out.insert("lifetime_days".into(), json!(lifetime_days));
+    out.insert("key_usage".into(), json!(key_usage(&cert)));
+    out.insert("is_ca".into(), json!(cert.is_ca()));
+    out.insert("self_signed".into(), json!(cert.subject() == cert.issuer()));
+    out.insert("signature_algorithm".into(), json!(oid_name(&cert.signature_algorithm.algorithm)));
+    out.insert("sha256".into(), json!(hex(&Sha256::digest(der))));
+    let mut ski = None;
+    let mut aki = None;
+    for ext in cert.extensions() {
+        match ext.parsed_extension() {
+            ParsedExtension::SubjectKeyIdentifier(k) => ski = Some(hex(k.0)),
+            ParsedExtension::AuthorityKeyIdentifier(a) => aki = a.key_identifier.as_ref().map(|k| hex(k.0)),
+            _ => {}
+        }
+    }
+    out.insert("subject_key_id".into(), json!(ski));
+    out.insert("authority_key_id".into(), json!(aki));
+    Value::Object(out)
+}
+
+fn to_utc(ts: i64) -> Option<DateTime<Utc>> {
+    DateTime::<Utc>::from_timestamp(ts, 0)
+}
+
+/// Subject or issuer as a map of short names (`CN`, `O`, `serialNumber`) to values; repeated
+/// attributes (several `OU`) become arrays.
+fn name_map(name: &X509Name<'_>) -> Value {
+    let mut m = Map::new();
+    for attr in name.iter_attributes() {
+        let key = oid_name(attr.attr_type());
+        let val = attr_string(attr);
+        match m.get_mut(&key) {
+            None => {
+                m.insert(key, json!(val));
+            }
+            Some(Value::Array(a)) => a.push(json!(val)),
+            Some(existing) => {
+                let first = existing.take();
+                *existing = json!([first, val]);
+            }
+        }
+    }
+    Value::Object(m)
+}
+
+fn attr_string(attr: &AttributeTypeAndValue<'_>) -> String {
+    if let Ok(s) = attr.as_str() {
+        return s.to_string();
+    }
+    let raw = attr.as_slice();
+    // Persian names are often BMPString (UTF-16BE), which x509-parser leaves undecoded.
+    if attr.attr_value().tag() == x509_parser::der_parser::asn1_rs::Tag::BmpString && raw.len() % 2 == 0 {
+        let units: Vec<u16> = raw.chunks_exact(2).map(|c| u16::from_be_bytes([c[0], c[1]])).collect();
+        return String::from_utf16_lossy(&units);
+    }
+    String::from_utf8_lossy(raw).into_owned()
+}
+
+fn oid_name(oid: &x509_parser::der_parser::oid::Oid<'_>) -> String {
+    match oid.to_id_string().as_str() {
+        "2.5.4.5" => "serialNumber".into(),
+        "2.5.4.4" => "SN".into(),
+        "2.5.4.42" => "G".into(),
+        "2.5.4.8" => "S".into(),
+        "2.5.4.12" => "title".into(),
+        "1.2.840.113549.1.9.1" => "E".into(),
+        other => x509_parser::objects::oid2sn(oid, x509_parser::objects::oid_registry())
+            .map(str::to_string)
+            .unwrap_or_else(|_| other.to_string()),
+    }
+}
+
+fn key_usage(cert: &X509Certificate<'_>) -> Vec<&'static str> {
+    let Ok(Some(ku)) = cert.key_usage() else { return Vec::new() };
+    let ku = ku.value;
+    let names = [
+        (ku.digital_signature(), "digitalSignature"),
+        (ku.non_repudiation(), "nonRepudiation"),
+        (ku.key_encipherment(), "keyEncipherment"),
+        (ku.data_encipherment(), "dataEncipherment"),
+        (ku.key_agreement(), "keyAgreement"),
+        (ku.key_cert_sign(), "keyCertSign"),
+        (ku.crl_sign(), "cRLSign"),
+    ];
+    names.into_iter().filter(|(on, _)| *on).map(|(_, n)| n).collect()
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn garbage_is_a_finding_not_a_panic() {
+        assert_eq!(analyse(b"\x30\x82\xff\xff junk")["ok"], json!(false));
+        assert_eq!(analyse(&[])["ok"], json!(false));
+        assert_eq!(analyse_text("%%%")["ok"], json!(false));
+    }
+
+    #[test]
+    fn reads_the_iran_root() {
+        let pem = include_str!("../../../kb/certs/iran-root-ca-g3.pem");
+        let v = analyse_text(pem);
+        assert_eq!(v["ok"], json!(true), "{v}");
+        assert_eq!(v["subject"]["CN"], json!("Islamic Republic of Iran Root CA-G3"));
+        assert_eq!(v["sha256"], json!("aa7ff637d061295a6a003e9d6621a54f4780bae7aef96043a71b7c2af276d556"));
+        assert_eq!(v["is_ca"], json!(true));
+        assert_eq!(v["not_after"], json!("2039-05-07T07:19:33+00:00"));
+    }
+}

@@ -1,0 +1,175 @@
+//! `diagnose`: run every check of a system (or all) and report what is wrong, worst first, each
+//! finding with its evidence, its remedy and the path that led there.
+
+use std::sync::Arc;
+
+use serde::Serialize;
+
+use super::session::{Need, Session, Step};
+use super::Runner;
+use crate::facts::Facts;
+use crate::kb::model::{Body, Kind, Severity, Status, Text};
+use crate::kb::Kb;
+use crate::probe::ProbeResult;
+
+/// One check: a symptom's `check:` probe or a system prerequisite.
+#[derive(Debug, Clone, Serialize)]
+pub struct CheckResult {
+    /// The symptom (or `<system>/prerequisite/<id>`) this check confirms.
+    /// `title` says what was checked (the probe's title).
+    pub id: String,
+    pub probe: String,
+    pub system: String,
+    pub case: Option<String>,
+    pub title: Text,
+    pub status: Status,
+    pub evidence: serde_json::Map<String, serde_json::Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RemedyRef {
+    pub id: String,
+    pub title: Text,
+    pub steps: Vec<Text>,
+}
+
+/// Why a finding was reached: the check that fired, then the walk from its symptom.
+#[derive(Debug, Clone, Serialize)]
+pub struct Trace {
+    pub check: String,
+    pub probe: ProbeResult,
+    pub path: Vec<Step>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Finding {
+    pub case: String,
+    pub severity: Severity,
+    pub title: Text,
+    pub evidence: serde_json::Map<String, serde_json::Value>,
+    pub remedy: Option<RemedyRef>,
+    /// The symptom node behind the finding.
+    pub node: String,
+    pub trace: Trace,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Diagnosis {
+    pub tool: &'static str,
+    pub version: &'static str,
+    pub kb_version: String,
+    pub system: Option<String>,
+    pub checks: Vec<CheckResult>,
+    pub findings: Vec<Finding>,
+}
+
+impl Diagnosis {
+    /// Whether anything worth fixing was found (an error or a warning).
+    pub fn has_problems(&self) -> bool {
+        self.findings.iter().any(|f| f.severity != Severity::Info)
+    }
+}
+
+/// Runs the checks of `system` (plus the general ones), or of every system.
+pub fn diagnose(kb: &Arc<Kb>, facts: Arc<dyn Facts>, system: Option<&str>) -> Diagnosis {
+    let runner = Runner::new(Arc::clone(kb), facts, system.map(str::to_string));
+    let wanted = |s: &str| system.is_none_or(|sys| s == sys || s == "general");
+    let mut checks = Vec::new();
+    let mut findings = Vec::new();
+    for n in kb.nodes.iter().filter(|n| wanted(&n.system)) {
+        let Body::Symptom { check: Some(probe), severity, .. } = &n.body else { continue };
+        let r = runner.run(probe);
+        let finding = match r.status {
+            Status::Fail => Some(*severity),
+            Status::Warn => Some((*severity).max(Severity::Warning)),
+            _ => None,
+        }
+        .map(|sev| finding_for(kb, &runner, &n.id, sev, probe, &r));
+        checks.push(CheckResult {
+            id: n.id.clone(),
+            probe: probe.clone(),
+            system: n.system.clone(),
+            case: n.case.clone(),
+            title: check_title(kb, probe).unwrap_or_else(|| n.title.clone()),
+            status: r.status,
+            evidence: r.evidence.clone(),
+            note: r.note.clone(),
+            reason: r.reason.clone(),
+        });
+        findings.extend(finding);
+    }
+    for s in kb.systems.iter().filter(|s| system == Some(s.id.as_str())) {
+        for p in &s.prerequisites {
+            let Some(probe) = &p.check else { continue };
+            // A prerequisite that a symptom's check already covers is not run twice.
+            if checks.iter().any(|c| &c.probe == probe) {
+                continue;
+            }
+            let r = runner.run(probe);
+            checks.push(CheckResult {
+                id: format!("{}/prerequisite/{}", s.id, p.id),
+                probe: probe.clone(),
+                system: s.id.clone(),
+                case: None,
+                title: p.name.clone(),
+                status: r.status,
+                evidence: r.evidence.clone(),
+                note: r.note.clone(),
+                reason: r.reason.clone(),
+            });
+        }
+    }
+    // Worst first; the knowledge base's order within a severity.
+    findings.sort_by_key(|f| f.severity);
+    // One finding per case: two symptoms of one case (a message in two systems) say one thing.
+    let mut seen = std::collections::HashSet::new();
+    findings.retain(|f| seen.insert(f.case.clone()));
+    Diagnosis {
+        tool: "tokenyar",
+        version: crate::VERSION,
+        kb_version: kb.version.clone(),
+        system: system.map(str::to_string),
+        checks,
+        findings,
+    }
+}
+
+/// What a check looked at: its probe's title, when it has one.
+fn check_title(kb: &Kb, probe: &str) -> Option<Text> {
+    kb.node(probe).map(|p| p.title.clone()).filter(|t| !t.en.is_empty() || !t.fa.is_empty())
+}
+
+/// Builds a finding: walks on from the symptom, letting probes answer, to its remedy.
+fn finding_for(kb: &Arc<Kb>, runner: &Runner, symptom: &str, severity: Severity, probe: &str, r: &ProbeResult) -> Finding {
+    let node = kb.node(symptom);
+    let case = node.and_then(|n| n.case.clone()).unwrap_or_else(|| symptom.to_string());
+    let mut path = Vec::new();
+    let mut remedy = None;
+    if let Ok(mut walk) = Session::start(Arc::clone(kb), symptom, runner.system().map(str::to_string)) {
+        if let Need::Remedy { node, .. } = walk.run_until_input(runner) {
+            remedy = Some(node);
+        }
+        path = walk.steps().to_vec();
+    }
+    // The walk stopped at a question the machine cannot answer: offer the case's first remedy.
+    let remedy = remedy.or_else(|| {
+        kb.nodes.iter().find(|n| n.kind == Kind::Remedy && n.case.as_deref() == Some(case.as_str())).map(|n| n.id.clone())
+    });
+    let remedy = remedy.and_then(|id| kb.node(&id)).and_then(|n| match &n.body {
+        Body::Remedy { steps, .. } => Some(RemedyRef { id: n.id.clone(), title: n.title.clone(), steps: steps.clone() }),
+        _ => None,
+    });
+    Finding {
+        case,
+        severity,
+        title: node.map(|n| n.title.clone()).unwrap_or_default(),
+        evidence: r.evidence.clone(),
+        remedy,
+        node: symptom.to_string(),
+        trace: Trace { check: probe.to_string(), probe: r.clone(), path },
+    }
+}

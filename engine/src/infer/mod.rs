@@ -1,0 +1,73 @@
+//! Inference: guided walks ([`session`]) and whole-system checks ([`diagnose`]).
+
+pub mod diagnose;
+pub mod session;
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use crate::facts::Facts;
+use crate::kb::{Body, Kb};
+use crate::probe::{ProbeResult, RunInput};
+
+pub use diagnose::{Diagnosis, Finding, diagnose};
+pub use session::{Need, Session};
+
+/// Runs probe nodes against one set of facts, remembering results for the run so a probe that
+/// several checks share runs once.
+pub struct Runner {
+    kb: Arc<Kb>,
+    facts: Arc<dyn Facts>,
+    system: Option<String>,
+    cache: Mutex<HashMap<String, ProbeResult>>,
+}
+
+impl Runner {
+    pub fn new(kb: Arc<Kb>, facts: Arc<dyn Facts>, system: Option<String>) -> Runner {
+        Runner { kb, facts, system, cache: Mutex::new(HashMap::new()) }
+    }
+
+    pub fn kb(&self) -> &Arc<Kb> {
+        &self.kb
+    }
+
+    pub fn system(&self) -> Option<&str> {
+        self.system.as_deref()
+    }
+
+    /// The result of a probe node, from this run's cache when it already ran.
+    pub fn run(&self, probe_id: &str) -> ProbeResult {
+        if let Some(r) = self.cache.lock().ok().and_then(|c| c.get(probe_id).cloned()) {
+            return r;
+        }
+        let r = self.run_fresh(probe_id);
+        if let Ok(mut c) = self.cache.lock() {
+            c.insert(probe_id.to_string(), r.clone());
+        }
+        r
+    }
+
+    /// Runs a probe again after the world may have changed (a remedy's `verify`).
+    pub fn rerun(&self, probe_id: &str) -> ProbeResult {
+        self.facts.refresh();
+        let r = self.run_fresh(probe_id);
+        if let Ok(mut c) = self.cache.lock() {
+            c.insert(probe_id.to_string(), r.clone());
+        }
+        r
+    }
+
+    fn run_fresh(&self, probe_id: &str) -> ProbeResult {
+        let Some(node) = self.kb.node(probe_id) else {
+            return ProbeResult::unknown(format!("the probe `{probe_id}` does not exist"));
+        };
+        let Body::Probe { script, args, .. } = &node.body else {
+            return ProbeResult::unknown(format!("`{probe_id}` is not a probe"));
+        };
+        let Some(ast) = self.kb.script(script).and_then(|s| s.ast.clone()) else {
+            return ProbeResult::unknown(format!("the script `scripts/{script}` is missing or does not compile"));
+        };
+        let input = RunInput { system: self.system.clone(), args: args.clone() };
+        self.kb.sandbox.run(&ast, Arc::clone(&self.facts), Arc::clone(&self.kb.data), &input)
+    }
+}

@@ -1,0 +1,338 @@
+//! `kb check`: the rules a knowledge base must keep, beyond what loading already enforces.
+
+use std::collections::{BTreeSet, HashSet};
+
+use petgraph::algo::tarjan_scc;
+use petgraph::visit::EdgeRef;
+
+use super::diag::{Code, Diagnostic};
+use super::graph::WalkGraph;
+use super::load::Kb;
+use super::model::*;
+
+/// Runs every rule and returns what it found (loading diagnostics are separate).
+pub fn check(kb: &Kb) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    ids(kb, &mut out);
+    references(kb, &mut out);
+    translations(kb, &mut out);
+    scripts(kb, &mut out);
+    remedies(kb, &mut out);
+    systems(kb, &mut out);
+    cycles(kb, &mut out);
+    reachability(kb, &mut out);
+    out
+}
+
+fn ids(kb: &Kb, out: &mut Vec<Diagnostic>) {
+    let known: HashSet<&str> = kb.systems.iter().map(|s| s.id.as_str()).collect();
+    let cases: HashSet<&str> = kb.catalog.iter().map(|c| c.id.as_str()).collect();
+    for n in &kb.nodes {
+        let segs: Vec<&str> = n.id.split('/').collect();
+        let well_formed = segs.len() >= 2
+            && segs.iter().all(|s| !s.is_empty() && s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'));
+        if !well_formed {
+            out.push(Diagnostic::new(
+                Code::E011BadId,
+                n.pos_of("id"),
+                Some(&n.id),
+                format!("the id `{}` must look like `<system>/<slug>[/<step>]` in lowercase letters, digits and dashes", n.id),
+            ));
+        } else if !known.contains(segs[0]) {
+            out.push(Diagnostic::new(
+                Code::E011BadId,
+                n.pos_of("id"),
+                Some(&n.id),
+                format!("the id `{}` starts with `{}`, which systems.yaml does not list", n.id, segs[0]),
+            ));
+        } else {
+            let folder = n.pos.file.split('/').nth(1).unwrap_or_default();
+            if folder != segs[0] {
+                out.push(Diagnostic::new(
+                    Code::E011BadId,
+                    n.pos_of("id"),
+                    Some(&n.id),
+                    format!("the node `{}` belongs to `{}` but is written in the folder kb/{folder}/", n.id, segs[0]),
+                ));
+            }
+        }
+        if let Some(case) = &n.case
+            && !cases.contains(case.as_str())
+        {
+            out.push(Diagnostic::new(
+                Code::E012UnknownCase,
+                n.pos_of("case"),
+                Some(&n.id),
+                format!("the case `{case}` is not in kb/catalog.yaml"),
+            ));
+        }
+    }
+}
+
+fn references(kb: &Kb, out: &mut Vec<Diagnostic>) {
+    for n in &kb.nodes {
+        for (field, to) in n.references() {
+            let Some(target) = kb.node(to) else {
+                out.push(Diagnostic::new(
+                    Code::E004Dangling,
+                    n.pos_of(&field),
+                    Some(&n.id),
+                    format!("`{field}` points at `{to}`, which does not exist{}", suggest(kb, to)),
+                ));
+                continue;
+            };
+            let needs_probe = matches!(field.as_str(), "check" | "auto" | "verify");
+            if needs_probe && target.kind != Kind::Probe {
+                out.push(Diagnostic::new(
+                    Code::E005WrongKind,
+                    n.pos_of(&field),
+                    Some(&n.id),
+                    format!("`{field}` must name a probe node, but `{to}` is a {}", target.kind.name()),
+                ));
+            }
+            if !needs_probe && target.kind == Kind::Symptom && n.kind != Kind::Question {
+                // Symptoms are entry points; walking into one from a probe or remedy is allowed
+                // only through a question ("which message do you see?").
+                out.push(Diagnostic::new(
+                    Code::E005WrongKind,
+                    n.pos_of(&field),
+                    Some(&n.id),
+                    format!("`{field}` leads into the symptom `{to}`; only questions may lead to symptoms"),
+                ));
+            }
+        }
+        if let Body::Question { auto: Some(_), choices } = &n.body
+            && choices.iter().all(|c| c.when.is_empty())
+        {
+            out.push(Diagnostic::new(
+                Code::E002Schema,
+                n.pos_of("auto"),
+                Some(&n.id),
+                "this question has `auto:` but no choice says `when:` the probe picks it",
+            ));
+        }
+    }
+    for s in &kb.systems {
+        let pos = s.pos.clone().unwrap_or_else(|| Pos { file: "kb/systems.yaml".into(), line: 1, col: 1 });
+        if kb.node(&s.root).is_none() {
+            out.push(Diagnostic::new(
+                Code::E004Dangling,
+                &pos,
+                None,
+                format!("the root `{}` of the system `{}` does not exist{}", s.root, s.id, suggest(kb, &s.root)),
+            ));
+        }
+        for p in &s.prerequisites {
+            if let Some(c) = &p.check {
+                match kb.node(c) {
+                    None => out.push(Diagnostic::new(
+                        Code::E004Dangling,
+                        &pos,
+                        None,
+                        format!("the prerequisite `{}` of `{}` is checked by `{c}`, which does not exist", p.id, s.id),
+                    )),
+                    Some(n) if n.kind != Kind::Probe => out.push(Diagnostic::new(
+                        Code::E005WrongKind,
+                        &pos,
+                        None,
+                        format!("the prerequisite `{}` must be checked by a probe; `{c}` is a {}", p.id, n.kind.name()),
+                    )),
+                    _ => {}
+                }
+            }
+        }
+    }
+}
+
+/// "did you mean" for a mistyped id: the closest existing id by edit distance.
+fn suggest(kb: &Kb, wrong: &str) -> String {
+    let best = kb
+        .nodes
+        .iter()
+        .map(|n| (edit_distance(&n.id, wrong), &n.id))
+        .filter(|(d, _)| *d <= 3.max(wrong.len() / 6))
+        .min();
+    match best {
+        Some((_, id)) => format!(" (did you mean `{id}`?)"),
+        None => String::new(),
+    }
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let sub = prev[j] + usize::from(ca != *cb);
+            cur.push(sub.min(prev[j + 1] + 1).min(cur[j] + 1));
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+fn translations(kb: &Kb, out: &mut Vec<Diagnostic>) {
+    let mut missing = |pos: &Pos, node: Option<&str>, what: &str, t: &Text| {
+        for (lang, s) in [("Persian (fa)", &t.fa), ("English (en)", &t.en)] {
+            if s.trim().is_empty() {
+                out.push(Diagnostic::new(
+                    Code::E006Translation,
+                    pos,
+                    node,
+                    format!("the {what} has no {lang} text"),
+                ));
+            }
+        }
+    };
+    for n in &kb.nodes {
+        let id = Some(n.id.as_str());
+        if n.kind != Kind::Probe || n.title != Text::default() {
+            missing(n.pos_of("title"), id, "title", &n.title);
+        }
+        if let Some(t) = &n.text {
+            missing(n.pos_of("text"), id, "text", t);
+        }
+        match &n.body {
+            Body::Question { choices, .. } => {
+                for (i, c) in choices.iter().enumerate() {
+                    missing(n.pos_of(&format!("choices[{i}].next")), id, &format!("choice {}", i + 1), &c.text);
+                }
+            }
+            Body::Remedy { steps, escalate, .. } => {
+                for (i, s) in steps.iter().enumerate() {
+                    missing(n.pos_of("steps"), id, &format!("step {}", i + 1), s);
+                }
+                if let Some(e) = escalate {
+                    missing(n.pos_of("escalate"), id, "escalation contact", &e.contact);
+                    for (i, c) in e.collect.iter().enumerate() {
+                        missing(n.pos_of("escalate"), id, &format!("escalation item {}", i + 1), c);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    for s in &kb.systems {
+        let pos = s.pos.clone().unwrap_or_else(|| Pos { file: "kb/systems.yaml".into(), line: 1, col: 1 });
+        missing(&pos, None, &format!("name of the system `{}`", s.id), &s.name);
+        for p in &s.prerequisites {
+            missing(&pos, None, &format!("name of the prerequisite `{}`", p.id), &p.name);
+        }
+    }
+}
+
+fn scripts(kb: &Kb, out: &mut Vec<Diagnostic>) {
+    let mut used = BTreeSet::new();
+    for n in &kb.nodes {
+        if let Body::Probe { script, .. } = &n.body {
+            used.insert(script.as_str());
+            if kb.script(script).is_none() {
+                out.push(Diagnostic::new(
+                    Code::E008MissingScript,
+                    n.pos_of("script"),
+                    Some(&n.id),
+                    format!("the script `scripts/{script}` does not exist"),
+                ));
+            }
+        }
+    }
+    for (name, s) in &kb.scripts {
+        if !used.contains(name.as_str()) {
+            out.push(Diagnostic::new(Code::W002UnusedScript, &s.pos, None, format!("no probe uses `scripts/{name}`")));
+        }
+    }
+}
+
+fn remedies(kb: &Kb, out: &mut Vec<Diagnostic>) {
+    for n in &kb.nodes {
+        if let Body::Remedy { unresolved: None, escalate: None, .. } = &n.body {
+            out.push(Diagnostic::new(
+                Code::E010NoWayOut,
+                &n.pos,
+                Some(&n.id),
+                "if this remedy does not help the user has nowhere to go: add `unresolved:` (the next thing to try) or `escalate:` (whom to contact)",
+            ));
+        }
+    }
+}
+
+fn systems(kb: &Kb, out: &mut Vec<Diagnostic>) {
+    let mut seen = HashSet::new();
+    for s in &kb.systems {
+        if !seen.insert(s.id.as_str()) {
+            let pos = s.pos.clone().unwrap_or_else(|| Pos { file: "kb/systems.yaml".into(), line: 1, col: 1 });
+            out.push(Diagnostic::new(Code::E003Duplicate, &pos, None, format!("the system `{}` is listed twice", s.id)));
+        }
+    }
+}
+
+/// A strongly connected group of nodes with no edge leaving it and no node where a walk may end
+/// traps the user forever.
+fn cycles(kb: &Kb, out: &mut Vec<Diagnostic>) {
+    let g = WalkGraph::build(kb);
+    for scc in tarjan_scc(&g.graph) {
+        let is_cycle = scc.len() > 1 || g.graph.edges(scc[0]).any(|e| e.target() == scc[0]);
+        if !is_cycle {
+            continue;
+        }
+        let members: HashSet<_> = scc.iter().copied().collect();
+        let leaves = scc.iter().any(|&ix| g.graph.edges(ix).any(|e| !members.contains(&e.target())));
+        let can_end = scc.iter().any(|&ix| kb.node(g.graph[ix]).is_some_and(can_end_here));
+        if !leaves && !can_end {
+            let mut ids: Vec<&str> = scc.iter().map(|&ix| g.graph[ix]).collect();
+            ids.sort();
+            let first = kb.node(ids[0]);
+            if let Some(first) = first {
+                out.push(Diagnostic::new(
+                    Code::E009Cycle,
+                    &first.pos,
+                    Some(&first.id),
+                    format!("these nodes form a loop the user can never leave: {}", ids.join(" -> ")),
+                ));
+            }
+        }
+    }
+}
+
+/// Whether a walk may end at this node: a remedy ends when it helps; text with no `next` ends.
+pub(crate) fn can_end_here(n: &Node) -> bool {
+    match &n.body {
+        Body::Remedy { .. } => true,
+        Body::Info { next } => next.is_none(),
+        Body::Symptom { next, .. } => next.is_none(),
+        _ => false,
+    }
+}
+
+fn reachability(kb: &Kb, out: &mut Vec<Diagnostic>) {
+    let g = WalkGraph::build(kb);
+    let mut starts: Vec<&str> = kb.systems.iter().map(|s| s.root.as_str()).collect();
+    starts.extend(kb.nodes.iter().filter(|n| n.kind == Kind::Symptom).map(|n| n.id.as_str()));
+    let mut reached = g.reachable_from(&starts);
+    // Probes run in place by `check`, `auto` and `verify`, and prerequisite checks, are used too.
+    for n in &kb.nodes {
+        for (field, to) in n.references() {
+            if matches!(field.as_str(), "check" | "auto" | "verify") && reached.contains(n.id.as_str()) {
+                reached.extend(g.reachable_from(&[to]));
+            }
+        }
+    }
+    for s in &kb.systems {
+        for p in &s.prerequisites {
+            if let Some(c) = &p.check {
+                reached.extend(g.reachable_from(&[c.as_str()]));
+            }
+        }
+    }
+    for n in &kb.nodes {
+        if !reached.contains(n.id.as_str()) {
+            out.push(Diagnostic::new(
+                Code::W001Unreachable,
+                &n.pos,
+                Some(&n.id),
+                "no system root, symptom or probe reference leads here",
+            ));
+        }
+    }
+}

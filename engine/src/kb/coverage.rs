@@ -1,0 +1,76 @@
+//! `kb coverage`: how well the scenario tests cover the catalog and the graph.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
+
+use serde::Serialize;
+
+use super::load::Kb;
+use super::scenario;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CaseCoverage {
+    pub case: String,
+    pub system: String,
+    /// Nodes whose `case:` is this case.
+    pub nodes: usize,
+    /// Scenario tests that assert this case (in `expect.cases` or `expect.findings`).
+    pub tests: usize,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Coverage {
+    pub cases: Vec<CaseCoverage>,
+    /// Nodes that no scenario's walk or diagnosis passed through.
+    pub unreached_nodes: Vec<String>,
+    pub scenarios: usize,
+    pub scenarios_failed: usize,
+    /// The median number of questions the user answered per walking scenario.
+    pub median_questions: Option<f64>,
+}
+
+pub fn coverage(kb: &Arc<Kb>) -> Coverage {
+    let mut nodes_per_case: BTreeMap<&str, usize> = BTreeMap::new();
+    for n in &kb.nodes {
+        if let Some(c) = &n.case {
+            *nodes_per_case.entry(c.as_str()).or_default() += 1;
+        }
+    }
+    let mut tests_per_case: BTreeMap<String, usize> = BTreeMap::new();
+    let mut visited: BTreeSet<String> = BTreeSet::new();
+    let mut questions = Vec::new();
+    let mut failed = 0;
+    for f in &kb.scenarios {
+        if let Ok(sc) = scenario::parse(kb, f) {
+            for c in sc.named_cases() {
+                *tests_per_case.entry(c).or_default() += 1;
+            }
+        }
+        let r = scenario::run(kb, f);
+        if !r.passed() {
+            failed += 1;
+        }
+        if !r.cases.is_empty() || r.remedy.is_some() {
+            questions.push(r.questions);
+        }
+        visited.extend(r.visited);
+    }
+    let cases = kb
+        .catalog
+        .iter()
+        .map(|c| CaseCoverage {
+            case: c.id.clone(),
+            system: c.system.clone(),
+            nodes: nodes_per_case.get(c.id.as_str()).copied().unwrap_or(0),
+            tests: tests_per_case.get(&c.id).copied().unwrap_or(0),
+        })
+        .collect();
+    let unreached_nodes = kb.nodes.iter().filter(|n| !visited.contains(&n.id)).map(|n| n.id.clone()).collect();
+    questions.sort_unstable();
+    let median_questions = match questions.len() {
+        0 => None,
+        n if n % 2 == 1 => Some(questions[n / 2] as f64),
+        n => Some((questions[n / 2 - 1] + questions[n / 2]) as f64 / 2.0),
+    };
+    Coverage { cases, unreached_nodes, scenarios: kb.scenarios.len(), scenarios_failed: failed, median_questions }
+}

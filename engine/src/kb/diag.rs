@@ -1,0 +1,129 @@
+//! Structured findings about the knowledge base itself, printed like a compiler's.
+
+use std::fmt;
+
+use serde::Serialize;
+
+use super::model::Pos;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    Error,
+    Warning,
+}
+
+/// Every rule of the checker, with its stable code. Editors search for the code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub enum Code {
+    /// The file is not valid YAML.
+    E001Syntax,
+    /// A field is unknown, of the wrong type, missing, or not allowed on this kind of node.
+    E002Schema,
+    /// Two nodes (or systems) share one id.
+    E003Duplicate,
+    /// A reference names a node that does not exist.
+    E004Dangling,
+    /// A reference names a node of the wrong kind (a `check:` that is not a probe...).
+    E005WrongKind,
+    /// A text is missing in Persian or in English.
+    E006Translation,
+    /// A probe script does not compile.
+    E007Script,
+    /// A probe names a script that does not exist.
+    E008MissingScript,
+    /// A cycle of nodes the user can never leave.
+    E009Cycle,
+    /// A remedy with nowhere to go when it does not help.
+    E010NoWayOut,
+    /// An id that does not follow `<system>/<slug>[/<step>]` or names an unknown system.
+    E011BadId,
+    /// A `case:` that the case catalog does not list.
+    E012UnknownCase,
+    /// A scenario test that cannot be read.
+    E013Scenario,
+    /// A node no walk, symptom or probe reference can reach.
+    W001Unreachable,
+    /// A script file no probe uses.
+    W002UnusedScript,
+}
+
+impl Code {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Code::E001Syntax => "E001",
+            Code::E002Schema => "E002",
+            Code::E003Duplicate => "E003",
+            Code::E004Dangling => "E004",
+            Code::E005WrongKind => "E005",
+            Code::E006Translation => "E006",
+            Code::E007Script => "E007",
+            Code::E008MissingScript => "E008",
+            Code::E009Cycle => "E009",
+            Code::E010NoWayOut => "E010",
+            Code::E011BadId => "E011",
+            Code::E012UnknownCase => "E012",
+            Code::E013Scenario => "E013",
+            Code::W001Unreachable => "W001",
+            Code::W002UnusedScript => "W002",
+        }
+    }
+
+    pub fn level(self) -> Level {
+        if self.as_str().starts_with('W') { Level::Warning } else { Level::Error }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Diagnostic {
+    pub level: Level,
+    #[serde(serialize_with = "code_str")]
+    pub code: Code,
+    pub file: String,
+    pub line: u32,
+    pub col: u32,
+    pub node: Option<String>,
+    pub message: String,
+}
+
+fn code_str<S: serde::Serializer>(c: &Code, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(c.as_str())
+}
+
+impl Diagnostic {
+    pub fn new(code: Code, pos: &Pos, node: Option<&str>, message: impl Into<String>) -> Self {
+        Diagnostic {
+            level: code.level(),
+            code,
+            file: pos.file.to_string(),
+            line: pos.line,
+            col: pos.col,
+            node: node.map(str::to_string),
+            message: message.into(),
+        }
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.level == Level::Error
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let level = match self.level {
+            Level::Error => "error",
+            Level::Warning => "warning",
+        };
+        writeln!(f, "{level}[{}]: {}", self.code.as_str(), self.message)?;
+        write!(f, "  --> {}:{}:{}", self.file, self.line, self.col)?;
+        if let Some(n) = &self.node {
+            write!(f, "\n   = node: {n}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Sorts diagnostics by file and position so output is stable and easy to walk through.
+pub fn sort(diags: &mut [Diagnostic]) {
+    diags.sort_by(|a, b| (&a.file, a.line, a.col, a.code).cmp(&(&b.file, b.line, b.col, b.code)));
+}

@@ -1,0 +1,427 @@
+//! Loading a knowledge base: YAML files to checked types, with a position for everything.
+//!
+//! Loading never stops at the first mistake: every file and every node is read on its own and
+//! each problem becomes a [`Diagnostic`]; what could be read is kept, so `kb check` reports all
+//! mistakes in one run and the tool still works around a broken node.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+
+use rhai::AST;
+use serde::de::DeserializeOwned;
+
+use super::diag::{Code, Diagnostic};
+use super::model::*;
+use super::source::Source;
+use super::yaml::{self, Document, LineCol};
+use crate::probe::{KbData, Sandbox};
+
+/// A compiled probe script.
+#[derive(Debug, Clone)]
+pub struct Script {
+    /// Relative to `scripts/`: `cert/expired.rhai`.
+    pub name: String,
+    pub ast: Option<Arc<AST>>,
+    pub pos: Pos,
+}
+
+/// A scenario test file, kept as text; `scenario` parses and runs it.
+#[derive(Debug, Clone)]
+pub struct ScenarioFile {
+    pub path: String,
+    pub system: String,
+    pub text: String,
+}
+
+/// A loaded knowledge base.
+pub struct Kb {
+    pub meta: KbMeta,
+    /// The declared version plus a digest of the content, so two different KBs never share one.
+    pub version: String,
+    pub nodes: Vec<Node>,
+    index: HashMap<String, usize>,
+    pub systems: Vec<System>,
+    pub catalog: Vec<CatalogCase>,
+    pub scripts: BTreeMap<String, Script>,
+    pub scenarios: Vec<ScenarioFile>,
+    /// Other files under `kb/*/tests/` (bundles that scenarios name), by path.
+    pub test_data: BTreeMap<String, String>,
+    /// systems.yaml, tokens.yaml and the like as JSON, for scripts (`kb_data`).
+    pub data: KbData,
+    pub sandbox: Arc<Sandbox>,
+    pub origin: String,
+}
+
+impl std::fmt::Debug for Kb {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Kb").field("version", &self.version).field("nodes", &self.nodes.len()).finish()
+    }
+}
+
+impl Kb {
+    pub fn node(&self, id: &str) -> Option<&Node> {
+        self.index.get(id).map(|&i| &self.nodes[i])
+    }
+
+    pub fn system(&self, id: &str) -> Option<&System> {
+        self.systems.iter().find(|s| s.id == id)
+    }
+
+    pub fn script(&self, name: &str) -> Option<&Script> {
+        self.scripts.get(name)
+    }
+
+    /// Loads and reports every problem found while reading. Graph rules are in `check`.
+    pub fn load(source: &Source) -> (Kb, Vec<Diagnostic>) {
+        Kb::load_with(source, Arc::new(Sandbox::default()))
+    }
+
+    pub fn load_with(source: &Source, sandbox: Arc<Sandbox>) -> (Kb, Vec<Diagnostic>) {
+        let mut l = Loader { diags: Vec::new() };
+        let meta = l
+            .single::<KbMeta>(source, "kb/kb.yaml")
+            .unwrap_or(KbMeta { version: "0".into(), support: None });
+        let systems_file = l.single::<SystemsFile>(source, "kb/systems.yaml");
+        let tokens: serde_json::Value = l.single(source, "kb/tokens.yaml").unwrap_or(serde_json::Value::Null);
+        let catalog: Vec<CatalogCase> = l
+            .single::<CatalogFile>(source, "kb/catalog.yaml")
+            .map(|c| c.cases)
+            .unwrap_or_default();
+
+        let mut systems = Vec::new();
+        let mut certificate_types = Vec::new();
+        if let Some(sf) = systems_file {
+            if let Some(doc) = source.get("kb/systems.yaml").and_then(|t| yaml::parse(t).ok()) {
+                let file: Arc<str> = Arc::from("kb/systems.yaml");
+                systems = sf
+                    .systems
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, mut s)| {
+                        s.pos = Some(Pos::new(&file, doc.nearest(&format!(".systems[{i}]"))));
+                        s
+                    })
+                    .collect();
+            }
+            certificate_types = sf.certificate_types;
+        }
+
+        let mut nodes: Vec<Node> = Vec::new();
+        let mut scenarios = Vec::new();
+        let mut scripts = BTreeMap::new();
+        let mut test_data = BTreeMap::new();
+        for (path, text) in &source.files {
+            let parts: Vec<&str> = path.split('/').collect();
+            match parts.as_slice() {
+                ["kb", system, "tests", ..] if is_yaml(path) => scenarios.push(ScenarioFile {
+                    path: path.clone(),
+                    system: system.to_string(),
+                    text: text.clone(),
+                }),
+                ["kb", _, "tests", ..] => {
+                    test_data.insert(path.clone(), text.clone());
+                }
+                ["kb", _system, file] if is_yaml(file) => l.node_file(path, text, &mut nodes),
+                ["scripts", rest @ ..] if path.ends_with(".rhai") => {
+                    let name = rest.join("/");
+                    let (ast, pos) = match sandbox.compile(text) {
+                        Ok(ast) => (Some(Arc::new(ast)), Pos { file: Arc::from(path.as_str()), line: 1, col: 1 }),
+                        Err(e) => {
+                            let pos = Pos { file: Arc::from(path.as_str()), line: e.line, col: e.col };
+                            l.diags.push(Diagnostic::new(
+                                Code::E007Script,
+                                &pos,
+                                None,
+                                format!("the script does not compile: {}", e.message),
+                            ));
+                            (None, pos)
+                        }
+                    };
+                    scripts.insert(name.clone(), Script { name, ast, pos });
+                }
+                _ => {}
+            }
+        }
+
+        let mut index = HashMap::new();
+        for (i, n) in nodes.iter().enumerate() {
+            if let Some(&first) = index.get(&n.id) {
+                let first: &Node = &nodes[first];
+                l.diags.push(Diagnostic::new(
+                    Code::E003Duplicate,
+                    &n.pos,
+                    Some(&n.id),
+                    format!("the id `{}` is used twice; it was first defined at {}", n.id, first.pos),
+                ));
+            } else {
+                index.insert(n.id.clone(), i);
+            }
+        }
+
+        let mut data = serde_json::Map::new();
+        data.insert("systems".into(), serde_json::to_value(&systems).unwrap_or_default());
+        data.insert("certificate_types".into(), serde_json::Value::Array(certificate_types));
+        data.insert("tokens".into(), tokens);
+        data.insert("kb".into(), serde_json::to_value(&meta).unwrap_or_default());
+
+        let version = format!("{}+{}", meta.version, digest(source));
+        let kb = Kb {
+            meta,
+            version,
+            nodes,
+            index,
+            systems,
+            catalog,
+            scripts,
+            scenarios,
+            test_data,
+            data: Arc::new(data),
+            sandbox,
+            origin: source.origin.clone(),
+        };
+        (kb, l.diags)
+    }
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CatalogFile {
+    cases: Vec<CatalogCase>,
+}
+
+fn is_yaml(p: &str) -> bool {
+    p.ends_with(".yaml") || p.ends_with(".yml")
+}
+
+/// A short, stable digest of the KB's content (FNV-1a; identity, not security).
+fn digest(source: &Source) -> String {
+    let mut h: u64 = 0xcbf29ce484222325;
+    for (p, t) in &source.files {
+        for b in p.bytes().chain([0]).chain(t.bytes()).chain([0]) {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x100000001b3);
+        }
+    }
+    format!("{:08x}", h >> 32)
+}
+
+struct Loader {
+    diags: Vec<Diagnostic>,
+}
+
+impl Loader {
+    fn err(&mut self, code: Code, file: &Arc<str>, at: LineCol, node: Option<&str>, msg: String) {
+        self.diags.push(Diagnostic::new(code, &Pos::new(file, at), node, msg));
+    }
+
+    fn parse_doc(&mut self, path: &str, text: &str) -> Option<Document> {
+        match yaml::parse(text) {
+            Ok(d) => Some(d),
+            Err(e) => {
+                let file: Arc<str> = Arc::from(path);
+                self.err(Code::E001Syntax, &file, e.at, None, format!("this is not valid YAML: {}", e.message));
+                None
+            }
+        }
+    }
+
+    /// A whole-file document (`systems.yaml` and the like).
+    fn single<T: DeserializeOwned>(&mut self, source: &Source, path: &str) -> Option<T> {
+        let file: Arc<str> = Arc::from(path);
+        let Some(text) = source.get(path) else {
+            self.err(Code::E002Schema, &file, LineCol { line: 1, col: 1 }, None, format!("the file {path} is missing"));
+            return None;
+        };
+        let doc = self.parse_doc(path, text)?;
+        match yaml::from_value::<T>(doc.value.clone()) {
+            Ok(v) => Some(v),
+            Err((p, msg)) => {
+                let at = doc.nearest(&yaml::join("", &p));
+                self.err(Code::E002Schema, &file, at, None, describe(&p, &msg));
+                None
+            }
+        }
+    }
+
+    /// A file of nodes: a YAML sequence, each item one node.
+    fn node_file(&mut self, path: &str, text: &str, out: &mut Vec<Node>) {
+        let file: Arc<str> = Arc::from(path);
+        let Some(doc) = self.parse_doc(path, text) else { return };
+        let items = match &doc.value {
+            serde_yaml::Value::Sequence(s) => s.clone(),
+            serde_yaml::Value::Null => return,
+            _ => {
+                self.err(
+                    Code::E002Schema,
+                    &file,
+                    LineCol { line: 1, col: 1 },
+                    None,
+                    "a node file must be a list of nodes (each item starting with `- id:`)".into(),
+                );
+                return;
+            }
+        };
+        for (i, item) in items.into_iter().enumerate() {
+            let base = format!("[{i}]");
+            let id_hint = item.get("id").and_then(|v| v.as_str()).map(str::to_string);
+            let raw: RawNode = match yaml::from_value(item) {
+                Ok(r) => r,
+                Err((p, msg)) => {
+                    let at = doc.nearest(&yaml::join(&base, &p));
+                    self.err(Code::E002Schema, &file, at, id_hint.as_deref(), describe(&p, &msg));
+                    continue;
+                }
+            };
+            if let Some(node) = self.convert(raw, &file, &doc, &base) {
+                out.push(node);
+            }
+        }
+    }
+
+    /// Checks which fields this kind allows and builds the typed node.
+    fn convert(&mut self, r: RawNode, file: &Arc<str>, doc: &Document, base: &str) -> Option<Node> {
+        let pos = Pos::new(file, doc.nearest(base));
+        let mut field_pos = BTreeMap::new();
+        for field in [
+            "id", "case", "title", "text", "check", "next", "auto", "script", "verify", "unresolved", "escalate",
+            "steps", "choices", "outcomes.ok", "outcomes.warn", "outcomes.fail", "outcomes.unknown",
+        ] {
+            if let Some(at) = doc.position(&yaml::join(base, field)) {
+                field_pos.insert(field.to_string(), Pos::new(file, at));
+            }
+        }
+        for (i, _) in r.choices.iter().flatten().enumerate() {
+            let f = format!("choices[{i}].next");
+            if let Some(at) = doc.position(&yaml::join(base, &f)) {
+                field_pos.insert(f, Pos::new(file, at));
+            }
+        }
+        let kind = r.kind;
+        let id = r.id.clone();
+        let bad = |this: &mut Loader, field: &str| {
+            let at = doc.nearest(&format!("{}#key", yaml::join(base, field)));
+            this.err(
+                Code::E002Schema,
+                file,
+                at,
+                Some(&id),
+                format!("the field `{field}` does not belong on a {} node", kind.name()),
+            );
+        };
+        let present = |name: &str| -> bool {
+            match name {
+                "messages" => r.messages.is_some(),
+                "codes" => r.codes.is_some(),
+                "keywords" => r.keywords.is_some(),
+                "check" => r.check.is_some(),
+                "severity" => r.severity.is_some(),
+                "next" => r.next.is_some(),
+                "choices" => r.choices.is_some(),
+                "auto" => r.auto.is_some(),
+                "script" => r.script.is_some(),
+                "args" => r.args.is_some(),
+                "outcomes" => r.outcomes.is_some(),
+                "steps" => r.steps.is_some(),
+                "verify" => r.verify.is_some(),
+                "unresolved" => r.unresolved.is_some(),
+                "escalate" => r.escalate.is_some(),
+                "audience" => r.audience.is_some(),
+                _ => false,
+            }
+        };
+        let allowed: &[&str] = match kind {
+            Kind::Symptom => &["messages", "codes", "keywords", "check", "severity", "next"],
+            Kind::Question => &["choices", "auto"],
+            Kind::Probe => &["script", "args", "outcomes"],
+            Kind::Remedy => &["steps", "verify", "unresolved", "escalate", "audience"],
+            Kind::Info | Kind::Guide => &["next"],
+        };
+        let all = [
+            "messages", "codes", "keywords", "check", "severity", "next", "choices", "auto", "script", "args",
+            "outcomes", "steps", "verify", "unresolved", "escalate", "audience",
+        ];
+        for f in all {
+            if present(f) && !allowed.contains(&f) {
+                bad(self, f);
+            }
+        }
+        let require = |this: &mut Loader, ok: bool, field: &str| {
+            if !ok {
+                this.err(
+                    Code::E002Schema,
+                    file,
+                    pos_at(doc, base),
+                    Some(&r.id),
+                    format!("a {} node needs the field `{field}`", kind.name()),
+                );
+            }
+        };
+        if kind != Kind::Probe {
+            require(self, r.title.is_some(), "title");
+        }
+        let body = match kind {
+            Kind::Symptom => Body::Symptom {
+                messages: r.messages.unwrap_or_default(),
+                codes: r.codes.unwrap_or_default(),
+                keywords: r.keywords.unwrap_or_default(),
+                check: r.check,
+                severity: r.severity.unwrap_or_default(),
+                next: r.next,
+            },
+            Kind::Question => {
+                require(self, r.text.is_some() || r.title.is_some(), "text");
+                require(self, r.choices.as_ref().is_some_and(|c| !c.is_empty()), "choices");
+                Body::Question {
+                    choices: r
+                        .choices
+                        .unwrap_or_default()
+                        .into_iter()
+                        .map(|c| Choice { text: c.text, next: c.next, when: c.when })
+                        .collect(),
+                    auto: r.auto,
+                }
+            }
+            Kind::Probe => {
+                require(self, r.script.is_some(), "script");
+                require(self, r.outcomes.is_some() || r.title.is_some(), "outcomes");
+                Body::Probe {
+                    script: r.script.unwrap_or_default(),
+                    args: r.args.unwrap_or_default(),
+                    outcomes: r.outcomes.unwrap_or_default(),
+                }
+            }
+            Kind::Remedy => {
+                require(self, r.steps.as_ref().is_some_and(|s| !s.is_empty()), "steps");
+                Body::Remedy {
+                    steps: r.steps.unwrap_or_default(),
+                    verify: r.verify,
+                    unresolved: r.unresolved,
+                    escalate: r.escalate,
+                    audience: r.audience.unwrap_or_default(),
+                }
+            }
+            Kind::Info | Kind::Guide => Body::Info { next: r.next },
+        };
+        let system = r.id.split('/').next().unwrap_or_default().to_string();
+        Some(Node {
+            id: r.id,
+            kind,
+            system,
+            case: r.case,
+            confidence: r.confidence,
+            title: r.title.unwrap_or_default(),
+            text: r.text,
+            body,
+            pos,
+            field_pos,
+        })
+    }
+}
+
+fn pos_at(doc: &Document, base: &str) -> LineCol {
+    doc.nearest(base)
+}
+
+fn describe(path: &str, msg: &str) -> String {
+    if path.is_empty() { msg.to_string() } else { format!("{msg} (at `{path}`)") }
+}

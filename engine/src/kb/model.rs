@@ -1,0 +1,420 @@
+//! The knowledge base as typed data: nodes of a decision graph, systems, token models.
+//!
+//! Raw types mirror the YAML one to one (`deny_unknown_fields`, so a misspelt field is an error,
+//! not a silently ignored line); `load` turns them into the checked types below.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
+
+use super::yaml::LineCol;
+
+/// Where something was written: a file of the knowledge base and a 1-based line and column.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct Pos {
+    pub file: Arc<str>,
+    pub line: u32,
+    pub col: u32,
+}
+
+impl Pos {
+    pub fn new(file: &Arc<str>, at: LineCol) -> Self {
+        Pos { file: Arc::clone(file), line: at.line, col: at.col }
+    }
+}
+
+impl fmt::Display for Pos {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}:{}", self.file, self.line, self.col)
+    }
+}
+
+/// A user-facing text in both languages. A missing side deserializes as empty and the checker
+/// reports it, so one missing translation never hides others.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Text {
+    #[serde(default)]
+    pub fa: String,
+    #[serde(default)]
+    pub en: String,
+}
+
+/// The two languages of every user-facing text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Lang {
+    #[default]
+    Fa,
+    En,
+}
+
+impl Lang {
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Fa => "fa",
+            Lang::En => "en",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Lang> {
+        let s = s.trim().to_ascii_lowercase();
+        if s.starts_with("fa") || s.starts_with("per") {
+            Some(Lang::Fa)
+        } else if s.starts_with("en") {
+            Some(Lang::En)
+        } else {
+            None
+        }
+    }
+}
+
+impl Text {
+    pub fn get(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::Fa if !self.fa.is_empty() => &self.fa,
+            Lang::En if !self.en.is_empty() => &self.en,
+            Lang::Fa => &self.en,
+            Lang::En => &self.fa,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    Symptom,
+    Question,
+    Probe,
+    Remedy,
+    Info,
+    Guide,
+}
+
+impl Kind {
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Symptom => "symptom",
+            Kind::Question => "question",
+            Kind::Probe => "probe",
+            Kind::Remedy => "remedy",
+            Kind::Info => "info",
+            Kind::Guide => "guide",
+        }
+    }
+}
+
+/// How well the fact behind a node is established (labels of shared/domain-facts.md).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Confidence {
+    #[default]
+    Verified,
+    Sourced,
+    Unverified,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    #[default]
+    Error,
+    Warning,
+    Info,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Audience {
+    User,
+    Agent,
+    #[default]
+    Both,
+}
+
+/// A probe's verdict. `Fail` means the problem the probe looks for is present.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Ok,
+    Warn,
+    Fail,
+    Unknown,
+}
+
+impl Status {
+    pub fn name(self) -> &'static str {
+        match self {
+            Status::Ok => "ok",
+            Status::Warn => "warn",
+            Status::Fail => "fail",
+            Status::Unknown => "unknown",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Status> {
+        match s {
+            "ok" => Some(Status::Ok),
+            "warn" | "warning" => Some(Status::Warn),
+            "fail" | "problem" => Some(Status::Fail),
+            "unknown" => Some(Status::Unknown),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawChoice {
+    pub text: Text,
+    pub next: String,
+    /// Probe statuses that pick this choice without asking, when the question has `auto:`.
+    #[serde(default)]
+    pub when: Vec<Status>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Outcomes {
+    pub ok: Option<String>,
+    pub warn: Option<String>,
+    pub fail: Option<String>,
+    pub unknown: Option<String>,
+}
+
+impl Outcomes {
+    /// Where a walk goes after a probe: `warn` falls back to `fail`, and `unknown` to `fail`
+    /// too, since a check that could not run must not hide the remedy it guards.
+    pub fn next(&self, status: Status) -> Option<&str> {
+        let pick = match status {
+            Status::Ok => &self.ok,
+            Status::Warn => self.warn.as_ref().map_or(&self.fail, |_| &self.warn),
+            Status::Fail => &self.fail,
+            Status::Unknown => self.unknown.as_ref().map_or(&self.fail, |_| &self.unknown),
+        };
+        pick.as_deref()
+    }
+
+    pub fn all(&self) -> impl Iterator<Item = (&'static str, &str)> {
+        [("ok", &self.ok), ("warn", &self.warn), ("fail", &self.fail), ("unknown", &self.unknown)]
+            .into_iter()
+            .filter_map(|(k, v)| v.as_deref().map(|v| (k, v)))
+    }
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Escalate {
+    /// Whom to contact.
+    pub contact: Text,
+    /// What to have ready.
+    #[serde(default)]
+    pub collect: Vec<Text>,
+}
+
+/// One node exactly as written. Which fields a kind allows is checked on conversion.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawNode {
+    pub id: String,
+    pub kind: Kind,
+    pub case: Option<String>,
+    #[serde(default)]
+    pub confidence: Confidence,
+    pub title: Option<Text>,
+    pub text: Option<Text>,
+    // symptom
+    pub messages: Option<Vec<String>>,
+    pub codes: Option<Vec<String>>,
+    pub keywords: Option<Vec<String>>,
+    pub check: Option<String>,
+    pub severity: Option<Severity>,
+    // symptom, info, guide
+    pub next: Option<String>,
+    // question
+    pub choices: Option<Vec<RawChoice>>,
+    pub auto: Option<String>,
+    // probe
+    pub script: Option<String>,
+    pub args: Option<serde_json::Map<String, serde_json::Value>>,
+    pub outcomes: Option<Outcomes>,
+    // remedy
+    pub steps: Option<Vec<Text>>,
+    pub verify: Option<String>,
+    pub unresolved: Option<String>,
+    pub escalate: Option<Escalate>,
+    pub audience: Option<Audience>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Choice {
+    pub text: Text,
+    pub next: String,
+    pub when: Vec<Status>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "kind", rename_all = "lowercase")]
+pub enum Body {
+    Symptom {
+        messages: Vec<String>,
+        codes: Vec<String>,
+        keywords: Vec<String>,
+        check: Option<String>,
+        severity: Severity,
+        next: Option<String>,
+    },
+    Question {
+        choices: Vec<Choice>,
+        auto: Option<String>,
+    },
+    Probe {
+        script: String,
+        args: serde_json::Map<String, serde_json::Value>,
+        outcomes: Outcomes,
+    },
+    Remedy {
+        steps: Vec<Text>,
+        verify: Option<String>,
+        unresolved: Option<String>,
+        escalate: Option<Escalate>,
+        audience: Audience,
+    },
+    /// `info` and `guide`: text to read, then `next` (or the end of the walk).
+    Info { next: Option<String> },
+}
+
+/// A checked node of the decision graph.
+#[derive(Debug, Clone, Serialize)]
+pub struct Node {
+    pub id: String,
+    pub kind: Kind,
+    /// The system this node belongs to: the first segment of its id.
+    pub system: String,
+    pub case: Option<String>,
+    pub confidence: Confidence,
+    pub title: Text,
+    pub text: Option<Text>,
+    pub body: Body,
+    pub pos: Pos,
+    /// Where each reference field was written (`next`, `choices[1].next`, ...), for messages.
+    #[serde(skip)]
+    pub field_pos: BTreeMap<String, Pos>,
+}
+
+impl Node {
+    /// Every node id this node refers to, with the field that names it.
+    pub fn references(&self) -> Vec<(String, &str)> {
+        let mut out: Vec<(String, &str)> = Vec::new();
+        match &self.body {
+            Body::Symptom { check, next, .. } => {
+                if let Some(c) = check {
+                    out.push(("check".into(), c));
+                }
+                if let Some(n) = next {
+                    out.push(("next".into(), n));
+                }
+            }
+            Body::Question { choices, auto } => {
+                if let Some(a) = auto {
+                    out.push(("auto".into(), a));
+                }
+                for (i, c) in choices.iter().enumerate() {
+                    out.push((format!("choices[{i}].next"), &c.next));
+                }
+            }
+            Body::Probe { outcomes, .. } => {
+                for (k, v) in outcomes.all() {
+                    out.push((format!("outcomes.{k}"), v));
+                }
+            }
+            Body::Remedy { verify, unresolved, .. } => {
+                if let Some(v) = verify {
+                    out.push(("verify".into(), v));
+                }
+                if let Some(u) = unresolved {
+                    out.push(("unresolved".into(), u));
+                }
+            }
+            Body::Info { next } => {
+                if let Some(n) = next {
+                    out.push(("next".into(), n));
+                }
+            }
+        }
+        out
+    }
+
+    /// The edges a walk can follow (not `check`, `auto` or `verify`, which run probes in place).
+    pub fn walk_edges(&self) -> Vec<&str> {
+        self.references()
+            .into_iter()
+            .filter(|(field, _)| !matches!(field.as_str(), "check" | "auto" | "verify"))
+            .map(|(_, to)| to)
+            .collect()
+    }
+
+    /// The position of a field, else of the node.
+    pub fn pos_of(&self, field: &str) -> &Pos {
+        self.field_pos.get(field).unwrap_or(&self.pos)
+    }
+}
+
+/// A prerequisite program or setting of a system, with the probe that checks it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Prerequisite {
+    pub id: String,
+    pub name: Text,
+    /// A probe node that checks it.
+    pub check: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct System {
+    pub id: String,
+    pub name: Text,
+    /// Where a guided walk for this system starts.
+    pub root: String,
+    #[serde(default)]
+    pub support: Option<Text>,
+    #[serde(default)]
+    pub prerequisites: Vec<Prerequisite>,
+    /// Certificate rules handed to probe scripts as data (lifetime, count, accepted types...).
+    #[serde(default)]
+    pub certificate: serde_json::Map<String, serde_json::Value>,
+    /// Words users write for this system ("ستاد", "holoo"), for the lookup's tie-breaks.
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    #[serde(skip)]
+    pub pos: Option<Pos>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SystemsFile {
+    pub systems: Vec<System>,
+    /// Shared data for scripts: certificate types and how to recognise them, and the like.
+    #[serde(default)]
+    pub certificate_types: Vec<serde_json::Value>,
+}
+
+/// A catalog case: the ids the knowledge base must cover (kb/catalog.yaml).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CatalogCase {
+    pub id: String,
+    pub system: String,
+    pub kind: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KbMeta {
+    pub version: String,
+    #[serde(default)]
+    pub support: Option<Text>,
+}

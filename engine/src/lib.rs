@@ -1,0 +1,10 @@
+//! tokenyar's engine: the knowledge base, the inference engine, the probe sandbox and the facts
+//! probes read. Everything except the screen; this crate never depends on a terminal library.
+
+pub mod facts;
+pub mod infer;
+pub mod kb;
+pub mod probe;
+
+/// The version of tokenyar, recorded in bundles and reports.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");

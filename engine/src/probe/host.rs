@@ -1,0 +1,187 @@
+//! The read-only host API of probe scripts. Nothing here can write, log in, touch a PIN, open a
+//! file or reach the network: scripts read facts that providers gathered under their own rules.
+
+use chrono::{DateTime, FixedOffset};
+use rhai::{Dynamic, Engine, EvalAltResult, ImmutableString};
+
+use super::with_run;
+use crate::facts::Fact;
+
+type R<T> = Result<T, Box<EvalAltResult>>;
+
+fn runtime(msg: impl Into<String>) -> Box<EvalAltResult> {
+    Box::new(EvalAltResult::ErrorRuntime(Dynamic::from(msg.into()), rhai::Position::NONE))
+}
+
+fn read(key: &str) -> Option<Fact> {
+    with_run(|r| {
+        let f = r.facts.read(key);
+        if !r.facts_read.iter().any(|k| k == key) {
+            r.facts_read.push(key.to_string());
+        }
+        f
+    })
+}
+
+fn to_dyn(v: &serde_json::Value) -> Dynamic {
+    rhai::serde::to_dynamic(v).unwrap_or(Dynamic::UNIT)
+}
+
+/// `fact(key)`: the value, or the run stops as `unknown` naming the fact and why.
+fn fact(key: &str) -> R<Dynamic> {
+    match read(key) {
+        Some(Fact::Value(v)) => Ok(to_dyn(&v)),
+        Some(Fact::Unknown(why)) => Err(unavailable(key, &format!("it could not be read: {why}"))),
+        Some(Fact::NotApplicable(why)) => Err(unavailable(key, &format!("it does not apply here: {why}"))),
+        None => Err(runtime("fact() called outside a probe run")),
+    }
+}
+
+fn unavailable(key: &str, why: &str) -> Box<EvalAltResult> {
+    let msg = format!("the fact `{key}` is not available: {why}");
+    with_run(|r| r.unavailable = Some(msg.clone()));
+    runtime(msg)
+}
+
+/// `fact_or(key, default)`: the value, or `default` when it cannot be read.
+fn fact_or(key: &str, default: Dynamic) -> Dynamic {
+    match read(key) {
+        Some(Fact::Value(v)) => to_dyn(&v),
+        _ => default,
+    }
+}
+
+/// `fact_state(key)`: "value", "unknown" or "not_applicable", for scripts that branch on it.
+fn fact_state(key: &str) -> ImmutableString {
+    match read(key) {
+        Some(Fact::Value(_)) => "value".into(),
+        Some(Fact::NotApplicable(_)) => "not_applicable".into(),
+        _ => "unknown".into(),
+    }
+}
+
+fn kb_data(name: &str) -> Dynamic {
+    with_run(|r| r.kb_data.get(name).map(to_dyn)).flatten().unwrap_or(Dynamic::UNIT)
+}
+
+/// `system_rules()`: the certificate rules of the system being diagnosed, or `()` without one.
+fn system_rules() -> Dynamic {
+    with_run(|r| {
+        let sys = r.system.clone()?;
+        let systems = r.kb_data.get("systems")?.as_array()?;
+        systems
+            .iter()
+            .find(|s| s.get("id").and_then(|i| i.as_str()) == Some(sys.as_str()))
+            .and_then(|s| s.get("certificate"))
+            .map(to_dyn)
+    })
+    .flatten()
+    .unwrap_or(Dynamic::UNIT)
+}
+
+fn parse_time(s: &str) -> R<DateTime<FixedOffset>> {
+    DateTime::parse_from_rfc3339(s).map_err(|e| runtime(format!("not an RFC 3339 time: {s:?}: {e}")))
+}
+
+/// `days_between(a, b)`: whole days from `a` to `b` (negative when `b` is earlier).
+fn days_between(a: &str, b: &str) -> R<i64> {
+    Ok((parse_time(b)? - parse_time(a)?).num_days())
+}
+
+/// `seconds_between(a, b)`.
+fn seconds_between(a: &str, b: &str) -> R<i64> {
+    Ok((parse_time(b)? - parse_time(a)?).num_seconds())
+}
+
+/// `time_before(a, b)`: whether instant `a` is earlier than `b`.
+fn time_before(a: &str, b: &str) -> R<bool> {
+    Ok(parse_time(a)? < parse_time(b)?)
+}
+
+/// `version_cmp(a, b)`: -1, 0 or 1, comparing dotted or comma-separated versions numerically
+/// ("5,0,4,5" < "5.0.10").
+fn version_cmp(a: &str, b: &str) -> i64 {
+    let parts = |s: &str| -> Vec<u64> {
+        s.split(|c: char| !c.is_ascii_digit()).filter(|p| !p.is_empty()).filter_map(|p| p.parse().ok()).collect()
+    };
+    let (pa, pb) = (parts(a), parts(b));
+    for i in 0..pa.len().max(pb.len()) {
+        let (x, y) = (pa.get(i).copied().unwrap_or(0), pb.get(i).copied().unwrap_or(0));
+        if x != y {
+            return if x < y { -1 } else { 1 };
+        }
+    }
+    0
+}
+
+/// `glob_match(pattern, text)`: `*` and `?` wildcards, case-insensitive (module and program names).
+fn glob_match(pattern: &str, text: &str) -> bool {
+    fn go(p: &[char], t: &[char]) -> bool {
+        match (p.first(), t.first()) {
+            (None, None) => true,
+            (Some('*'), _) => go(&p[1..], t) || (!t.is_empty() && go(p, &t[1..])),
+            (Some('?'), Some(_)) => go(&p[1..], &t[1..]),
+            (Some(a), Some(b)) => a == b && go(&p[1..], &t[1..]),
+            _ => false,
+        }
+    }
+    let p: Vec<char> = pattern.to_lowercase().chars().collect();
+    let t: Vec<char> = text.to_lowercase().chars().collect();
+    // Bound the work: names are short, and a hostile pattern must not explode.
+    if p.len() > 256 || t.len() > 4096 {
+        return false;
+    }
+    go(&p, &t)
+}
+
+fn cert_parse(text: &str) -> Dynamic {
+    to_dyn(&crate::facts::cert::analyse_text(text))
+}
+
+/// `mask(text, keep)`: all but the last `keep` characters replaced by `•` (national ids).
+fn mask(text: &str, keep: i64) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let keep = usize::try_from(keep).unwrap_or(0).min(chars.len());
+    let hidden = chars.len() - keep;
+    std::iter::repeat_n('•', hidden).chain(chars[hidden..].iter().copied()).collect()
+}
+
+pub(super) fn register(engine: &mut Engine) {
+    engine.register_fn("fact", |k: &str| fact(k));
+    engine.register_fn("fact_or", |k: &str, d: Dynamic| fact_or(k, d));
+    engine.register_fn("fact_state", |k: &str| fact_state(k));
+    engine.register_fn("kb_data", |k: &str| kb_data(k));
+    engine.register_fn("system_rules", system_rules);
+    engine.register_fn("days_between", |a: &str, b: &str| days_between(a, b));
+    engine.register_fn("seconds_between", |a: &str, b: &str| seconds_between(a, b));
+    engine.register_fn("time_before", |a: &str, b: &str| time_before(a, b));
+    engine.register_fn("version_cmp", |a: &str, b: &str| version_cmp(a, b));
+    engine.register_fn("glob_match", |p: &str, t: &str| glob_match(p, t));
+    engine.register_fn("cert_parse", |t: &str| cert_parse(t));
+    engine.register_fn("mask", |t: &str, k: i64| mask(t, k));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn versions_compare_numerically() {
+        assert_eq!(version_cmp("5,0,4,5", "5.0.4.5"), 0);
+        assert_eq!(version_cmp("5.0.10", "5,0,4,5"), 1);
+        assert_eq!(version_cmp("1.8.0_351", "1.8.0_400"), -1);
+    }
+
+    #[test]
+    fn globs() {
+        assert!(glob_match("*csp11_3003*.dll", "SecurityDataCsp11_3003.dll"));
+        assert!(!glob_match("*csp11_3003*.dll", "eps2003csp11.dll"));
+        assert!(!glob_match(&"*".repeat(300), "x"));
+    }
+
+    #[test]
+    fn masks_all_but_the_tail() {
+        assert_eq!(mask("0012345678", 4), "••••••5678");
+        assert_eq!(mask("12", 4), "12");
+    }
+}

@@ -1,0 +1,91 @@
+//! The command line: a contract (DESIGN.md) that tests and scripts rely on.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "tokenyar",
+    version,
+    about = "Troubleshooting for Iranian digital-signature USB tokens (توکن‌یار)",
+    long_about = "tokenyar finds out why signing with a USB token fails on Setad, Sabt-e Man, Jame Tejarat, \
+the real-estate registry, Moadian/Holoo or Bank Mellat, and walks you to the fix.\n\
+Run it with no command for the interactive screen."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    #[command(flatten)]
+    pub common: Common,
+}
+
+#[derive(Debug, Args, Clone, Default)]
+pub struct Common {
+    /// Use the knowledge base in this folder (a working copy) instead of the embedded one.
+    #[arg(long, global = true, value_name = "DIR")]
+    pub kb: Option<PathBuf>,
+    /// Language of texts: fa or en (default: from the environment).
+    #[arg(long, global = true, value_name = "LANG")]
+    pub lang: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run every check of a system (or all) and report what is wrong.
+    Diagnose(DiagnoseArgs),
+    /// Work on the knowledge base: check, test, graph, coverage.
+    #[command(subcommand)]
+    Kb(KbCommand),
+}
+
+#[derive(Debug, Args)]
+pub struct DiagnoseArgs {
+    /// The system to check (general, setad, sabt-man, jame-tejarat, amlak, moadian, bank-mellat).
+    #[arg(long)]
+    pub system: Option<String>,
+    /// Print the result as JSON.
+    #[arg(long)]
+    pub json: bool,
+    /// Replay the facts of a recorded bundle instead of reading this machine.
+    #[arg(long, value_name = "FILE")]
+    pub snapshot: Option<PathBuf>,
+    /// A PKCS#11 module to probe (repeatable); adds to the ones found on this machine.
+    #[arg(long = "pkcs11-module", value_name = "PATH")]
+    pub pkcs11_modules: Vec<PathBuf>,
+    /// Do not use the network (no remote time check).
+    #[arg(long)]
+    pub offline: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum KbCommand {
+    /// Check the knowledge base for mistakes, like a compiler.
+    Check {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Run the scenario tests under kb/*/tests.
+    Test {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Per catalog case, how many nodes and scenario tests name it.
+    Coverage {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Draw the decision graph (Graphviz dot or Mermaid).
+    Graph {
+        #[arg(long)]
+        system: Option<String>,
+        #[arg(long, value_enum, default_value_t = GraphFormat::Dot)]
+        format: GraphFormat,
+    },
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum GraphFormat {
+    Dot,
+    Mermaid,
+}

@@ -1,0 +1,222 @@
+//! The non-interactive commands. Each returns the process exit code: 0 nothing wrong, 1 problems
+//! found, 2 usage or internal error (DESIGN.md's contract).
+
+use std::io::Write;
+use std::sync::Arc;
+
+use tokenyar_engine::facts::live::{LiveFacts, LiveOptions};
+use tokenyar_engine::facts::{Bundle, Facts, Snapshot};
+use tokenyar_engine::infer::{Diagnosis, diagnose};
+use tokenyar_engine::kb::{self, Diagnostic, Kb, Lang, Source, Status};
+
+use crate::cli::{Common, DiagnoseArgs, GraphFormat, KbCommand};
+
+/// An error that ends the command with exit code 2 and one clear message.
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    #[error("{0}")]
+    Usage(String),
+    #[error(transparent)]
+    Source(#[from] kb::source::SourceError),
+    #[error(transparent)]
+    Bundle(#[from] tokenyar_engine::facts::BundleError),
+    #[error("the knowledge base at {origin} has {count} error(s); run `tokenyar kb check` to see them\n{first}")]
+    BrokenKb { origin: String, count: usize, first: String },
+    #[error("cannot write the output: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+pub fn source(common: &Common) -> Result<Source, CliError> {
+    Ok(match &common.kb {
+        Some(dir) => Source::from_dir(dir)?,
+        None => Source::embedded(),
+    })
+}
+
+/// Loads the knowledge base for use (not for `kb check`): refuses one with errors.
+pub fn load_kb(common: &Common) -> Result<Arc<Kb>, CliError> {
+    let src = source(common)?;
+    let (kb, diags) = kb::load_checked(&src);
+    let errors: Vec<&Diagnostic> = diags.iter().filter(|d| d.is_error()).collect();
+    if let Some(first) = errors.first() {
+        return Err(CliError::BrokenKb { origin: src.origin, count: errors.len(), first: first.to_string() });
+    }
+    Ok(Arc::new(kb))
+}
+
+/// The language: `--lang`, else the environment, else English (Persian needs a terminal that
+/// shows it right to left, which the interactive screen handles and plain output cannot).
+pub fn lang(common: &Common) -> Result<Lang, CliError> {
+    if let Some(l) = &common.lang {
+        return Lang::parse(l).ok_or_else(|| CliError::Usage(format!("unknown language {l:?}: use fa or en")));
+    }
+    Ok(env_lang().unwrap_or(Lang::En))
+}
+
+pub fn env_lang() -> Option<Lang> {
+    ["LC_ALL", "LC_MESSAGES", "LANG"]
+        .iter()
+        .filter_map(|v| std::env::var(v).ok())
+        .find(|v| !v.is_empty())
+        .and_then(|v| Lang::parse(&v))
+}
+
+pub fn diagnose_cmd(common: &Common, args: &DiagnoseArgs) -> Result<i32, CliError> {
+    let kb = load_kb(common)?;
+    let lang = lang(common)?;
+    if let Some(s) = &args.system
+        && kb.system(s).is_none()
+    {
+        let known: Vec<&str> = kb.systems.iter().map(|s| s.id.as_str()).collect();
+        return Err(CliError::Usage(format!("unknown system {s:?}; known systems: {}", known.join(", "))));
+    }
+    let facts: Arc<dyn Facts> = match &args.snapshot {
+        Some(path) => Arc::new(Snapshot::from_bundle(&Bundle::read(path)?)),
+        None => Arc::new(LiveFacts::new(LiveOptions {
+            offline: args.offline,
+            pkcs11_modules: args.pkcs11_modules.clone(),
+            kb_data: Arc::clone(&kb.data),
+            ..LiveOptions::default()
+        })),
+    };
+    let d = diagnose(&kb, facts, args.system.as_deref());
+    let mut out = std::io::stdout().lock();
+    if args.json {
+        writeln!(out, "{}", serde_json::to_string_pretty(&d).unwrap_or_default())?;
+    } else {
+        print_diagnosis(&mut out, &kb, &d, lang)?;
+    }
+    Ok(if d.has_problems() { 1 } else { 0 })
+}
+
+fn print_diagnosis(out: &mut impl Write, kb: &Kb, d: &Diagnosis, lang: Lang) -> std::io::Result<()> {
+    let system = d.system.as_deref().and_then(|s| kb.system(s)).map(|s| s.name.get(lang).to_string());
+    let head = match lang {
+        Lang::Fa => "بررسی‌ها",
+        Lang::En => "Checks",
+    };
+    writeln!(out, "{head}: {}", system.unwrap_or_else(|| "*".into()))?;
+    for c in &d.checks {
+        let mark = match c.status {
+            Status::Ok => "[✓]",
+            Status::Warn => "[!]",
+            Status::Fail => "[✗]",
+            Status::Unknown => "[?]",
+        };
+        writeln!(out, "{mark} {}", c.title.get(lang))?;
+        if let Some(r) = &c.reason {
+            writeln!(out, "    {r}")?;
+        }
+    }
+    if d.findings.is_empty() {
+        let ok = match lang {
+            Lang::Fa => "مشکلی پیدا نشد.",
+            Lang::En => "No problem found.",
+        };
+        writeln!(out, "\n{ok}")?;
+        return Ok(());
+    }
+    writeln!(out)?;
+    for f in &d.findings {
+        writeln!(out, "• {} ({})", f.title.get(lang), f.case)?;
+        if let Some(r) = &f.remedy {
+            writeln!(out, "  → {}", r.title.get(lang))?;
+            for (i, s) in r.steps.iter().enumerate() {
+                writeln!(out, "    {}. {}", i + 1, s.get(lang))?;
+            }
+        }
+    }
+    Ok(())
+}
+
+pub fn kb_cmd(common: &Common, cmd: &KbCommand) -> Result<i32, CliError> {
+    let mut out = std::io::stdout().lock();
+    match cmd {
+        KbCommand::Check { json } => {
+            let src = source(common)?;
+            let (kb, diags) = kb::load_checked(&src);
+            let errors = diags.iter().filter(|d| d.is_error()).count();
+            let warnings = diags.len() - errors;
+            if *json {
+                let v = serde_json::json!({
+                    "kb": src.origin,
+                    "kb_version": kb.version,
+                    "nodes": kb.nodes.len(),
+                    "scripts": kb.scripts.len(),
+                    "scenarios": kb.scenarios.len(),
+                    "errors": errors,
+                    "warnings": warnings,
+                    "diagnostics": diags,
+                });
+                writeln!(out, "{}", serde_json::to_string_pretty(&v).unwrap_or_default())?;
+            } else {
+                for d in &diags {
+                    writeln!(out, "{d}\n")?;
+                }
+                writeln!(
+                    out,
+                    "kb check: {errors} error(s), {warnings} warning(s) in {} nodes, {} scripts, {} scenarios ({})",
+                    kb.nodes.len(),
+                    kb.scripts.len(),
+                    kb.scenarios.len(),
+                    src.origin
+                )?;
+            }
+            Ok(if errors > 0 { 1 } else { 0 })
+        }
+        KbCommand::Test { json } => {
+            let kb = load_kb(common)?;
+            let reports = kb::scenario::run_all(&kb);
+            let failed = reports.iter().filter(|r| !r.passed()).count();
+            if *json {
+                let v = serde_json::json!({"passed": reports.len() - failed, "failed": failed, "scenarios": reports});
+                writeln!(out, "{}", serde_json::to_string_pretty(&v).unwrap_or_default())?;
+            } else {
+                for r in &reports {
+                    let mark = if r.passed() { "ok  " } else { "FAIL" };
+                    writeln!(out, "{mark} {} — {}", r.path, r.name)?;
+                    for f in &r.failures {
+                        writeln!(out, "       {f}")?;
+                    }
+                }
+                writeln!(out, "{} passed, {failed} failed", reports.len() - failed)?;
+            }
+            Ok(if failed > 0 { 1 } else { 0 })
+        }
+        KbCommand::Coverage { json } => {
+            let kb = load_kb(common)?;
+            let c = kb::coverage::coverage(&kb);
+            if *json {
+                writeln!(out, "{}", serde_json::to_string_pretty(&c).unwrap_or_default())?;
+            } else {
+                writeln!(out, "{:<48} {:>5} {:>5}", "case", "nodes", "tests")?;
+                for cc in &c.cases {
+                    let flag = if cc.nodes == 0 || cc.tests == 0 { "  ←" } else { "" };
+                    writeln!(out, "{:<48} {:>5} {:>5}{flag}", cc.case, cc.nodes, cc.tests)?;
+                }
+                let covered = c.cases.iter().filter(|x| x.nodes > 0 && x.tests > 0).count();
+                writeln!(out, "\n{covered}/{} catalog cases have nodes and tests", c.cases.len())?;
+                writeln!(out, "{} nodes no scenario reaches", c.unreached_nodes.len())?;
+                if let Some(m) = c.median_questions {
+                    writeln!(out, "median questions asked per scenario: {m}")?;
+                }
+            }
+            Ok(0)
+        }
+        KbCommand::Graph { system, format } => {
+            let kb = load_kb(common)?;
+            if let Some(s) = system
+                && kb.system(s).is_none()
+            {
+                return Err(CliError::Usage(format!("unknown system {s:?}")));
+            }
+            let f = match format {
+                GraphFormat::Dot => kb::graph::GraphFormat::Dot,
+                GraphFormat::Mermaid => kb::graph::GraphFormat::Mermaid,
+            };
+            write!(out, "{}", kb::graph::render(&kb, system.as_deref(), f))?;
+            Ok(0)
+        }
+    }
+}
+

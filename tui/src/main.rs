@@ -1,0 +1,3 @@
+fn main() {
+    std::process::exit(tokenyar::main_with_args());
+}
