@@ -4,6 +4,7 @@
 pub mod facts;
 pub mod infer;
 pub mod kb;
+pub mod lookup;
 pub mod probe;
 
 /// The version of tokenyar, recorded in bundles and reports.

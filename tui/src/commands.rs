@@ -20,8 +20,14 @@ pub enum CliError {
     Source(#[from] kb::source::SourceError),
     #[error(transparent)]
     Bundle(#[from] tokenyar_engine::facts::BundleError),
-    #[error("the knowledge base at {origin} has {count} error(s); run `tokenyar kb check` to see them\n{first}")]
-    BrokenKb { origin: String, count: usize, first: String },
+    #[error(
+        "the knowledge base at {origin} has {count} error(s); run `tokenyar kb check` to see them\n{first}"
+    )]
+    BrokenKb {
+        origin: String,
+        count: usize,
+        first: String,
+    },
     #[error("cannot write the output: {0}")]
     Io(#[from] std::io::Error),
 }
@@ -39,7 +45,11 @@ pub fn load_kb(common: &Common) -> Result<Arc<Kb>, CliError> {
     let (kb, diags) = kb::load_checked(&src);
     let errors: Vec<&Diagnostic> = diags.iter().filter(|d| d.is_error()).collect();
     if let Some(first) = errors.first() {
-        return Err(CliError::BrokenKb { origin: src.origin, count: errors.len(), first: first.to_string() });
+        return Err(CliError::BrokenKb {
+            origin: src.origin,
+            count: errors.len(),
+            first: first.to_string(),
+        });
     }
     Ok(Arc::new(kb))
 }
@@ -48,7 +58,8 @@ pub fn load_kb(common: &Common) -> Result<Arc<Kb>, CliError> {
 /// shows it right to left, which the interactive screen handles and plain output cannot).
 pub fn lang(common: &Common) -> Result<Lang, CliError> {
     if let Some(l) = &common.lang {
-        return Lang::parse(l).ok_or_else(|| CliError::Usage(format!("unknown language {l:?}: use fa or en")));
+        return Lang::parse(l)
+            .ok_or_else(|| CliError::Usage(format!("unknown language {l:?}: use fa or en")));
     }
     Ok(env_lang().unwrap_or(Lang::En))
 }
@@ -68,7 +79,10 @@ pub fn diagnose_cmd(common: &Common, args: &DiagnoseArgs) -> Result<i32, CliErro
         && kb.system(s).is_none()
     {
         let known: Vec<&str> = kb.systems.iter().map(|s| s.id.as_str()).collect();
-        return Err(CliError::Usage(format!("unknown system {s:?}; known systems: {}", known.join(", "))));
+        return Err(CliError::Usage(format!(
+            "unknown system {s:?}; known systems: {}",
+            known.join(", ")
+        )));
     }
     let facts: Arc<dyn Facts> = match &args.snapshot {
         Some(path) => Arc::new(Snapshot::from_bundle(&Bundle::read(path)?)),
@@ -82,15 +96,28 @@ pub fn diagnose_cmd(common: &Common, args: &DiagnoseArgs) -> Result<i32, CliErro
     let d = diagnose(&kb, facts, args.system.as_deref());
     let mut out = std::io::stdout().lock();
     if args.json {
-        writeln!(out, "{}", serde_json::to_string_pretty(&d).unwrap_or_default())?;
+        writeln!(
+            out,
+            "{}",
+            serde_json::to_string_pretty(&d).unwrap_or_default()
+        )?;
     } else {
         print_diagnosis(&mut out, &kb, &d, lang)?;
     }
     Ok(if d.has_problems() { 1 } else { 0 })
 }
 
-fn print_diagnosis(out: &mut impl Write, kb: &Kb, d: &Diagnosis, lang: Lang) -> std::io::Result<()> {
-    let system = d.system.as_deref().and_then(|s| kb.system(s)).map(|s| s.name.get(lang).to_string());
+fn print_diagnosis(
+    out: &mut impl Write,
+    kb: &Kb,
+    d: &Diagnosis,
+    lang: Lang,
+) -> std::io::Result<()> {
+    let system = d
+        .system
+        .as_deref()
+        .and_then(|s| kb.system(s))
+        .map(|s| s.name.get(lang).to_string());
     let head = match lang {
         Lang::Fa => "بررسی‌ها",
         Lang::En => "Checks",
@@ -148,7 +175,11 @@ pub fn kb_cmd(common: &Common, cmd: &KbCommand) -> Result<i32, CliError> {
                     "warnings": warnings,
                     "diagnostics": diags,
                 });
-                writeln!(out, "{}", serde_json::to_string_pretty(&v).unwrap_or_default())?;
+                writeln!(
+                    out,
+                    "{}",
+                    serde_json::to_string_pretty(&v).unwrap_or_default()
+                )?;
             } else {
                 for d in &diags {
                     writeln!(out, "{d}\n")?;
@@ -170,7 +201,11 @@ pub fn kb_cmd(common: &Common, cmd: &KbCommand) -> Result<i32, CliError> {
             let failed = reports.iter().filter(|r| !r.passed()).count();
             if *json {
                 let v = serde_json::json!({"passed": reports.len() - failed, "failed": failed, "scenarios": reports});
-                writeln!(out, "{}", serde_json::to_string_pretty(&v).unwrap_or_default())?;
+                writeln!(
+                    out,
+                    "{}",
+                    serde_json::to_string_pretty(&v).unwrap_or_default()
+                )?;
             } else {
                 for r in &reports {
                     let mark = if r.passed() { "ok  " } else { "FAIL" };
@@ -187,15 +222,31 @@ pub fn kb_cmd(common: &Common, cmd: &KbCommand) -> Result<i32, CliError> {
             let kb = load_kb(common)?;
             let c = kb::coverage::coverage(&kb);
             if *json {
-                writeln!(out, "{}", serde_json::to_string_pretty(&c).unwrap_or_default())?;
+                writeln!(
+                    out,
+                    "{}",
+                    serde_json::to_string_pretty(&c).unwrap_or_default()
+                )?;
             } else {
                 writeln!(out, "{:<48} {:>5} {:>5}", "case", "nodes", "tests")?;
                 for cc in &c.cases {
-                    let flag = if cc.nodes == 0 || cc.tests == 0 { "  ←" } else { "" };
+                    let flag = if cc.nodes == 0 || cc.tests == 0 {
+                        "  ←"
+                    } else {
+                        ""
+                    };
                     writeln!(out, "{:<48} {:>5} {:>5}{flag}", cc.case, cc.nodes, cc.tests)?;
                 }
-                let covered = c.cases.iter().filter(|x| x.nodes > 0 && x.tests > 0).count();
-                writeln!(out, "\n{covered}/{} catalog cases have nodes and tests", c.cases.len())?;
+                let covered = c
+                    .cases
+                    .iter()
+                    .filter(|x| x.nodes > 0 && x.tests > 0)
+                    .count();
+                writeln!(
+                    out,
+                    "\n{covered}/{} catalog cases have nodes and tests",
+                    c.cases.len()
+                )?;
                 writeln!(out, "{} nodes no scenario reaches", c.unreached_nodes.len())?;
                 if let Some(m) = c.median_questions {
                     writeln!(out, "median questions asked per scenario: {m}")?;
@@ -219,4 +270,3 @@ pub fn kb_cmd(common: &Common, cmd: &KbCommand) -> Result<i32, CliError> {
         }
     }
 }
-

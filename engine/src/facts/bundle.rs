@@ -33,9 +33,17 @@ pub struct Bundle {
 #[derive(Debug, thiserror::Error)]
 pub enum BundleError {
     #[error("cannot read {path}: {source}")]
-    Io { path: String, source: std::io::Error },
+    Io {
+        path: String,
+        source: std::io::Error,
+    },
     #[error("{path}:{line}:{col}: not a valid bundle: {message}")]
-    Json { path: String, line: usize, col: usize, message: String },
+    Json {
+        path: String,
+        line: usize,
+        col: usize,
+        message: String,
+    },
     #[error("{path}: not a tokenyar bundle (its `format` is {found:?}, expected {FORMAT:?})")]
     NotBundle { path: String, found: String },
     #[error(
@@ -59,7 +67,10 @@ impl Bundle {
 
     pub fn read(path: &Path) -> Result<Bundle, BundleError> {
         let name = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|e| BundleError::Io { path: name.clone(), source: e })?;
+        let text = std::fs::read_to_string(path).map_err(|e| BundleError::Io {
+            path: name.clone(),
+            source: e,
+        })?;
         Bundle::parse(&text, &name)
     }
 
@@ -73,14 +84,23 @@ impl Bundle {
             message: strip_position(&e.to_string()),
         };
         let value: serde_json::Value = serde_json::from_str(text).map_err(json_err)?;
-        let format = value.get("format").and_then(|f| f.as_str()).unwrap_or_default();
+        let format = value
+            .get("format")
+            .and_then(|f| f.as_str())
+            .unwrap_or_default();
         if format != FORMAT {
-            return Err(BundleError::NotBundle { path: name.into(), found: format.into() });
+            return Err(BundleError::NotBundle {
+                path: name.into(),
+                found: format.into(),
+            });
         }
         if let Some(v) = value.get("version").and_then(|v| v.as_u64())
             && v > u64::from(VERSION)
         {
-            return Err(BundleError::FromTheFuture { path: name.into(), found: v.min(u64::from(u32::MAX)) as u32 });
+            return Err(BundleError::FromTheFuture {
+                path: name.into(),
+                found: v.min(u64::from(u32::MAX)) as u32,
+            });
         }
         // Parse the text again (not the value) so field errors keep their line and column.
         serde_json::from_str(text).map_err(json_err)
@@ -104,9 +124,15 @@ mod tests {
 
     #[test]
     fn refuses_a_bundle_from_the_future() {
-        let e = Bundle::parse(r#"{"format":"tokenyar-bundle","version":99,"facts":{},"new_thing":1}"#, "b.json")
-            .unwrap_err();
-        assert!(matches!(e, BundleError::FromTheFuture { found: 99, .. }), "{e}");
+        let e = Bundle::parse(
+            r#"{"format":"tokenyar-bundle","version":99,"facts":{},"new_thing":1}"#,
+            "b.json",
+        )
+        .unwrap_err();
+        assert!(
+            matches!(e, BundleError::FromTheFuture { found: 99, .. }),
+            "{e}"
+        );
     }
 
     #[test]
@@ -121,16 +147,25 @@ mod tests {
 
     #[test]
     fn unknown_fields_are_errors_with_position() {
-        let e = Bundle::parse("{\"format\":\"tokenyar-bundle\",\"version\":1,\n\"facts\":{},\"extra\":1}", "b.json")
-            .unwrap_err();
+        let e = Bundle::parse(
+            "{\"format\":\"tokenyar-bundle\",\"version\":1,\n\"facts\":{},\"extra\":1}",
+            "b.json",
+        )
+        .unwrap_err();
         assert!(matches!(e, BundleError::Json { line: 2, .. }), "{e}");
     }
 
     #[test]
     fn round_trips() {
         let mut facts = BTreeMap::new();
-        facts.insert("clock".to_string(), Fact::Value(serde_json::json!({"now": "2025-01-01T00:00:00Z"})));
-        facts.insert("os.registry".to_string(), Fact::NotApplicable("not Windows".into()));
+        facts.insert(
+            "clock".to_string(),
+            Fact::Value(serde_json::json!({"now": "2025-01-01T00:00:00Z"})),
+        );
+        facts.insert(
+            "os.registry".to_string(),
+            Fact::NotApplicable("not Windows".into()),
+        );
         let b = Bundle::new(facts, "test", true);
         let back = Bundle::parse(&b.to_json(), "x").unwrap();
         assert_eq!(back.facts, b.facts);

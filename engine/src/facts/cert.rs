@@ -14,14 +14,19 @@ use x509_parser::prelude::*;
 pub fn analyse_text(text: &str) -> Value {
     let trimmed = text.trim();
     let b64: String = if trimmed.starts_with("-----BEGIN") {
-        trimmed.lines().filter(|l| !l.starts_with("-----")).collect()
+        trimmed
+            .lines()
+            .filter(|l| !l.starts_with("-----"))
+            .collect()
     } else {
         trimmed.chars().filter(|c| !c.is_whitespace()).collect()
     };
     let engine = base64::engine::general_purpose::STANDARD_NO_PAD;
     match engine.decode(b64.trim_end_matches('=')) {
         Ok(der) => analyse(&der),
-        Err(e) => json!({"ok": false, "error": format!("the certificate is not valid base64: {e}")}),
+        Err(e) => {
+            json!({"ok": false, "error": format!("the certificate is not valid base64: {e}")})
+        }
     }
 }
 
@@ -52,14 +57,19 @@ pub fn analyse(der: &[u8]) -> Value {
     out.insert("key_usage".into(), json!(key_usage(&cert)));
     out.insert("is_ca".into(), json!(cert.is_ca()));
     out.insert("self_signed".into(), json!(cert.subject() == cert.issuer()));
-    out.insert("signature_algorithm".into(), json!(oid_name(&cert.signature_algorithm.algorithm)));
+    out.insert(
+        "signature_algorithm".into(),
+        json!(oid_name(&cert.signature_algorithm.algorithm)),
+    );
     out.insert("sha256".into(), json!(hex(&Sha256::digest(der))));
     let mut ski = None;
     let mut aki = None;
     for ext in cert.extensions() {
         match ext.parsed_extension() {
             ParsedExtension::SubjectKeyIdentifier(k) => ski = Some(hex(k.0)),
-            ParsedExtension::AuthorityKeyIdentifier(a) => aki = a.key_identifier.as_ref().map(|k| hex(k.0)),
+            ParsedExtension::AuthorityKeyIdentifier(a) => {
+                aki = a.key_identifier.as_ref().map(|k| hex(k.0))
+            }
             _ => {}
         }
     }
@@ -99,15 +109,26 @@ fn attr_string(attr: &AttributeTypeAndValue<'_>) -> String {
     }
     let raw = attr.as_slice();
     // Persian names are often BMPString (UTF-16BE), which x509-parser leaves undecoded.
-    if attr.attr_value().tag() == x509_parser::der_parser::asn1_rs::Tag::BmpString && raw.len() % 2 == 0 {
-        let units: Vec<u16> = raw.chunks_exact(2).map(|c| u16::from_be_bytes([c[0], c[1]])).collect();
+    if attr.attr_value().tag() == x509_parser::der_parser::asn1_rs::Tag::BmpString
+        && raw.len() % 2 == 0
+    {
+        let units: Vec<u16> = raw
+            .chunks_exact(2)
+            .map(|c| u16::from_be_bytes([c[0], c[1]]))
+            .collect();
         return String::from_utf16_lossy(&units);
     }
     String::from_utf8_lossy(raw).into_owned()
 }
 
 fn oid_name(oid: &x509_parser::der_parser::oid::Oid<'_>) -> String {
+    // The short names of RFC 4519 / X.520, as DNs are printed (`CN=..., O=...`).
     match oid.to_id_string().as_str() {
+        "2.5.4.3" => "CN".into(),
+        "2.5.4.6" => "C".into(),
+        "2.5.4.7" => "L".into(),
+        "2.5.4.10" => "O".into(),
+        "2.5.4.11" => "OU".into(),
         "2.5.4.5" => "serialNumber".into(),
         "2.5.4.4" => "SN".into(),
         "2.5.4.42" => "G".into(),
@@ -121,7 +142,9 @@ fn oid_name(oid: &x509_parser::der_parser::oid::Oid<'_>) -> String {
 }
 
 fn key_usage(cert: &X509Certificate<'_>) -> Vec<&'static str> {
-    let Ok(Some(ku)) = cert.key_usage() else { return Vec::new() };
+    let Ok(Some(ku)) = cert.key_usage() else {
+        return Vec::new();
+    };
     let ku = ku.value;
     let names = [
         (ku.digital_signature(), "digitalSignature"),
@@ -132,7 +155,11 @@ fn key_usage(cert: &X509Certificate<'_>) -> Vec<&'static str> {
         (ku.key_cert_sign(), "keyCertSign"),
         (ku.crl_sign(), "cRLSign"),
     ];
-    names.into_iter().filter(|(on, _)| *on).map(|(_, n)| n).collect()
+    names
+        .into_iter()
+        .filter(|(on, _)| *on)
+        .map(|(_, n)| n)
+        .collect()
 }
 
 fn hex(bytes: &[u8]) -> String {
@@ -155,8 +182,14 @@ mod tests {
         let pem = include_str!("../../../kb/certs/iran-root-ca-g3.pem");
         let v = analyse_text(pem);
         assert_eq!(v["ok"], json!(true), "{v}");
-        assert_eq!(v["subject"]["CN"], json!("Islamic Republic of Iran Root CA-G3"));
-        assert_eq!(v["sha256"], json!("aa7ff637d061295a6a003e9d6621a54f4780bae7aef96043a71b7c2af276d556"));
+        assert_eq!(
+            v["subject"]["CN"],
+            json!("Islamic Republic of Iran Root CA-G3")
+        );
+        assert_eq!(
+            v["sha256"],
+            json!("aa7ff637d061295a6a003e9d6621a54f4780bae7aef96043a71b7c2af276d556")
+        );
         assert_eq!(v["is_ca"], json!(true));
         assert_eq!(v["not_after"], json!("2039-05-07T07:19:33+00:00"));
     }

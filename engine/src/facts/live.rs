@@ -43,13 +43,21 @@ pub struct LiveFacts {
 
 impl LiveFacts {
     pub fn new(opts: LiveOptions) -> LiveFacts {
-        let mut me = LiveFacts { opts, providers: BTreeMap::new(), cache: Mutex::new(HashMap::new()) };
+        let mut me = LiveFacts {
+            opts,
+            providers: BTreeMap::new(),
+            cache: Mutex::new(HashMap::new()),
+        };
         me.register("clock", clock);
         me
     }
 
     /// Adds or replaces the provider of one fact.
-    pub fn register(&mut self, key: &str, f: impl Fn(&LiveOptions) -> Fact + Send + Sync + 'static) {
+    pub fn register(
+        &mut self,
+        key: &str,
+        f: impl Fn(&LiveOptions) -> Fact + Send + Sync + 'static,
+    ) {
         self.providers.insert(key.to_string(), Arc::new(f));
     }
 
@@ -65,16 +73,20 @@ impl LiveFacts {
 impl Facts for LiveFacts {
     fn read(&self, key: &str) -> Fact {
         let Some(provider) = self.providers.get(key).cloned() else {
-            return Fact::Unknown(format!("no provider reads the fact `{key}` on this machine"));
+            return Fact::Unknown(format!(
+                "no provider reads the fact `{key}` on this machine"
+            ));
         };
         let cell = match self.cache.lock() {
             Ok(mut c) => Arc::clone(c.entry(key.to_string()).or_default()),
             Err(_) => return Fact::Unknown("fact cache poisoned".into()),
         };
-        cell.get_or_init(|| with_deadline(key, self.opts.deadline, {
-            let opts = self.opts.clone();
-            move || provider(&opts)
-        }))
+        cell.get_or_init(|| {
+            with_deadline(key, self.opts.deadline, {
+                let opts = self.opts.clone();
+                move || provider(&opts)
+            })
+        })
         .clone()
     }
 
@@ -87,20 +99,29 @@ impl Facts for LiveFacts {
 
 /// Runs `f` on its own thread and gives up on it after `deadline`: a provider stuck in a system
 /// call cannot stall the diagnosis. (Providers that run commands kill them at their own deadline.)
-pub fn with_deadline(key: &str, deadline: Duration, f: impl FnOnce() -> Fact + Send + 'static) -> Fact {
+pub fn with_deadline(
+    key: &str,
+    deadline: Duration,
+    f: impl FnOnce() -> Fact + Send + 'static,
+) -> Fact {
     let (tx, rx) = mpsc::channel();
-    let spawned = std::thread::Builder::new().name(format!("fact-{key}")).spawn(move || {
-        let _ = tx.send(f());
-    });
+    let spawned = std::thread::Builder::new()
+        .name(format!("fact-{key}"))
+        .spawn(move || {
+            let _ = tx.send(f());
+        });
     if spawned.is_err() {
         return Fact::Unknown(format!("could not start a thread to read `{key}`"));
     }
     match rx.recv_timeout(deadline) {
         Ok(f) => f,
-        Err(mpsc::RecvTimeoutError::Timeout) => {
-            Fact::Unknown(format!("reading `{key}` took longer than {} ms and was abandoned", deadline.as_millis()))
+        Err(mpsc::RecvTimeoutError::Timeout) => Fact::Unknown(format!(
+            "reading `{key}` took longer than {} ms and was abandoned",
+            deadline.as_millis()
+        )),
+        Err(mpsc::RecvTimeoutError::Disconnected) => {
+            Fact::Unknown(format!("reading `{key}` crashed"))
         }
-        Err(mpsc::RecvTimeoutError::Disconnected) => Fact::Unknown(format!("reading `{key}` crashed")),
     }
 }
 
@@ -130,7 +151,10 @@ mod tests {
 
     #[test]
     fn a_stuck_provider_is_cut_at_its_deadline() {
-        let mut live = LiveFacts::new(LiveOptions { deadline: Duration::from_millis(100), ..Default::default() });
+        let mut live = LiveFacts::new(LiveOptions {
+            deadline: Duration::from_millis(100),
+            ..Default::default()
+        });
         live.register("slow", |_| {
             std::thread::sleep(Duration::from_secs(5));
             Fact::Value(serde_json::json!(1))
@@ -146,7 +170,9 @@ mod tests {
         let n = Arc::new(std::sync::atomic::AtomicU32::new(0));
         let n2 = Arc::clone(&n);
         live.register("count", move |_| {
-            Fact::Value(serde_json::json!(n2.fetch_add(1, std::sync::atomic::Ordering::SeqCst)))
+            Fact::Value(serde_json::json!(
+                n2.fetch_add(1, std::sync::atomic::Ordering::SeqCst)
+            ))
         });
         assert_eq!(live.read("count"), live.read("count"));
         assert_eq!(n.load(std::sync::atomic::Ordering::SeqCst), 1);
@@ -155,7 +181,9 @@ mod tests {
     #[test]
     fn clock_is_rfc3339() {
         let live = LiveFacts::new(LiveOptions::default());
-        let Fact::Value(v) = live.read("clock") else { panic!() };
+        let Fact::Value(v) = live.read("clock") else {
+            panic!()
+        };
         assert!(chrono::DateTime::parse_from_rfc3339(v["now"].as_str().unwrap()).is_ok());
     }
 }

@@ -47,16 +47,17 @@ impl Snapshot {
     }
 
     pub fn from_bundle(bundle: &Bundle) -> Snapshot {
-        Snapshot { facts: bundle.facts.clone() }
+        Snapshot {
+            facts: bundle.facts.clone(),
+        }
     }
 }
 
 impl Facts for Snapshot {
     fn read(&self, key: &str) -> Fact {
-        self.facts
-            .get(key)
-            .cloned()
-            .unwrap_or_else(|| Fact::Unknown(format!("the fact `{key}` was not recorded in this bundle")))
+        self.facts.get(key).cloned().unwrap_or_else(|| {
+            Fact::Unknown(format!("the fact `{key}` was not recorded in this bundle"))
+        })
     }
 }
 
@@ -68,7 +69,10 @@ pub struct Recorder<F: Facts> {
 
 impl<F: Facts> Recorder<F> {
     pub fn new(inner: F) -> Self {
-        Recorder { inner, seen: Mutex::new(BTreeMap::new()) }
+        Recorder {
+            inner,
+            seen: Mutex::new(BTreeMap::new()),
+        }
     }
 
     pub fn recorded(&self) -> BTreeMap<String, Fact> {

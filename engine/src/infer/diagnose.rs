@@ -5,11 +5,11 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
-use super::session::{Need, Session, Step};
 use super::Runner;
+use super::session::{Need, Session, Step};
 use crate::facts::Facts;
-use crate::kb::model::{Body, Kind, Severity, Status, Text};
 use crate::kb::Kb;
+use crate::kb::model::{Body, Kind, Severity, Status, Text};
 use crate::probe::ProbeResult;
 
 /// One check: a symptom's `check:` probe or a system prerequisite.
@@ -81,7 +81,14 @@ pub fn diagnose(kb: &Arc<Kb>, facts: Arc<dyn Facts>, system: Option<&str>) -> Di
     let mut checks = Vec::new();
     let mut findings = Vec::new();
     for n in kb.nodes.iter().filter(|n| wanted(&n.system)) {
-        let Body::Symptom { check: Some(probe), severity, .. } = &n.body else { continue };
+        let Body::Symptom {
+            check: Some(probe),
+            severity,
+            ..
+        } = &n.body
+        else {
+            continue;
+        };
         let r = runner.run(probe);
         let finding = match r.status {
             Status::Fail => Some(*severity),
@@ -140,16 +147,29 @@ pub fn diagnose(kb: &Arc<Kb>, facts: Arc<dyn Facts>, system: Option<&str>) -> Di
 
 /// What a check looked at: its probe's title, when it has one.
 fn check_title(kb: &Kb, probe: &str) -> Option<Text> {
-    kb.node(probe).map(|p| p.title.clone()).filter(|t| !t.en.is_empty() || !t.fa.is_empty())
+    kb.node(probe)
+        .map(|p| p.title.clone())
+        .filter(|t| !t.en.is_empty() || !t.fa.is_empty())
 }
 
 /// Builds a finding: walks on from the symptom, letting probes answer, to its remedy.
-fn finding_for(kb: &Arc<Kb>, runner: &Runner, symptom: &str, severity: Severity, probe: &str, r: &ProbeResult) -> Finding {
+fn finding_for(
+    kb: &Arc<Kb>,
+    runner: &Runner,
+    symptom: &str,
+    severity: Severity,
+    probe: &str,
+    r: &ProbeResult,
+) -> Finding {
     let node = kb.node(symptom);
-    let case = node.and_then(|n| n.case.clone()).unwrap_or_else(|| symptom.to_string());
+    let case = node
+        .and_then(|n| n.case.clone())
+        .unwrap_or_else(|| symptom.to_string());
     let mut path = Vec::new();
     let mut remedy = None;
-    if let Ok(mut walk) = Session::start(Arc::clone(kb), symptom, runner.system().map(str::to_string)) {
+    if let Ok(mut walk) =
+        Session::start(Arc::clone(kb), symptom, runner.system().map(str::to_string))
+    {
         if let Need::Remedy { node, .. } = walk.run_until_input(runner) {
             remedy = Some(node);
         }
@@ -157,12 +177,21 @@ fn finding_for(kb: &Arc<Kb>, runner: &Runner, symptom: &str, severity: Severity,
     }
     // The walk stopped at a question the machine cannot answer: offer the case's first remedy.
     let remedy = remedy.or_else(|| {
-        kb.nodes.iter().find(|n| n.kind == Kind::Remedy && n.case.as_deref() == Some(case.as_str())).map(|n| n.id.clone())
+        kb.nodes
+            .iter()
+            .find(|n| n.kind == Kind::Remedy && n.case.as_deref() == Some(case.as_str()))
+            .map(|n| n.id.clone())
     });
-    let remedy = remedy.and_then(|id| kb.node(&id)).and_then(|n| match &n.body {
-        Body::Remedy { steps, .. } => Some(RemedyRef { id: n.id.clone(), title: n.title.clone(), steps: steps.clone() }),
-        _ => None,
-    });
+    let remedy = remedy
+        .and_then(|id| kb.node(&id))
+        .and_then(|n| match &n.body {
+            Body::Remedy { steps, .. } => Some(RemedyRef {
+                id: n.id.clone(),
+                title: n.title.clone(),
+                steps: steps.clone(),
+            }),
+            _ => None,
+        });
     Finding {
         case,
         severity,
@@ -170,6 +199,10 @@ fn finding_for(kb: &Arc<Kb>, runner: &Runner, symptom: &str, severity: Severity,
         evidence: r.evidence.clone(),
         remedy,
         node: symptom.to_string(),
-        trace: Trace { check: probe.to_string(), probe: r.clone(), path },
+        trace: Trace {
+            check: probe.to_string(),
+            probe: r.clone(),
+            path,
+        },
     }
 }

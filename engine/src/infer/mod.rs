@@ -24,7 +24,12 @@ pub struct Runner {
 
 impl Runner {
     pub fn new(kb: Arc<Kb>, facts: Arc<dyn Facts>, system: Option<String>) -> Runner {
-        Runner { kb, facts, system, cache: Mutex::new(HashMap::new()) }
+        Runner {
+            kb,
+            facts,
+            system,
+            cache: Mutex::new(HashMap::new()),
+        }
     }
 
     pub fn kb(&self) -> &Arc<Kb> {
@@ -37,7 +42,12 @@ impl Runner {
 
     /// The result of a probe node, from this run's cache when it already ran.
     pub fn run(&self, probe_id: &str) -> ProbeResult {
-        if let Some(r) = self.cache.lock().ok().and_then(|c| c.get(probe_id).cloned()) {
+        if let Some(r) = self
+            .cache
+            .lock()
+            .ok()
+            .and_then(|c| c.get(probe_id).cloned())
+        {
             return r;
         }
         let r = self.run_fresh(probe_id);
@@ -65,9 +75,19 @@ impl Runner {
             return ProbeResult::unknown(format!("`{probe_id}` is not a probe"));
         };
         let Some(ast) = self.kb.script(script).and_then(|s| s.ast.clone()) else {
-            return ProbeResult::unknown(format!("the script `scripts/{script}` is missing or does not compile"));
+            return ProbeResult::unknown(format!(
+                "the script `scripts/{script}` is missing or does not compile"
+            ));
         };
-        let input = RunInput { system: self.system.clone(), args: args.clone() };
-        self.kb.sandbox.run(&ast, Arc::clone(&self.facts), Arc::clone(&self.kb.data), &input)
+        let input = RunInput {
+            system: self.system.clone(),
+            args: args.clone(),
+        };
+        self.kb.sandbox.run(
+            &ast,
+            Arc::clone(&self.facts),
+            Arc::clone(&self.kb.data),
+            &input,
+        )
     }
 }

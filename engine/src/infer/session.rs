@@ -12,8 +12,8 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::Runner;
-use crate::kb::model::{Body, Kind, Node, Status};
 use crate::kb::Kb;
+use crate::kb::model::{Body, Kind, Node, Status};
 use crate::probe::ProbeResult;
 
 /// How the walk arrived at a step.
@@ -22,11 +22,18 @@ use crate::probe::ProbeResult;
 pub enum Via {
     Start,
     /// The user picked a choice of the previous question.
-    Answer { choice: usize },
+    Answer {
+        choice: usize,
+    },
     /// A probe answered the previous question for the user.
-    Auto { probe: String, status: Status },
+    Auto {
+        probe: String,
+        status: Status,
+    },
     /// The previous step was a probe with this result.
-    Probe { status: Status },
+    Probe {
+        status: Status,
+    },
     /// The user read the previous step, or it was a symptom that leads on by itself.
     Next,
     /// The previous remedy did not help.
@@ -64,11 +71,18 @@ pub struct Tried {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "end", rename_all = "snake_case")]
 pub enum End {
-    Resolved { remedy: String, verified: bool },
+    Resolved {
+        remedy: String,
+        verified: bool,
+    },
     /// Nothing more to try: contact someone (the node carries `escalate:`).
-    Escalated { node: String },
+    Escalated {
+        node: String,
+    },
     /// A text node with nothing after it.
-    Finished { node: String },
+    Finished {
+        node: String,
+    },
 }
 
 /// One probe result kept as evidence, with what it was run for.
@@ -146,7 +160,13 @@ impl Session {
         if kb.node(start).is_none() {
             return Err(WalkError::NoSuchNode(start.into()));
         }
-        let mut s = Session { kb, state: WalkState { system, ..Default::default() } };
+        let mut s = Session {
+            kb,
+            state: WalkState {
+                system,
+                ..Default::default()
+            },
+        };
         s.push(start, Via::Start);
         Ok(s)
     }
@@ -173,7 +193,11 @@ impl Session {
 
     /// How many questions the user answered (not counting those a probe answered).
     pub fn questions_answered(&self) -> usize {
-        self.state.steps.iter().filter(|s| matches!(s.via, Via::Answer { .. })).count()
+        self.state
+            .steps
+            .iter()
+            .filter(|s| matches!(s.via, Via::Answer { .. }))
+            .count()
     }
 
     /// The cases of the nodes visited, in order, without repeats.
@@ -193,7 +217,12 @@ impl Session {
     pub fn remedies(&self) -> Vec<String> {
         let mut out: Vec<String> = Vec::new();
         for s in &self.state.steps {
-            if self.kb.node(&s.node).is_some_and(|n| n.kind == Kind::Remedy) && !out.contains(&s.node) {
+            if self
+                .kb
+                .node(&s.node)
+                .is_some_and(|n| n.kind == Kind::Remedy)
+                && !out.contains(&s.node)
+            {
                 out.push(s.node.clone());
             }
         }
@@ -202,7 +231,11 @@ impl Session {
 
     /// The latest evidence per probe.
     pub fn evidence(&self) -> BTreeMap<&str, &ProbeResult> {
-        self.state.evidence.iter().map(|e| (e.probe.as_str(), &e.result)).collect()
+        self.state
+            .evidence
+            .iter()
+            .map(|e| (e.probe.as_str(), &e.result))
+            .collect()
     }
 
     pub fn need(&self) -> Need {
@@ -210,17 +243,30 @@ impl Session {
             return Need::Ended(end.clone());
         }
         let Some(node) = self.current() else {
-            return Need::Ended(End::Finished { node: String::new() });
+            return Need::Ended(End::Finished {
+                node: String::new(),
+            });
         };
         let idx = self.state.steps.len() - 1;
         match &node.body {
-            Body::Probe { .. } => Need::Probe { probe: node.id.clone(), purpose: Purpose::Step },
+            Body::Probe { .. } => Need::Probe {
+                probe: node.id.clone(),
+                purpose: Purpose::Step,
+            },
             Body::Question { auto: Some(p), .. } if !self.state.auto_tried.contains(&idx) => {
-                Need::Probe { probe: p.clone(), purpose: Purpose::AutoAnswer }
+                Need::Probe {
+                    probe: p.clone(),
+                    purpose: Purpose::AutoAnswer,
+                }
             }
-            Body::Question { .. } => Need::Answer { node: node.id.clone() },
+            Body::Question { .. } => Need::Answer {
+                node: node.id.clone(),
+            },
             Body::Remedy { verify, .. } => match (self.state.verifying, verify) {
-                (Some(i), Some(p)) if i == idx => Need::Probe { probe: p.clone(), purpose: Purpose::Verify },
+                (Some(i), Some(p)) if i == idx => Need::Probe {
+                    probe: p.clone(),
+                    purpose: Purpose::Verify,
+                },
                 _ => Need::Remedy {
                     node: node.id.clone(),
                     verify_failed: self.state.tried.last().is_some_and(|t| {
@@ -228,15 +274,20 @@ impl Session {
                     }),
                 },
             },
-            Body::Info { next } | Body::Symptom { next, .. } => {
-                Need::Read { node: node.id.clone(), has_next: next.is_some() }
-            }
+            Body::Info { next } | Body::Symptom { next, .. } => Need::Read {
+                node: node.id.clone(),
+                has_next: next.is_some(),
+            },
         }
     }
 
     /// Feeds the result of the probe `need()` asked for.
     pub fn supply(&mut self, probe: &str, result: ProbeResult) -> Result<(), WalkError> {
-        let Need::Probe { probe: wanted, purpose } = self.need() else {
+        let Need::Probe {
+            probe: wanted,
+            purpose,
+        } = self.need()
+        else {
             return Err(WalkError::NotNow(format!("{:?}", self.need())));
         };
         if wanted != probe {
@@ -245,8 +296,16 @@ impl Session {
         let idx = self.state.steps.len() - 1;
         let here = self.state.steps[idx].node.clone();
         let status = result.status;
-        self.state.evidence.push(Evidence { probe: probe.into(), for_node: here.clone(), result });
-        let node = self.kb.node(&here).cloned().ok_or_else(|| WalkError::NoSuchNode(here.clone()))?;
+        self.state.evidence.push(Evidence {
+            probe: probe.into(),
+            for_node: here.clone(),
+            result,
+        });
+        let node = self
+            .kb
+            .node(&here)
+            .cloned()
+            .ok_or_else(|| WalkError::NoSuchNode(here.clone()))?;
         match (purpose, &node.body) {
             (Purpose::Step, Body::Probe { outcomes, .. }) => match outcomes.next(status) {
                 Some(next) => self.push(next, Via::Probe { status }),
@@ -256,7 +315,13 @@ impl Session {
                 match choices.iter().find(|c| c.when.contains(&status)) {
                     Some(c) => {
                         let next = c.next.clone();
-                        self.push(&next, Via::Auto { probe: probe.into(), status });
+                        self.push(
+                            &next,
+                            Via::Auto {
+                                probe: probe.into(),
+                                status,
+                            },
+                        );
                     }
                     None => self.state.auto_tried.push(idx),
                 }
@@ -266,11 +331,18 @@ impl Session {
                 let verified = status == Status::Ok;
                 self.state.tried.push(Tried {
                     remedy: here.clone(),
-                    outcome: if verified { RemedyOutcome::Helped } else { RemedyOutcome::VerifyFailed },
+                    outcome: if verified {
+                        RemedyOutcome::Helped
+                    } else {
+                        RemedyOutcome::VerifyFailed
+                    },
                     at: Utc::now(),
                 });
                 if verified {
-                    self.state.ended = Some(End::Resolved { remedy: here, verified: true });
+                    self.state.ended = Some(End::Resolved {
+                        remedy: here,
+                        verified: true,
+                    });
                 }
             }
             _ => {}
@@ -283,7 +355,8 @@ impl Session {
         let Need::Answer { node } = self.need() else {
             return Err(WalkError::NotNow(format!("{:?}", self.need())));
         };
-        let Some(Body::Question { choices, .. }) = self.kb.node(&node).map(|n| n.body.clone()) else {
+        let Some(Body::Question { choices, .. }) = self.kb.node(&node).map(|n| n.body.clone())
+        else {
             return Err(WalkError::NoSuchNode(node));
         };
         let choice = choices.get(index).ok_or(WalkError::NoSuchChoice(index))?;
@@ -311,12 +384,25 @@ impl Session {
         let Need::Remedy { node, .. } = self.need() else {
             return Err(WalkError::NotNow(format!("{:?}", self.need())));
         };
-        let has_verify = matches!(self.kb.node(&node).map(|n| &n.body), Some(Body::Remedy { verify: Some(_), .. }));
+        let has_verify = matches!(
+            self.kb.node(&node).map(|n| &n.body),
+            Some(Body::Remedy {
+                verify: Some(_),
+                ..
+            })
+        );
         if has_verify {
             self.state.verifying = Some(self.state.steps.len() - 1);
         } else {
-            self.state.tried.push(Tried { remedy: node.clone(), outcome: RemedyOutcome::Helped, at: Utc::now() });
-            self.state.ended = Some(End::Resolved { remedy: node, verified: false });
+            self.state.tried.push(Tried {
+                remedy: node.clone(),
+                outcome: RemedyOutcome::Helped,
+                at: Utc::now(),
+            });
+            self.state.ended = Some(End::Resolved {
+                remedy: node,
+                verified: false,
+            });
         }
         Ok(())
     }
@@ -326,9 +412,16 @@ impl Session {
         let Need::Remedy { node, .. } = self.need() else {
             return Err(WalkError::NotNow(format!("{:?}", self.need())));
         };
-        self.state.tried.push(Tried { remedy: node.clone(), outcome: RemedyOutcome::NotHelped, at: Utc::now() });
+        self.state.tried.push(Tried {
+            remedy: node.clone(),
+            outcome: RemedyOutcome::NotHelped,
+            at: Utc::now(),
+        });
         match self.kb.node(&node).map(|n| &n.body) {
-            Some(Body::Remedy { unresolved: Some(u), .. }) => {
+            Some(Body::Remedy {
+                unresolved: Some(u),
+                ..
+            }) => {
                 let u = u.clone();
                 self.push(&u, Via::Unresolved);
             }
@@ -340,15 +433,20 @@ impl Session {
     /// Indexes of steps the user can go back to: those where the walk waited for them.
     pub fn stops(&self) -> Vec<usize> {
         (0..self.state.steps.len())
-            .filter(|&i| match self.kb.node(&self.state.steps[i].node).map(|n| &n.body) {
-                Some(Body::Probe { .. }) | None => false,
-                Some(Body::Symptom { next, .. }) => next.is_none(),
-                Some(Body::Question { .. }) => {
-                    // A question a probe answered is not a stop: the next step came by itself.
-                    !matches!(self.state.steps.get(i + 1).map(|s| &s.via), Some(Via::Auto { .. }))
-                }
-                _ => true,
-            })
+            .filter(
+                |&i| match self.kb.node(&self.state.steps[i].node).map(|n| &n.body) {
+                    Some(Body::Probe { .. }) | None => false,
+                    Some(Body::Symptom { next, .. }) => next.is_none(),
+                    Some(Body::Question { .. }) => {
+                        // A question a probe answered is not a stop: the next step came by itself.
+                        !matches!(
+                            self.state.steps.get(i + 1).map(|s| &s.via),
+                            Some(Via::Auto { .. })
+                        )
+                    }
+                    _ => true,
+                },
+            )
             .collect()
     }
 
@@ -386,7 +484,11 @@ impl Session {
         for _ in 0..MAX_AUTO_STEPS {
             match self.need() {
                 Need::Probe { probe, purpose } => {
-                    let r = if purpose == Purpose::Verify { runner.rerun(&probe) } else { runner.run(&probe) };
+                    let r = if purpose == Purpose::Verify {
+                        runner.rerun(&probe)
+                    } else {
+                        runner.run(&probe)
+                    };
                     if self.supply(&probe, r).is_err() {
                         break;
                     }
@@ -394,13 +496,22 @@ impl Session {
                 other => return other,
             }
         }
-        let here = self.state.steps.last().map(|s| s.node.clone()).unwrap_or_default();
+        let here = self
+            .state
+            .steps
+            .last()
+            .map(|s| s.node.clone())
+            .unwrap_or_default();
         self.state.ended = Some(End::Finished { node: here });
         self.need()
     }
 
     fn push(&mut self, node: &str, via: Via) {
-        self.state.steps.push(Step { node: node.to_string(), via, at: Utc::now() });
+        self.state.steps.push(Step {
+            node: node.to_string(),
+            via,
+            at: Utc::now(),
+        });
         // A symptom that leads on is a label, not a stop: continue at once.
         if let Some(Body::Symptom { next: Some(n), .. }) = self.kb.node(node).map(|n| &n.body)
             && self.state.steps.len() < MAX_AUTO_STEPS

@@ -30,7 +30,11 @@ fn ids(kb: &Kb, out: &mut Vec<Diagnostic>) {
     for n in &kb.nodes {
         let segs: Vec<&str> = n.id.split('/').collect();
         let well_formed = segs.len() >= 2
-            && segs.iter().all(|s| !s.is_empty() && s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'));
+            && segs.iter().all(|s| {
+                !s.is_empty()
+                    && s.chars()
+                        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+            });
         if !well_formed {
             out.push(Diagnostic::new(
                 Code::E011BadId,
@@ -43,7 +47,10 @@ fn ids(kb: &Kb, out: &mut Vec<Diagnostic>) {
                 Code::E011BadId,
                 n.pos_of("id"),
                 Some(&n.id),
-                format!("the id `{}` starts with `{}`, which systems.yaml does not list", n.id, segs[0]),
+                format!(
+                    "the id `{}` starts with `{}`, which systems.yaml does not list",
+                    n.id, segs[0]
+                ),
             ));
         } else {
             let folder = n.pos.file.split('/').nth(1).unwrap_or_default();
@@ -52,7 +59,10 @@ fn ids(kb: &Kb, out: &mut Vec<Diagnostic>) {
                     Code::E011BadId,
                     n.pos_of("id"),
                     Some(&n.id),
-                    format!("the node `{}` belongs to `{}` but is written in the folder kb/{folder}/", n.id, segs[0]),
+                    format!(
+                        "the node `{}` belongs to `{}` but is written in the folder kb/{folder}/",
+                        n.id, segs[0]
+                    ),
                 ));
             }
         }
@@ -77,7 +87,10 @@ fn references(kb: &Kb, out: &mut Vec<Diagnostic>) {
                     Code::E004Dangling,
                     n.pos_of(&field),
                     Some(&n.id),
-                    format!("`{field}` points at `{to}`, which does not exist{}", suggest(kb, to)),
+                    format!(
+                        "`{field}` points at `{to}`, which does not exist{}",
+                        suggest(kb, to)
+                    ),
                 ));
                 continue;
             };
@@ -87,7 +100,10 @@ fn references(kb: &Kb, out: &mut Vec<Diagnostic>) {
                     Code::E005WrongKind,
                     n.pos_of(&field),
                     Some(&n.id),
-                    format!("`{field}` must name a probe node, but `{to}` is a {}", target.kind.name()),
+                    format!(
+                        "`{field}` must name a probe node, but `{to}` is a {}",
+                        target.kind.name()
+                    ),
                 ));
             }
             if !needs_probe && target.kind == Kind::Symptom && n.kind != Kind::Question {
@@ -101,7 +117,10 @@ fn references(kb: &Kb, out: &mut Vec<Diagnostic>) {
                 ));
             }
         }
-        if let Body::Question { auto: Some(_), choices } = &n.body
+        if let Body::Question {
+            auto: Some(_),
+            choices,
+        } = &n.body
             && choices.iter().all(|c| c.when.is_empty())
         {
             out.push(Diagnostic::new(
@@ -113,13 +132,22 @@ fn references(kb: &Kb, out: &mut Vec<Diagnostic>) {
         }
     }
     for s in &kb.systems {
-        let pos = s.pos.clone().unwrap_or_else(|| Pos { file: "kb/systems.yaml".into(), line: 1, col: 1 });
+        let pos = s.pos.clone().unwrap_or_else(|| Pos {
+            file: "kb/systems.yaml".into(),
+            line: 1,
+            col: 1,
+        });
         if kb.node(&s.root).is_none() {
             out.push(Diagnostic::new(
                 Code::E004Dangling,
                 &pos,
                 None,
-                format!("the root `{}` of the system `{}` does not exist{}", s.root, s.id, suggest(kb, &s.root)),
+                format!(
+                    "the root `{}` of the system `{}` does not exist{}",
+                    s.root,
+                    s.id,
+                    suggest(kb, &s.root)
+                ),
             ));
         }
         for p in &s.prerequisites {
@@ -196,17 +224,29 @@ fn translations(kb: &Kb, out: &mut Vec<Diagnostic>) {
         match &n.body {
             Body::Question { choices, .. } => {
                 for (i, c) in choices.iter().enumerate() {
-                    missing(n.pos_of(&format!("choices[{i}].next")), id, &format!("choice {}", i + 1), &c.text);
+                    missing(
+                        n.pos_of(&format!("choices[{i}].next")),
+                        id,
+                        &format!("choice {}", i + 1),
+                        &c.text,
+                    );
                 }
             }
-            Body::Remedy { steps, escalate, .. } => {
+            Body::Remedy {
+                steps, escalate, ..
+            } => {
                 for (i, s) in steps.iter().enumerate() {
                     missing(n.pos_of("steps"), id, &format!("step {}", i + 1), s);
                 }
                 if let Some(e) = escalate {
                     missing(n.pos_of("escalate"), id, "escalation contact", &e.contact);
                     for (i, c) in e.collect.iter().enumerate() {
-                        missing(n.pos_of("escalate"), id, &format!("escalation item {}", i + 1), c);
+                        missing(
+                            n.pos_of("escalate"),
+                            id,
+                            &format!("escalation item {}", i + 1),
+                            c,
+                        );
                     }
                 }
             }
@@ -214,10 +254,24 @@ fn translations(kb: &Kb, out: &mut Vec<Diagnostic>) {
         }
     }
     for s in &kb.systems {
-        let pos = s.pos.clone().unwrap_or_else(|| Pos { file: "kb/systems.yaml".into(), line: 1, col: 1 });
-        missing(&pos, None, &format!("name of the system `{}`", s.id), &s.name);
+        let pos = s.pos.clone().unwrap_or_else(|| Pos {
+            file: "kb/systems.yaml".into(),
+            line: 1,
+            col: 1,
+        });
+        missing(
+            &pos,
+            None,
+            &format!("name of the system `{}`", s.id),
+            &s.name,
+        );
         for p in &s.prerequisites {
-            missing(&pos, None, &format!("name of the prerequisite `{}`", p.id), &p.name);
+            missing(
+                &pos,
+                None,
+                &format!("name of the prerequisite `{}`", p.id),
+                &p.name,
+            );
         }
     }
 }
@@ -239,14 +293,24 @@ fn scripts(kb: &Kb, out: &mut Vec<Diagnostic>) {
     }
     for (name, s) in &kb.scripts {
         if !used.contains(name.as_str()) {
-            out.push(Diagnostic::new(Code::W002UnusedScript, &s.pos, None, format!("no probe uses `scripts/{name}`")));
+            out.push(Diagnostic::new(
+                Code::W002UnusedScript,
+                &s.pos,
+                None,
+                format!("no probe uses `scripts/{name}`"),
+            ));
         }
     }
 }
 
 fn remedies(kb: &Kb, out: &mut Vec<Diagnostic>) {
     for n in &kb.nodes {
-        if let Body::Remedy { unresolved: None, escalate: None, .. } = &n.body {
+        if let Body::Remedy {
+            unresolved: None,
+            escalate: None,
+            ..
+        } = &n.body
+        {
             out.push(Diagnostic::new(
                 Code::E010NoWayOut,
                 &n.pos,
@@ -261,8 +325,17 @@ fn systems(kb: &Kb, out: &mut Vec<Diagnostic>) {
     let mut seen = HashSet::new();
     for s in &kb.systems {
         if !seen.insert(s.id.as_str()) {
-            let pos = s.pos.clone().unwrap_or_else(|| Pos { file: "kb/systems.yaml".into(), line: 1, col: 1 });
-            out.push(Diagnostic::new(Code::E003Duplicate, &pos, None, format!("the system `{}` is listed twice", s.id)));
+            let pos = s.pos.clone().unwrap_or_else(|| Pos {
+                file: "kb/systems.yaml".into(),
+                line: 1,
+                col: 1,
+            });
+            out.push(Diagnostic::new(
+                Code::E003Duplicate,
+                &pos,
+                None,
+                format!("the system `{}` is listed twice", s.id),
+            ));
         }
     }
 }
@@ -277,8 +350,12 @@ fn cycles(kb: &Kb, out: &mut Vec<Diagnostic>) {
             continue;
         }
         let members: HashSet<_> = scc.iter().copied().collect();
-        let leaves = scc.iter().any(|&ix| g.graph.edges(ix).any(|e| !members.contains(&e.target())));
-        let can_end = scc.iter().any(|&ix| kb.node(g.graph[ix]).is_some_and(can_end_here));
+        let leaves = scc
+            .iter()
+            .any(|&ix| g.graph.edges(ix).any(|e| !members.contains(&e.target())));
+        let can_end = scc
+            .iter()
+            .any(|&ix| kb.node(g.graph[ix]).is_some_and(can_end_here));
         if !leaves && !can_end {
             let mut ids: Vec<&str> = scc.iter().map(|&ix| g.graph[ix]).collect();
             ids.sort();
@@ -288,7 +365,10 @@ fn cycles(kb: &Kb, out: &mut Vec<Diagnostic>) {
                     Code::E009Cycle,
                     &first.pos,
                     Some(&first.id),
-                    format!("these nodes form a loop the user can never leave: {}", ids.join(" -> ")),
+                    format!(
+                        "these nodes form a loop the user can never leave: {}",
+                        ids.join(" -> ")
+                    ),
                 ));
             }
         }
@@ -308,12 +388,19 @@ pub(crate) fn can_end_here(n: &Node) -> bool {
 fn reachability(kb: &Kb, out: &mut Vec<Diagnostic>) {
     let g = WalkGraph::build(kb);
     let mut starts: Vec<&str> = kb.systems.iter().map(|s| s.root.as_str()).collect();
-    starts.extend(kb.nodes.iter().filter(|n| n.kind == Kind::Symptom).map(|n| n.id.as_str()));
+    starts.extend(
+        kb.nodes
+            .iter()
+            .filter(|n| n.kind == Kind::Symptom)
+            .map(|n| n.id.as_str()),
+    );
     let mut reached = g.reachable_from(&starts);
     // Probes run in place by `check`, `auto` and `verify`, and prerequisite checks, are used too.
     for n in &kb.nodes {
         for (field, to) in n.references() {
-            if matches!(field.as_str(), "check" | "auto" | "verify") && reached.contains(n.id.as_str()) {
+            if matches!(field.as_str(), "check" | "auto" | "verify")
+                && reached.contains(n.id.as_str())
+            {
                 reached.extend(g.reachable_from(&[to]));
             }
         }

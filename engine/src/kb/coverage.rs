@@ -65,12 +65,23 @@ pub fn coverage(kb: &Arc<Kb>) -> Coverage {
             tests: tests_per_case.get(&c.id).copied().unwrap_or(0),
         })
         .collect();
-    let unreached_nodes = kb.nodes.iter().filter(|n| !visited.contains(&n.id)).map(|n| n.id.clone()).collect();
+    let unreached_nodes = kb
+        .nodes
+        .iter()
+        .filter(|n| !visited.contains(&n.id))
+        .map(|n| n.id.clone())
+        .collect();
     questions.sort_unstable();
     let median_questions = match questions.len() {
         0 => None,
         n if n % 2 == 1 => Some(questions[n / 2] as f64),
         n => Some((questions[n / 2 - 1] + questions[n / 2]) as f64 / 2.0),
     };
-    Coverage { cases, unreached_nodes, scenarios: kb.scenarios.len(), scenarios_failed: failed, median_questions }
+    Coverage {
+        cases,
+        unreached_nodes,
+        scenarios: kb.scenarios.len(),
+        scenarios_failed: failed,
+        median_questions,
+    }
 }

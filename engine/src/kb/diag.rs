@@ -70,7 +70,11 @@ impl Code {
     }
 
     pub fn level(self) -> Level {
-        if self.as_str().starts_with('W') { Level::Warning } else { Level::Error }
+        if self.as_str().starts_with('W') {
+            Level::Warning
+        } else {
+            Level::Error
+        }
     }
 }
 

@@ -26,7 +26,9 @@ impl<'a> WalkGraph<'a> {
         let mut graph = DiGraph::new();
         let mut index = HashMap::new();
         for n in &kb.nodes {
-            index.entry(n.id.as_str()).or_insert_with(|| graph.add_node(n.id.as_str()));
+            index
+                .entry(n.id.as_str())
+                .or_insert_with(|| graph.add_node(n.id.as_str()));
         }
         for n in &kb.nodes {
             let from = index[n.id.as_str()];
@@ -45,7 +47,9 @@ impl<'a> WalkGraph<'a> {
     pub fn reachable_from(&self, starts: &[&str]) -> HashSet<&'a str> {
         let mut seen = HashSet::new();
         for s in starts {
-            let Some(&ix) = self.index.get(s) else { continue };
+            let Some(&ix) = self.index.get(s) else {
+                continue;
+            };
             let mut bfs = Bfs::new(&self.graph, ix);
             while let Some(n) = bfs.next(&self.graph) {
                 seen.insert(self.graph[n]);
@@ -75,16 +79,32 @@ pub fn render(kb: &Kb, system: Option<&str>, format: GraphFormat) -> String {
     let mut out = String::new();
     match format {
         GraphFormat::Dot => {
-            out.push_str("digraph tokenyar {\n  rankdir=LR;\n  node [fontname=\"Vazirmatn, sans-serif\"];\n");
+            out.push_str(
+                "digraph tokenyar {\n  rankdir=LR;\n  node [fontname=\"Vazirmatn, sans-serif\"];\n",
+            );
             for n in kb.nodes.iter().filter(|n| keep(&n.id)) {
                 let (sh, _, _) = shape(n.kind);
-                let _ = writeln!(out, "  \"{}\" [shape={sh}, label=\"{}\\n{}\"];", n.id, n.id, esc(&n.title.en));
+                let _ = writeln!(
+                    out,
+                    "  \"{}\" [shape={sh}, label=\"{}\\n{}\"];",
+                    n.id,
+                    n.id,
+                    esc(&n.title.en)
+                );
             }
             for e in g.graph.edge_references() {
                 let (a, b) = (g.graph[e.source()], g.graph[e.target()]);
                 if keep(a) || keep(b) {
-                    let style = if matches!(e.weight().as_str(), "check" | "auto" | "verify") { ", style=dashed" } else { "" };
-                    let _ = writeln!(out, "  \"{a}\" -> \"{b}\" [label=\"{}\"{style}];", esc(e.weight()));
+                    let style = if matches!(e.weight().as_str(), "check" | "auto" | "verify") {
+                        ", style=dashed"
+                    } else {
+                        ""
+                    };
+                    let _ = writeln!(
+                        out,
+                        "  \"{a}\" -> \"{b}\" [label=\"{}\"{style}];",
+                        esc(e.weight())
+                    );
                 }
             }
             out.push_str("}\n");
@@ -94,12 +114,21 @@ pub fn render(kb: &Kb, system: Option<&str>, format: GraphFormat) -> String {
             let mid = |id: &str| id.replace(['/', '-'], "_");
             for n in kb.nodes.iter().filter(|n| keep(&n.id)) {
                 let (_, open, close) = shape(n.kind);
-                let _ = writeln!(out, "  {}{open}\"{}\"{close}", mid(&n.id), esc(&format!("{}: {}", n.id, n.title.en)));
+                let _ = writeln!(
+                    out,
+                    "  {}{open}\"{}\"{close}",
+                    mid(&n.id),
+                    esc(&format!("{}: {}", n.id, n.title.en))
+                );
             }
             for e in g.graph.edge_references() {
                 let (a, b) = (g.graph[e.source()], g.graph[e.target()]);
                 if keep(a) || keep(b) {
-                    let arrow = if matches!(e.weight().as_str(), "check" | "auto" | "verify") { "-.->" } else { "-->" };
+                    let arrow = if matches!(e.weight().as_str(), "check" | "auto" | "verify") {
+                        "-.->"
+                    } else {
+                        "-->"
+                    };
                     let _ = writeln!(out, "  {} {arrow}|{}| {}", mid(a), esc(e.weight()), mid(b));
                 }
             }

@@ -54,7 +54,10 @@ pub struct Kb {
 
 impl std::fmt::Debug for Kb {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Kb").field("version", &self.version).field("nodes", &self.nodes.len()).finish()
+        f.debug_struct("Kb")
+            .field("version", &self.version)
+            .field("nodes", &self.nodes.len())
+            .finish()
     }
 }
 
@@ -78,11 +81,14 @@ impl Kb {
 
     pub fn load_with(source: &Source, sandbox: Arc<Sandbox>) -> (Kb, Vec<Diagnostic>) {
         let mut l = Loader { diags: Vec::new() };
-        let meta = l
-            .single::<KbMeta>(source, "kb/kb.yaml")
-            .unwrap_or(KbMeta { version: "0".into(), support: None });
+        let meta = l.single::<KbMeta>(source, "kb/kb.yaml").unwrap_or(KbMeta {
+            version: "0".into(),
+            support: None,
+        });
         let systems_file = l.single::<SystemsFile>(source, "kb/systems.yaml");
-        let tokens: serde_json::Value = l.single(source, "kb/tokens.yaml").unwrap_or(serde_json::Value::Null);
+        let tokens: serde_json::Value = l
+            .single(source, "kb/tokens.yaml")
+            .unwrap_or(serde_json::Value::Null);
         let catalog: Vec<CatalogCase> = l
             .single::<CatalogFile>(source, "kb/catalog.yaml")
             .map(|c| c.cases)
@@ -91,7 +97,10 @@ impl Kb {
         let mut systems = Vec::new();
         let mut certificate_types = Vec::new();
         if let Some(sf) = systems_file {
-            if let Some(doc) = source.get("kb/systems.yaml").and_then(|t| yaml::parse(t).ok()) {
+            if let Some(doc) = source
+                .get("kb/systems.yaml")
+                .and_then(|t| yaml::parse(t).ok())
+            {
                 let file: Arc<str> = Arc::from("kb/systems.yaml");
                 systems = sf
                     .systems
@@ -125,9 +134,20 @@ impl Kb {
                 ["scripts", rest @ ..] if path.ends_with(".rhai") => {
                     let name = rest.join("/");
                     let (ast, pos) = match sandbox.compile(text) {
-                        Ok(ast) => (Some(Arc::new(ast)), Pos { file: Arc::from(path.as_str()), line: 1, col: 1 }),
+                        Ok(ast) => (
+                            Some(Arc::new(ast)),
+                            Pos {
+                                file: Arc::from(path.as_str()),
+                                line: 1,
+                                col: 1,
+                            },
+                        ),
                         Err(e) => {
-                            let pos = Pos { file: Arc::from(path.as_str()), line: e.line, col: e.col };
+                            let pos = Pos {
+                                file: Arc::from(path.as_str()),
+                                line: e.line,
+                                col: e.col,
+                            };
                             l.diags.push(Diagnostic::new(
                                 Code::E007Script,
                                 &pos,
@@ -151,7 +171,10 @@ impl Kb {
                     Code::E003Duplicate,
                     &n.pos,
                     Some(&n.id),
-                    format!("the id `{}` is used twice; it was first defined at {}", n.id, first.pos),
+                    format!(
+                        "the id `{}` is used twice; it was first defined at {}",
+                        n.id, first.pos
+                    ),
                 ));
             } else {
                 index.insert(n.id.clone(), i);
@@ -159,8 +182,14 @@ impl Kb {
         }
 
         let mut data = serde_json::Map::new();
-        data.insert("systems".into(), serde_json::to_value(&systems).unwrap_or_default());
-        data.insert("certificate_types".into(), serde_json::Value::Array(certificate_types));
+        data.insert(
+            "systems".into(),
+            serde_json::to_value(&systems).unwrap_or_default(),
+        );
+        data.insert(
+            "certificate_types".into(),
+            serde_json::Value::Array(certificate_types),
+        );
         data.insert("tokens".into(), tokens);
         data.insert("kb".into(), serde_json::to_value(&meta).unwrap_or_default());
 
@@ -211,7 +240,8 @@ struct Loader {
 
 impl Loader {
     fn err(&mut self, code: Code, file: &Arc<str>, at: LineCol, node: Option<&str>, msg: String) {
-        self.diags.push(Diagnostic::new(code, &Pos::new(file, at), node, msg));
+        self.diags
+            .push(Diagnostic::new(code, &Pos::new(file, at), node, msg));
     }
 
     fn parse_doc(&mut self, path: &str, text: &str) -> Option<Document> {
@@ -219,7 +249,13 @@ impl Loader {
             Ok(d) => Some(d),
             Err(e) => {
                 let file: Arc<str> = Arc::from(path);
-                self.err(Code::E001Syntax, &file, e.at, None, format!("this is not valid YAML: {}", e.message));
+                self.err(
+                    Code::E001Syntax,
+                    &file,
+                    e.at,
+                    None,
+                    format!("this is not valid YAML: {}", e.message),
+                );
                 None
             }
         }
@@ -229,7 +265,13 @@ impl Loader {
     fn single<T: DeserializeOwned>(&mut self, source: &Source, path: &str) -> Option<T> {
         let file: Arc<str> = Arc::from(path);
         let Some(text) = source.get(path) else {
-            self.err(Code::E002Schema, &file, LineCol { line: 1, col: 1 }, None, format!("the file {path} is missing"));
+            self.err(
+                Code::E002Schema,
+                &file,
+                LineCol { line: 1, col: 1 },
+                None,
+                format!("the file {path} is missing"),
+            );
             return None;
         };
         let doc = self.parse_doc(path, text)?;
@@ -246,7 +288,9 @@ impl Loader {
     /// A file of nodes: a YAML sequence, each item one node.
     fn node_file(&mut self, path: &str, text: &str, out: &mut Vec<Node>) {
         let file: Arc<str> = Arc::from(path);
-        let Some(doc) = self.parse_doc(path, text) else { return };
+        let Some(doc) = self.parse_doc(path, text) else {
+            return;
+        };
         let items = match &doc.value {
             serde_yaml::Value::Sequence(s) => s.clone(),
             serde_yaml::Value::Null => return,
@@ -268,7 +312,13 @@ impl Loader {
                 Ok(r) => r,
                 Err((p, msg)) => {
                     let at = doc.nearest(&yaml::join(&base, &p));
-                    self.err(Code::E002Schema, &file, at, id_hint.as_deref(), describe(&p, &msg));
+                    self.err(
+                        Code::E002Schema,
+                        &file,
+                        at,
+                        id_hint.as_deref(),
+                        describe(&p, &msg),
+                    );
                     continue;
                 }
             };
@@ -283,8 +333,23 @@ impl Loader {
         let pos = Pos::new(file, doc.nearest(base));
         let mut field_pos = BTreeMap::new();
         for field in [
-            "id", "case", "title", "text", "check", "next", "auto", "script", "verify", "unresolved", "escalate",
-            "steps", "choices", "outcomes.ok", "outcomes.warn", "outcomes.fail", "outcomes.unknown",
+            "id",
+            "case",
+            "title",
+            "text",
+            "check",
+            "next",
+            "auto",
+            "script",
+            "verify",
+            "unresolved",
+            "escalate",
+            "steps",
+            "choices",
+            "outcomes.ok",
+            "outcomes.warn",
+            "outcomes.fail",
+            "outcomes.unknown",
         ] {
             if let Some(at) = doc.position(&yaml::join(base, field)) {
                 field_pos.insert(field.to_string(), Pos::new(file, at));
@@ -305,7 +370,10 @@ impl Loader {
                 file,
                 at,
                 Some(&id),
-                format!("the field `{field}` does not belong on a {} node", kind.name()),
+                format!(
+                    "the field `{field}` does not belong on a {} node",
+                    kind.name()
+                ),
             );
         };
         let present = |name: &str| -> bool {
@@ -337,8 +405,22 @@ impl Loader {
             Kind::Info | Kind::Guide => &["next"],
         };
         let all = [
-            "messages", "codes", "keywords", "check", "severity", "next", "choices", "auto", "script", "args",
-            "outcomes", "steps", "verify", "unresolved", "escalate", "audience",
+            "messages",
+            "codes",
+            "keywords",
+            "check",
+            "severity",
+            "next",
+            "choices",
+            "auto",
+            "script",
+            "args",
+            "outcomes",
+            "steps",
+            "verify",
+            "unresolved",
+            "escalate",
+            "audience",
         ];
         for f in all {
             if present(f) && !allowed.contains(&f) {
@@ -370,13 +452,21 @@ impl Loader {
             },
             Kind::Question => {
                 require(self, r.text.is_some() || r.title.is_some(), "text");
-                require(self, r.choices.as_ref().is_some_and(|c| !c.is_empty()), "choices");
+                require(
+                    self,
+                    r.choices.as_ref().is_some_and(|c| !c.is_empty()),
+                    "choices",
+                );
                 Body::Question {
                     choices: r
                         .choices
                         .unwrap_or_default()
                         .into_iter()
-                        .map(|c| Choice { text: c.text, next: c.next, when: c.when })
+                        .map(|c| Choice {
+                            text: c.text,
+                            next: c.next,
+                            when: c.when,
+                        })
                         .collect(),
                     auto: r.auto,
                 }
@@ -391,7 +481,11 @@ impl Loader {
                 }
             }
             Kind::Remedy => {
-                require(self, r.steps.as_ref().is_some_and(|s| !s.is_empty()), "steps");
+                require(
+                    self,
+                    r.steps.as_ref().is_some_and(|s| !s.is_empty()),
+                    "steps",
+                );
                 Body::Remedy {
                     steps: r.steps.unwrap_or_default(),
                     verify: r.verify,
@@ -423,5 +517,9 @@ fn pos_at(doc: &Document, base: &str) -> LineCol {
 }
 
 fn describe(path: &str, msg: &str) -> String {
-    if path.is_empty() { msg.to_string() } else { format!("{msg} (at `{path}`)") }
+    if path.is_empty() {
+        msg.to_string()
+    } else {
+        format!("{msg} (at `{path}`)")
+    }
 }

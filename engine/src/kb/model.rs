@@ -21,7 +21,11 @@ pub struct Pos {
 
 impl Pos {
     pub fn new(file: &Arc<str>, at: LineCol) -> Self {
-        Pos { file: Arc::clone(file), line: at.line, col: at.col }
+        Pos {
+            file: Arc::clone(file),
+            line: at.line,
+            col: at.col,
+        }
     }
 }
 
@@ -198,9 +202,14 @@ impl Outcomes {
     }
 
     pub fn all(&self) -> impl Iterator<Item = (&'static str, &str)> {
-        [("ok", &self.ok), ("warn", &self.warn), ("fail", &self.fail), ("unknown", &self.unknown)]
-            .into_iter()
-            .filter_map(|(k, v)| v.as_deref().map(|v| (k, v)))
+        [
+            ("ok", &self.ok),
+            ("warn", &self.warn),
+            ("fail", &self.fail),
+            ("unknown", &self.unknown),
+        ]
+        .into_iter()
+        .filter_map(|(k, v)| v.as_deref().map(|v| (k, v)))
     }
 }
 
@@ -330,7 +339,9 @@ impl Node {
                     out.push((format!("outcomes.{k}"), v));
                 }
             }
-            Body::Remedy { verify, unresolved, .. } => {
+            Body::Remedy {
+                verify, unresolved, ..
+            } => {
                 if let Some(v) = verify {
                     out.push(("verify".into(), v));
                 }

@@ -114,14 +114,28 @@ impl Report {
 
 /// Parses a scenario file, with a positioned error.
 pub fn parse(kb: &Kb, file: &ScenarioFile) -> Result<Scenario, Diagnostic> {
-    let pos = |line, col| Pos { file: Arc::from(file.path.as_str()), line, col };
-    let doc = yaml::parse(&file.text)
-        .map_err(|e| Diagnostic::new(Code::E001Syntax, &pos(e.at.line, e.at.col), None, e.message))?;
+    let pos = |line, col| Pos {
+        file: Arc::from(file.path.as_str()),
+        line,
+        col,
+    };
+    let doc = yaml::parse(&file.text).map_err(|e| {
+        Diagnostic::new(Code::E001Syntax, &pos(e.at.line, e.at.col), None, e.message)
+    })?;
     let sc: Scenario = yaml::from_value(doc.value.clone()).map_err(|(p, msg)| {
         let at = doc.nearest(&yaml::join("", &p));
-        Diagnostic::new(Code::E013Scenario, &pos(at.line, at.col), None, format!("{msg} (at `{p}`)"))
+        Diagnostic::new(
+            Code::E013Scenario,
+            &pos(at.line, at.col),
+            None,
+            format!("{msg} (at `{p}`)"),
+        )
     })?;
-    let refs = sc.start.iter().chain(sc.expect.remedy.iter()).chain(sc.answers.keys());
+    let refs = sc
+        .start
+        .iter()
+        .chain(sc.expect.remedy.iter())
+        .chain(sc.answers.keys());
     for r in refs {
         if kb.node(r).is_none() {
             let at = doc.nearest("");
@@ -138,17 +152,27 @@ pub fn parse(kb: &Kb, file: &ScenarioFile) -> Result<Scenario, Diagnostic> {
 
 /// Scenario files that cannot be read are knowledge-base errors (`kb check`).
 pub fn check_files(kb: &Kb) -> Vec<Diagnostic> {
-    kb.scenarios.iter().filter_map(|f| parse(kb, f).err()).collect()
+    kb.scenarios
+        .iter()
+        .filter_map(|f| parse(kb, f).err())
+        .collect()
 }
 
 /// Builds the facts of a scenario: its bundle, overlaid with its inline facts, certificates
 /// synthesised.
-pub fn facts_of(kb: &Kb, file: &ScenarioFile, sc: &Scenario) -> Result<BTreeMap<String, Fact>, String> {
+pub fn facts_of(
+    kb: &Kb,
+    file: &ScenarioFile,
+    sc: &Scenario,
+) -> Result<BTreeMap<String, Fact>, String> {
     let mut facts = BTreeMap::new();
     if let Some(b) = &sc.bundle {
         let dir = file.path.rsplit_once('/').map(|(d, _)| d).unwrap_or("");
         let path = format!("{dir}/{b}");
-        let text = kb.test_data.get(&path).ok_or_else(|| format!("the bundle {path} does not exist"))?;
+        let text = kb
+            .test_data
+            .get(&path)
+            .ok_or_else(|| format!("the bundle {path} does not exist"))?;
         let bundle = Bundle::parse(text, &path).map_err(|e| e.to_string())?;
         facts = bundle.facts;
     }
@@ -194,10 +218,17 @@ pub fn run(kb: &Arc<Kb>, file: &ScenarioFile) -> Report {
     };
     let snapshot: Arc<dyn crate::facts::Facts> = Arc::new(Snapshot::new(facts));
     let system = sc.system.clone().unwrap_or_else(|| file.system.clone());
-    let walk_expected = sc.expect.cases.is_some() || sc.expect.remedy.is_some() || sc.expect.questions.is_some() || sc.expect.end.is_some();
+    let walk_expected = sc.expect.cases.is_some()
+        || sc.expect.remedy.is_some()
+        || sc.expect.questions.is_some()
+        || sc.expect.end.is_some();
 
     if walk_expected {
-        let start = sc.start.clone().or_else(|| kb.system(&system).map(|s| s.root.clone())).unwrap_or_default();
+        let start = sc
+            .start
+            .clone()
+            .or_else(|| kb.system(&system).map(|s| s.root.clone()))
+            .unwrap_or_default();
         let runner = Runner::new(Arc::clone(kb), Arc::clone(&snapshot), Some(system.clone()));
         match Session::start(Arc::clone(kb), &start, Some(system.clone())) {
             Err(e) => report.failures.push(e.to_string()),
@@ -207,7 +238,9 @@ pub fn run(kb: &Arc<Kb>, file: &ScenarioFile) -> Report {
                     match walk.run_until_input(&runner) {
                         Need::Answer { node } => match sc.answers.get(&node) {
                             None => {
-                                report.failures.push(format!("the walk asked `{node}` and the scenario gives no answer"));
+                                report.failures.push(format!(
+                                    "the walk asked `{node}` and the scenario gives no answer"
+                                ));
                                 break;
                             }
                             Some(a) => {
@@ -218,7 +251,9 @@ pub fn run(kb: &Arc<Kb>, file: &ScenarioFile) -> Report {
                                 match idx.map(|i| walk.answer(i)) {
                                     Some(Ok(())) => {}
                                     _ => {
-                                        report.failures.push(format!("`{node}` has no choice {a:?}"));
+                                        report
+                                            .failures
+                                            .push(format!("`{node}` has no choice {a:?}"));
                                         break;
                                     }
                                 }
@@ -253,7 +288,10 @@ pub fn run(kb: &Arc<Kb>, file: &ScenarioFile) -> Report {
                 if let Some(want) = &sc.expect.cases {
                     for c in want {
                         if !report.cases.contains(c) {
-                            report.failures.push(format!("expected the walk to reach case `{c}`; it reached {:?}", report.cases));
+                            report.failures.push(format!(
+                                "expected the walk to reach case `{c}`; it reached {:?}",
+                                report.cases
+                            ));
                         }
                     }
                 }
@@ -262,13 +300,19 @@ pub fn run(kb: &Arc<Kb>, file: &ScenarioFile) -> Report {
                 {
                     report.failures.push(format!(
                         "expected remedy `{want}`, got {}",
-                        report.remedy.as_deref().map_or("no remedy".to_string(), |r| format!("`{r}`"))
+                        report
+                            .remedy
+                            .as_deref()
+                            .map_or("no remedy".to_string(), |r| format!("`{r}`"))
                     ));
                 }
                 if let Some(q) = sc.expect.questions
                     && q != report.questions
                 {
-                    report.failures.push(format!("expected {q} question(s) answered by the user, counted {}", report.questions));
+                    report.failures.push(format!(
+                        "expected {q} question(s) answered by the user, counted {}",
+                        report.questions
+                    ));
                 }
                 if let Some(want) = &sc.expect.end {
                     let got = match &end {
@@ -278,7 +322,9 @@ pub fn run(kb: &Arc<Kb>, file: &ScenarioFile) -> Report {
                         None => "open",
                     };
                     if got != want {
-                        report.failures.push(format!("expected the walk to end {want}, it ended {got}"));
+                        report
+                            .failures
+                            .push(format!("expected the walk to end {want}, it ended {got}"));
                     }
                 }
             }
@@ -290,16 +336,24 @@ pub fn run(kb: &Arc<Kb>, file: &ScenarioFile) -> Report {
         report.findings = d.findings.iter().map(|f| f.case.clone()).collect();
         for f in &d.findings {
             report.visited.push(f.node.clone());
-            report.visited.extend(f.trace.path.iter().map(|s| s.node.clone()));
+            report
+                .visited
+                .extend(f.trace.path.iter().map(|s| s.node.clone()));
         }
-        report.visited.extend(d.checks.iter().map(|c| c.probe.clone()));
+        report
+            .visited
+            .extend(d.checks.iter().map(|c| c.probe.clone()));
         let got: BTreeSet<&String> = report.findings.iter().collect();
         let want: BTreeSet<&String> = want.iter().collect();
         for missing in want.difference(&got) {
-            report.failures.push(format!("- finding `{missing}` expected but not found"));
+            report
+                .failures
+                .push(format!("- finding `{missing}` expected but not found"));
         }
         for extra in got.difference(&want) {
-            report.failures.push(format!("+ finding `{extra}` found but not expected"));
+            report
+                .failures
+                .push(format!("+ finding `{extra}` found but not expected"));
         }
     }
     report
@@ -324,7 +378,11 @@ fn synthesise(v: serde_json::Value) -> Result<serde_json::Value, String> {
         Value::Object(m) if m.len() == 1 && m.contains_key("synth_cert") => {
             Value::String(synth_cert(m.get("synth_cert").unwrap_or(&Value::Null))?)
         }
-        Value::Object(m) => Value::Object(m.into_iter().map(|(k, v)| Ok((k, synthesise(v)?))).collect::<Result<_, String>>()?),
+        Value::Object(m) => Value::Object(
+            m.into_iter()
+                .map(|(k, v)| Ok((k, synthesise(v)?)))
+                .collect::<Result<_, String>>()?,
+        ),
         Value::Array(a) => Value::Array(a.into_iter().map(synthesise).collect::<Result<_, _>>()?),
         other => other,
     })
@@ -350,15 +408,23 @@ pub fn synth_cert(spec: &serde_json::Value) -> Result<String, String> {
             dn.push(t, DnValue::Utf8String(v.to_string()));
         }
     }
-    for (k, oid) in [("surname", vec![2, 5, 4, 4]), ("given_name", vec![2, 5, 4, 42]), ("title", vec![2, 5, 4, 12])] {
+    for (k, oid) in [
+        ("surname", vec![2, 5, 4, 4]),
+        ("given_name", vec![2, 5, 4, 42]),
+        ("title", vec![2, 5, 4, 12]),
+    ] {
         if let Some(v) = get(k) {
-            dn.push(DnType::CustomDnType(oid), DnValue::Utf8String(v.to_string()));
+            dn.push(
+                DnType::CustomDnType(oid),
+                DnValue::Utf8String(v.to_string()),
+            );
         }
     }
     params.distinguished_name = dn;
     let time = |k: &str| -> Result<Option<time::OffsetDateTime>, String> {
         let Some(s) = get(k) else { return Ok(None) };
-        let t = chrono::DateTime::parse_from_rfc3339(s).map_err(|e| format!("synth_cert.{k}: {e}"))?;
+        let t =
+            chrono::DateTime::parse_from_rfc3339(s).map_err(|e| format!("synth_cert.{k}: {e}"))?;
         time::OffsetDateTime::from_unix_timestamp(t.timestamp())
             .map(Some)
             .map_err(|e| format!("synth_cert.{k}: {e}"))

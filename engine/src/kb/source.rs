@@ -19,7 +19,10 @@ pub struct Source {
 #[derive(Debug, thiserror::Error)]
 pub enum SourceError {
     #[error("cannot read {path}: {source}")]
-    Io { path: PathBuf, source: std::io::Error },
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("{0} is not a knowledge base folder: it has no systems.yaml")]
     NotKb(PathBuf),
 }
@@ -31,7 +34,10 @@ impl Source {
         collect_embedded(&EMBEDDED_KB, "kb", &mut files);
         collect_embedded(&EMBEDDED_SCRIPTS, "scripts", &mut files);
         files.sort();
-        Source { files, origin: "embedded".into() }
+        Source {
+            files,
+            origin: "embedded".into(),
+        }
     }
 
     /// A working copy: `dir` is the `kb/` folder; scripts are read from `dir/../scripts`,
@@ -44,16 +50,26 @@ impl Source {
         collect_dir(dir, "kb", &mut files)?;
         let inner = dir.join("scripts");
         let sibling = dir.parent().map(|p| p.join("scripts"));
-        let scripts = if inner.is_dir() { Some(inner) } else { sibling.filter(|s| s.is_dir()) };
+        let scripts = if inner.is_dir() {
+            Some(inner)
+        } else {
+            sibling.filter(|s| s.is_dir())
+        };
         if let Some(s) = scripts {
             collect_dir(&s, "scripts", &mut files)?;
         }
         files.sort();
-        Ok(Source { files, origin: dir.display().to_string() })
+        Ok(Source {
+            files,
+            origin: dir.display().to_string(),
+        })
     }
 
     pub fn get(&self, path: &str) -> Option<&str> {
-        self.files.iter().find(|(p, _)| p == path).map(|(_, t)| t.as_str())
+        self.files
+            .iter()
+            .find(|(p, _)| p == path)
+            .map(|(_, t)| t.as_str())
     }
 }
 
@@ -68,19 +84,44 @@ fn collect_embedded(dir: &Dir<'_>, prefix: &str, out: &mut Vec<(String, String)>
     }
 }
 
-fn collect_dir(root: &Path, prefix: &str, out: &mut Vec<(String, String)>) -> Result<(), SourceError> {
-    fn walk(base: &Path, dir: &Path, prefix: &str, out: &mut Vec<(String, String)>) -> Result<(), SourceError> {
-        let io = |e| SourceError::Io { path: dir.to_path_buf(), source: e };
-        let mut entries: Vec<_> = std::fs::read_dir(dir).map_err(io)?.filter_map(Result::ok).collect();
+fn collect_dir(
+    root: &Path,
+    prefix: &str,
+    out: &mut Vec<(String, String)>,
+) -> Result<(), SourceError> {
+    fn walk(
+        base: &Path,
+        dir: &Path,
+        prefix: &str,
+        out: &mut Vec<(String, String)>,
+    ) -> Result<(), SourceError> {
+        let io = |e| SourceError::Io {
+            path: dir.to_path_buf(),
+            source: e,
+        };
+        let mut entries: Vec<_> = std::fs::read_dir(dir)
+            .map_err(io)?
+            .filter_map(Result::ok)
+            .collect();
         entries.sort_by_key(|e| e.file_name());
         for e in entries {
             let p = e.path();
             if p.is_dir() {
                 walk(base, &p, prefix, out)?;
-            } else if matches!(p.extension().and_then(|x| x.to_str()), Some("yaml" | "yml" | "rhai" | "json" | "md" | "pem")) {
-                let text = std::fs::read_to_string(&p).map_err(|e| SourceError::Io { path: p.clone(), source: e })?;
+            } else if matches!(
+                p.extension().and_then(|x| x.to_str()),
+                Some("yaml" | "yml" | "rhai" | "json" | "md" | "pem")
+            ) {
+                let text = std::fs::read_to_string(&p).map_err(|e| SourceError::Io {
+                    path: p.clone(),
+                    source: e,
+                })?;
                 let rel = p.strip_prefix(base).unwrap_or(&p);
-                let rel = rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
+                let rel = rel
+                    .components()
+                    .map(|c| c.as_os_str().to_string_lossy())
+                    .collect::<Vec<_>>()
+                    .join("/");
                 out.push((format!("{prefix}/{rel}"), text));
             }
         }

@@ -42,7 +42,10 @@ impl Document {
     pub fn nearest(&self, path: &str) -> LineCol {
         let mut p = path.to_string();
         loop {
-            if let Some(at) = self.position(&format!("{p}#key")).or_else(|| self.position(&p)) {
+            if let Some(at) = self
+                .position(&format!("{p}#key"))
+                .or_else(|| self.position(&p))
+            {
                 return at;
             }
             match p.rfind(['.', '[']) {
@@ -58,7 +61,10 @@ pub fn parse(text: &str) -> Result<Document, YamlError> {
     let value: serde_yaml::Value = serde_yaml::from_str(text).map_err(|e| YamlError {
         at: e
             .location()
-            .map(|l| LineCol { line: l.line() as u32, col: l.column() as u32 })
+            .map(|l| LineCol {
+                line: l.line() as u32,
+                col: l.column() as u32,
+            })
             .unwrap_or(LineCol { line: 1, col: 1 }),
         message: clean_serde_message(&e.to_string()),
     })?;
@@ -67,7 +73,10 @@ pub fn parse(text: &str) -> Result<Document, YamlError> {
     // serde_yaml accepted the text, so the event parser can only disagree on exotic input;
     // positions are then merely less precise, never wrong.
     let _ = parser.load(&mut rec, false);
-    Ok(Document { value, positions: rec.positions })
+    Ok(Document {
+        value,
+        positions: rec.positions,
+    })
 }
 
 /// Deserializes one value, reporting the path inside it that failed.
@@ -99,8 +108,17 @@ fn clean_serde_message(msg: &str) -> String {
 }
 
 enum Frame {
-    Seq { path: String, next_index: usize },
-    Map { path: String, key: Option<String> },
+    Seq {
+        path: String,
+        next_index: usize,
+    },
+    /// `fresh` until the first key: the parser marks a block mapping's start after that key,
+    /// so the mapping's position is corrected to its first key's.
+    Map {
+        path: String,
+        key: Option<String>,
+        fresh: bool,
+    },
 }
 
 #[derive(Default)]
@@ -119,11 +137,15 @@ impl PositionRecorder {
                 *next_index += 1;
                 Some(p)
             }
-            Some(Frame::Map { path, key }) => match key.take() {
+            Some(Frame::Map { path, key, fresh }) => match key.take() {
                 Some(k) => Some(join(path, &k)),
                 None => {
                     let k = key_text.unwrap_or("?").to_string();
                     let key_path = join(path, &k);
+                    if std::mem::take(fresh) {
+                        let map_at = self.positions.entry(path.clone()).or_insert(at);
+                        *map_at = (*map_at).min(at);
+                    }
                     self.positions.insert(format!("{key_path}#key"), at);
                     *key = Some(k);
                     None
@@ -135,7 +157,10 @@ impl PositionRecorder {
 
 impl MarkedEventReceiver for PositionRecorder {
     fn on_event(&mut self, ev: Event, mark: Marker) {
-        let at = LineCol { line: mark.line() as u32, col: mark.col() as u32 + 1 };
+        let at = LineCol {
+            line: mark.line() as u32,
+            col: mark.col() as u32 + 1,
+        };
         match ev {
             Event::Scalar(text, ..) => {
                 if let Some(p) = self.place(Some(&text), at) {
@@ -150,12 +175,19 @@ impl MarkedEventReceiver for PositionRecorder {
             Event::SequenceStart(..) => {
                 let path = self.place(None, at).unwrap_or_default();
                 self.positions.insert(path.clone(), at);
-                self.stack.push(Frame::Seq { path, next_index: 0 });
+                self.stack.push(Frame::Seq {
+                    path,
+                    next_index: 0,
+                });
             }
             Event::MappingStart(..) => {
                 let path = self.place(None, at).unwrap_or_default();
                 self.positions.insert(path.clone(), at);
-                self.stack.push(Frame::Map { path, key: None });
+                self.stack.push(Frame::Map {
+                    path,
+                    key: None,
+                    fresh: true,
+                });
             }
             Event::SequenceEnd | Event::MappingEnd => {
                 self.stack.pop();
@@ -175,9 +207,18 @@ mod tests {
         let doc = parse(text).unwrap();
         assert_eq!(doc.position("[0]"), Some(LineCol { line: 1, col: 3 }));
         assert_eq!(doc.position("[0].next"), Some(LineCol { line: 2, col: 9 }));
-        assert_eq!(doc.position("[1].choices[0].next"), Some(LineCol { line: 6, col: 13 }));
-        assert_eq!(doc.position("[1].choices#key"), Some(LineCol { line: 4, col: 3 }));
-        assert_eq!(doc.nearest("[1].choices[0].missing"), LineCol { line: 5, col: 7 });
+        assert_eq!(
+            doc.position("[1].choices[0].next"),
+            Some(LineCol { line: 6, col: 13 })
+        );
+        assert_eq!(
+            doc.position("[1].choices#key"),
+            Some(LineCol { line: 4, col: 3 })
+        );
+        assert_eq!(
+            doc.nearest("[1].choices[0].missing"),
+            LineCol { line: 5, col: 7 }
+        );
     }
 
     #[test]

@@ -10,7 +10,10 @@ use crate::facts::Fact;
 type R<T> = Result<T, Box<EvalAltResult>>;
 
 fn runtime(msg: impl Into<String>) -> Box<EvalAltResult> {
-    Box::new(EvalAltResult::ErrorRuntime(Dynamic::from(msg.into()), rhai::Position::NONE))
+    Box::new(EvalAltResult::ErrorRuntime(
+        Dynamic::from(msg.into()),
+        rhai::Position::NONE,
+    ))
 }
 
 fn read(key: &str) -> Option<Fact> {
@@ -32,7 +35,9 @@ fn fact(key: &str) -> R<Dynamic> {
     match read(key) {
         Some(Fact::Value(v)) => Ok(to_dyn(&v)),
         Some(Fact::Unknown(why)) => Err(unavailable(key, &format!("it could not be read: {why}"))),
-        Some(Fact::NotApplicable(why)) => Err(unavailable(key, &format!("it does not apply here: {why}"))),
+        Some(Fact::NotApplicable(why)) => {
+            Err(unavailable(key, &format!("it does not apply here: {why}")))
+        }
         None => Err(runtime("fact() called outside a probe run")),
     }
 }
@@ -61,7 +66,9 @@ fn fact_state(key: &str) -> ImmutableString {
 }
 
 fn kb_data(name: &str) -> Dynamic {
-    with_run(|r| r.kb_data.get(name).map(to_dyn)).flatten().unwrap_or(Dynamic::UNIT)
+    with_run(|r| r.kb_data.get(name).map(to_dyn))
+        .flatten()
+        .unwrap_or(Dynamic::UNIT)
 }
 
 /// `system_rules()`: the certificate rules of the system being diagnosed, or `()` without one.
@@ -80,7 +87,8 @@ fn system_rules() -> Dynamic {
 }
 
 fn parse_time(s: &str) -> R<DateTime<FixedOffset>> {
-    DateTime::parse_from_rfc3339(s).map_err(|e| runtime(format!("not an RFC 3339 time: {s:?}: {e}")))
+    DateTime::parse_from_rfc3339(s)
+        .map_err(|e| runtime(format!("not an RFC 3339 time: {s:?}: {e}")))
 }
 
 /// `days_between(a, b)`: whole days from `a` to `b` (negative when `b` is earlier).
@@ -102,11 +110,17 @@ fn time_before(a: &str, b: &str) -> R<bool> {
 /// ("5,0,4,5" < "5.0.10").
 fn version_cmp(a: &str, b: &str) -> i64 {
     let parts = |s: &str| -> Vec<u64> {
-        s.split(|c: char| !c.is_ascii_digit()).filter(|p| !p.is_empty()).filter_map(|p| p.parse().ok()).collect()
+        s.split(|c: char| !c.is_ascii_digit())
+            .filter(|p| !p.is_empty())
+            .filter_map(|p| p.parse().ok())
+            .collect()
     };
     let (pa, pb) = (parts(a), parts(b));
     for i in 0..pa.len().max(pb.len()) {
-        let (x, y) = (pa.get(i).copied().unwrap_or(0), pb.get(i).copied().unwrap_or(0));
+        let (x, y) = (
+            pa.get(i).copied().unwrap_or(0),
+            pb.get(i).copied().unwrap_or(0),
+        );
         if x != y {
             return if x < y { -1 } else { 1 };
         }
@@ -143,7 +157,9 @@ fn mask(text: &str, keep: i64) -> String {
     let chars: Vec<char> = text.chars().collect();
     let keep = usize::try_from(keep).unwrap_or(0).min(chars.len());
     let hidden = chars.len() - keep;
-    std::iter::repeat_n('•', hidden).chain(chars[hidden..].iter().copied()).collect()
+    std::iter::repeat_n('•', hidden)
+        .chain(chars[hidden..].iter().copied())
+        .collect()
 }
 
 pub(super) fn register(engine: &mut Engine) {

@@ -125,7 +125,9 @@ pub struct Sandbox {
 
 impl std::fmt::Debug for Sandbox {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Sandbox").field("limits", &self.limits).finish()
+        f.debug_struct("Sandbox")
+            .field("limits", &self.limits)
+            .finish()
     }
 }
 
@@ -187,7 +189,13 @@ impl Sandbox {
 
     /// Runs a compiled script against `facts`. Never panics, never exceeds its deadline by more
     /// than the time one host call takes (host calls carry their own deadlines).
-    pub fn run(&self, ast: &AST, facts: Arc<dyn Facts>, kb_data: KbData, input: &RunInput) -> ProbeResult {
+    pub fn run(
+        &self,
+        ast: &AST,
+        facts: Arc<dyn Facts>,
+        kb_data: KbData,
+        input: &RunInput,
+    ) -> ProbeResult {
         let started = Instant::now();
         let at = Utc::now();
         let state = RunState {
@@ -206,13 +214,19 @@ impl Sandbox {
         scope.push_constant("args", args);
         scope.push_constant(
             "system",
-            input.system.clone().map(Dynamic::from).unwrap_or(Dynamic::UNIT),
+            input
+                .system
+                .clone()
+                .map(Dynamic::from)
+                .unwrap_or(Dynamic::UNIT),
         );
         let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             self.engine.eval_ast_with_scope::<Dynamic>(&mut scope, ast)
         }));
         let state = RUN.with(|r| std::mem::replace(&mut *r.borrow_mut(), previous));
-        let (facts_read, unavailable) = state.map(|s| (s.facts_read, s.unavailable)).unwrap_or_default();
+        let (facts_read, unavailable) = state
+            .map(|s| (s.facts_read, s.unavailable))
+            .unwrap_or_default();
         let mut result = match outcome {
             Err(_) => ProbeResult::unknown("the probe script crashed the interpreter"),
             Ok(Err(e)) => ProbeResult::unknown(match unavailable.clone() {
@@ -242,15 +256,26 @@ fn describe_error(e: &EvalAltResult, limits: &Limits) -> String {
     };
     let what = match e {
         EvalAltResult::ErrorTerminated(..) => {
-            format!("the script ran past its deadline of {} ms", limits.deadline.as_millis())
+            format!(
+                "the script ran past its deadline of {} ms",
+                limits.deadline.as_millis()
+            )
         }
         EvalAltResult::ErrorTooManyOperations(..) => {
-            format!("the script exceeded its budget of {} operations", limits.max_operations)
+            format!(
+                "the script exceeded its budget of {} operations",
+                limits.max_operations
+            )
         }
         EvalAltResult::ErrorStackOverflow(..) => {
-            format!("the script nested calls deeper than {} levels", limits.max_call_levels)
+            format!(
+                "the script nested calls deeper than {} levels",
+                limits.max_call_levels
+            )
         }
-        EvalAltResult::ErrorDataTooLarge(what, ..) => format!("the script built data too large: {what}"),
+        EvalAltResult::ErrorDataTooLarge(what, ..) => {
+            format!("the script built data too large: {what}")
+        }
         EvalAltResult::ErrorRuntime(v, ..) => format!("the script stopped: {v}"),
         other => format!("the script failed: {other}"),
     };
@@ -261,7 +286,11 @@ fn describe_error(e: &EvalAltResult, limits: &Limits) -> String {
 fn interpret(value: Dynamic) -> ProbeResult {
     let json: serde_json::Value = match rhai::serde::from_dynamic(&value) {
         Ok(v) => v,
-        Err(e) => return ProbeResult::unknown(format!("the script returned a value that is not data: {e}")),
+        Err(e) => {
+            return ProbeResult::unknown(format!(
+                "the script returned a value that is not data: {e}"
+            ));
+        }
     };
     let serde_json::Value::Object(mut map) = json else {
         return ProbeResult::unknown(format!(
@@ -269,12 +298,18 @@ fn interpret(value: Dynamic) -> ProbeResult {
             type_name(&json)
         ));
     };
-    let status = match map.get("status").and_then(|s| s.as_str()).and_then(Status::parse) {
+    let status = match map
+        .get("status")
+        .and_then(|s| s.as_str())
+        .and_then(Status::parse)
+    {
         Some(s) => s,
         None => {
             return ProbeResult::unknown(format!(
                 "the script returned no valid status (ok, warn, fail, unknown): {}",
-                map.get("status").map(|s| s.to_string()).unwrap_or_else(|| "none".into())
+                map.get("status")
+                    .map(|s| s.to_string())
+                    .unwrap_or_else(|| "none".into())
             ));
         }
     };
@@ -302,7 +337,15 @@ fn interpret(value: Dynamic) -> ProbeResult {
     } else {
         None
     };
-    ProbeResult { status, evidence, note, reason, facts_read: Vec::new(), at: Utc::now(), elapsed_ms: 0 }
+    ProbeResult {
+        status,
+        evidence,
+        note,
+        reason,
+        facts_read: Vec::new(),
+        at: Utc::now(),
+        elapsed_ms: 0,
+    }
 }
 
 fn type_name(v: &serde_json::Value) -> &'static str {

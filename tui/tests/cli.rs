@@ -1,0 +1,182 @@
+//! The command-line contract, run as a user would: the real binary, from another folder.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code may panic
+
+use std::path::Path;
+use std::process::Command;
+
+use serde_json::{Value, json};
+use tokenyar_engine::kb::scenario::synth_cert;
+
+fn tokenyar(dir: &Path, args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_tokenyar"))
+        .args(args)
+        .current_dir(dir)
+        .env("LANG", "C")
+        .output()
+        .expect("runs");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn bundle(not_after: &str) -> Value {
+    let der = synth_cert(&json!({
+        "cn": "Sara Ahmadi [Sign]", "o": "Unaffiliated", "serial_number": "0076543210",
+        "not_before": "2024-01-01T00:00:00Z", "not_after": not_after,
+    }))
+    .unwrap();
+    let flags = json!({"token_initialized": true, "user_pin_initialized": true, "user_pin_locked": false,
+        "user_pin_final_try": false, "user_pin_count_low": false, "so_pin_locked": false});
+    json!({
+        "format": "tokenyar-bundle", "version": 1,
+        "facts": {
+            "clock": {"value": {"now": "2025-03-01T09:00:00+03:30"}},
+            "token": {"value": {"slots": [{"token_present": true,
+                "token": {"label": "sara", "flags": flags},
+                "certificates": [{"label": "sign", "der": der}]}]}}
+        }
+    })
+}
+
+fn write(dir: &Path, name: &str, v: &Value) -> String {
+    let p = dir.join(name);
+    std::fs::write(&p, serde_json::to_string_pretty(v).unwrap()).unwrap();
+    p.display().to_string()
+}
+
+#[test]
+fn kb_check_is_clean_from_any_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let (code, out, err) = tokenyar(dir.path(), &["kb", "check"]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("0 error(s), 0 warning(s)"), "{out}");
+    let (code, out, _) = tokenyar(dir.path(), &["kb", "check", "--json"]);
+    assert_eq!(code, 0);
+    let v: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["errors"], json!(0));
+}
+
+#[test]
+fn diagnose_names_an_expired_certificate_and_nothing_for_a_healthy_token() {
+    let dir = tempfile::tempdir().unwrap();
+    let expired = write(dir.path(), "expired.json", &bundle("2025-01-01T00:00:00Z"));
+    let (code, out, err) = tokenyar(dir.path(), &["diagnose", "--snapshot", &expired, "--json"]);
+    assert_eq!(code, 1, "{out}{err}");
+    let v: Value = serde_json::from_str(&out).unwrap();
+    let cases: Vec<&str> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["case"].as_str().unwrap())
+        .collect();
+    assert_eq!(cases, vec!["general/cert-expired"]);
+    assert_eq!(v["tool"], json!("tokenyar"));
+    assert!(v["kb_version"].as_str().unwrap().starts_with("20"));
+    let f = &v["findings"][0];
+    assert_eq!(f["severity"], json!("error"));
+    assert!(f["title"]["fa"].as_str().unwrap().contains("گواهی"));
+    assert_eq!(f["remedy"]["id"], json!("general/cert-expired/renew"));
+    assert!(
+        v["checks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|c| c["id"].is_string() && c["status"].is_string())
+    );
+
+    let healthy = write(dir.path(), "healthy.json", &bundle("2026-01-01T00:00:00Z"));
+    let (code, out, err) = tokenyar(dir.path(), &["diagnose", "--snapshot", &healthy, "--json"]);
+    assert_eq!(code, 0, "{out}{err}");
+    let v: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["findings"], json!([]));
+
+    let (code, out, _) = tokenyar(
+        dir.path(),
+        &["diagnose", "--snapshot", &expired, "--lang", "fa"],
+    );
+    assert_eq!(code, 1);
+    assert!(out.contains("تمدید"), "{out}");
+}
+
+#[test]
+fn bad_input_gets_one_clear_message_and_exit_code_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("broken.json");
+    std::fs::write(
+        &p,
+        "{\"format\": \"tokenyar-bundle\",\n \"version\": 1,\n \"facts\": {,}}",
+    )
+    .unwrap();
+    let (code, _, err) = tokenyar(dir.path(), &["diagnose", "--snapshot", p.to_str().unwrap()]);
+    assert_eq!(code, 2);
+    assert!(err.contains("broken.json:3:"), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+
+    let mut future = bundle("2026-01-01T00:00:00Z");
+    future["version"] = json!(7);
+    let f = write(dir.path(), "future.json", &future);
+    let (code, _, err) = tokenyar(dir.path(), &["diagnose", "--snapshot", &f]);
+    assert_eq!(code, 2);
+    assert!(err.contains("newer"), "{err}");
+
+    let (code, _, err) = tokenyar(
+        dir.path(),
+        &["diagnose", "--snapshot", "/no/such/file.json"],
+    );
+    assert_eq!(code, 2);
+    assert!(err.contains("/no/such/file.json"), "{err}");
+
+    let (code, _, err) = tokenyar(dir.path(), &["diagnose", "--system", "nosuch"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("known systems"), "{err}");
+
+    let (code, _, _) = tokenyar(dir.path(), &["--no-such-flag"]);
+    assert_eq!(code, 2);
+}
+
+#[test]
+fn a_broken_working_copy_is_refused_with_its_first_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let kb = dir.path().join("kb");
+    let shipped = Path::new(env!("CARGO_MANIFEST_DIR")).join("../kb");
+    for f in ["kb.yaml", "catalog.yaml", "tokens.yaml", "systems.yaml"] {
+        std::fs::create_dir_all(&kb).unwrap();
+        std::fs::copy(shipped.join(f), kb.join(f)).unwrap();
+    }
+    std::fs::create_dir_all(kb.join("general")).unwrap();
+    std::fs::write(
+        kb.join("general/root.yaml"),
+        "- id: general/root\n  kind: question\n  titel: x\n",
+    )
+    .unwrap();
+    let (code, out, _) = tokenyar(dir.path(), &["kb", "check", "--kb", "kb"]);
+    assert_eq!(code, 1);
+    assert!(out.contains("kb/general/root.yaml:3:3"), "{out}");
+    assert!(out.contains("unknown field `titel`"), "{out}");
+    let (code, _, err) = tokenyar(dir.path(), &["diagnose", "--kb", "kb"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("kb check"), "{err}");
+}
+
+#[test]
+fn kb_test_and_graph_work() {
+    let dir = tempfile::tempdir().unwrap();
+    let (code, out, _) = tokenyar(dir.path(), &["kb", "test"]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains(" passed, 0 failed"), "{out}");
+    let (code, out, _) = tokenyar(
+        dir.path(),
+        &["kb", "graph", "--system", "general", "--format", "mermaid"],
+    );
+    assert_eq!(code, 0);
+    assert!(out.starts_with("flowchart LR"), "{out}");
+    let (code, out, _) = tokenyar(dir.path(), &["kb", "graph"]);
+    assert_eq!(code, 0);
+    assert!(
+        out.contains("\"general/root\" -> \"general/pin-locked\""),
+        "{out}"
+    );
+}
