@@ -174,9 +174,11 @@ impl Sandbox {
 
     /// Compiles a script once, when the knowledge base loads.
     pub fn compile(&self, source: &str) -> Result<AST, CompileError> {
+        // Plain variables, not constants: the optimiser would fold a constant's compile-time
+        // value (an empty map) into the script.
         let mut scope = Scope::new();
-        scope.push_constant("args", rhai::Map::new());
-        scope.push_constant("system", Dynamic::UNIT);
+        scope.push("args", rhai::Map::new());
+        scope.push("system", Dynamic::UNIT);
         self.engine.compile_with_scope(&scope, source).map_err(|e| {
             let pos = e.1;
             CompileError {
