@@ -102,7 +102,13 @@ fn every_probe_reaches_a_verdict_on_a_healthy_machine() {
 #[test]
 fn probes_see_the_problems_they_look_for() {
     let kb = kb();
-    let cases: Vec<(&str, &str, Vec<(&str, Value)>, Status)> = vec![
+    type Case = (
+        &'static str,
+        &'static str,
+        Vec<(&'static str, Value)>,
+        Status,
+    );
+    let cases: Vec<Case> = vec![
         (
             "general",
             "general/probe/clock",
