@@ -117,8 +117,13 @@ fn item(sys: &dyn System, p: &Program, r: &Recognise, inv: &Inventory) -> Value 
             });
         }
     }
+    let mut seen_files = std::collections::BTreeSet::new();
     for pat in &r.files {
         for path in glob(sys, pat) {
+            // Two patterns may name one file (an exact name and a wildcard).
+            if !seen_files.insert(path.to_lowercase()) {
+                continue;
+            }
             found.push(Instance {
                 version: None,
                 arch: None,

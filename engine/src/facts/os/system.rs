@@ -127,6 +127,9 @@ pub struct FakeSystem {
     pub env: BTreeMap<String, String>,
     /// Files and their contents; folders exist implicitly.
     pub files: BTreeMap<String, String>,
+    /// By program, the answer to a command line not in `commands` (as `reg` answers a key that
+    /// does not exist).
+    pub defaults: BTreeMap<String, Result<CmdOutput, ExecError>>,
     /// Every command line run, in order.
     pub ran: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
 }
@@ -138,12 +141,18 @@ impl FakeSystem {
             commands: BTreeMap::new(),
             env: BTreeMap::new(),
             files: BTreeMap::new(),
+            defaults: BTreeMap::new(),
             ran: Default::default(),
         }
     }
 
     pub fn command(mut self, line: &str, out: Result<CmdOutput, ExecError>) -> Self {
         self.commands.insert(line.to_string(), out);
+        self
+    }
+
+    pub fn default_for(mut self, program: &str, out: Result<CmdOutput, ExecError>) -> Self {
+        self.defaults.insert(program.to_string(), out);
         self
     }
 
@@ -182,6 +191,7 @@ impl System for FakeSystem {
         }
         self.commands
             .get(&line)
+            .or_else(|| self.defaults.get(program))
             .cloned()
             .unwrap_or(Err(ExecError::NotFound {
                 program: program.to_string(),
