@@ -299,3 +299,51 @@ fn a_failing_command_makes_a_fact_unknown_not_wrong() {
     assert!(sw["problems"].as_array().unwrap().len() >= 3, "{sw:#}");
     assert_eq!(sw["items"]["dastine"]["running"], json!(null));
 }
+
+#[test]
+fn diagnose_on_the_recorded_machine_names_each_case() {
+    use tokenyar_engine::infer::diagnose;
+    let kb = kb();
+    let sys = machine("problems");
+    let stopped = json!({"ports": {"51356": "closed", "51357": "closed"}, "version": null,
+        "error": "nothing listens on port 51356"});
+    let f = facts_of(&sys, &kb, stopped);
+    let cases = |system: &str| -> Vec<String> {
+        diagnose(&kb, Arc::clone(&f), Some(system))
+            .findings
+            .into_iter()
+            .map(|f| f.case)
+            .collect()
+    };
+    // Other systems' subtrees may add findings of their own; these must be among them.
+    let expect = [
+        (
+            "general",
+            vec![
+                "general/conflicting-software",
+                "general/security-software",
+                "general/dastine-error",
+            ],
+        ),
+        (
+            "setad",
+            vec!["general/java-error", "general/prerequisites-missing"],
+        ),
+        ("sabt-man", vec!["general/dastine-error"]),
+        (
+            "amlak",
+            vec!["general/clock-wrong", "general/prerequisites-missing"],
+        ),
+    ];
+    for (system, want) in expect {
+        let got = cases(system);
+        for w in want {
+            assert!(
+                got.iter().any(|g| g == w),
+                "{system}: expected {w} in {got:?}"
+            );
+        }
+    }
+    // Java is not a problem for a system that does not need it.
+    assert!(!cases("sabt-man").contains(&"general/java-error".to_string()));
+}
