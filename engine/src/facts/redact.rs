@@ -13,6 +13,10 @@ use serde_json::Value;
 
 use super::Fact;
 
+/// DER string tags whose value is ASCII digits when it holds a national id: UTF8, Numeric,
+/// Printable, T61 and IA5 strings.
+const STRING_TAGS: [u8; 5] = [0x0C, 0x12, 0x13, 0x14, 0x16];
+
 /// Account names that identify nobody.
 const GENERIC_ACCOUNTS: &[&str] = &[
     "root",
@@ -247,8 +251,12 @@ impl Redactor {
         let mut i = 0;
         while i + 10 <= bytes.len() {
             let run = &bytes[i..i + 10];
-            let bounded = (i == 0 || !bytes[i - 1].is_ascii_digit())
-                && bytes.get(i + 10).is_none_or(|b| !b.is_ascii_digit());
+            // Either a whole 10-character DER string (tag, length 10, value: what follows it may
+            // be any byte) or a 10-digit run inside a longer text.
+            let whole_string = i >= 2 && bytes[i - 1] == 10 && STRING_TAGS.contains(&bytes[i - 2]);
+            let bounded = whole_string
+                || ((i == 0 || !bytes[i - 1].is_ascii_digit())
+                    && bytes.get(i + 10).is_none_or(|b| !b.is_ascii_digit()));
             if bounded && run.iter().all(u8::is_ascii_digit) {
                 let id = String::from_utf8_lossy(run).into_owned();
                 if is_national_id(&id) {
