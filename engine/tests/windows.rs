@@ -92,8 +92,9 @@ fn machine(which: &str) -> FakeSystem {
             .file(r"C:\Windows\System32\ShuttleCsp11_3003.dll", "")
             .file(r"C:\Program Files (x86)\PKI\Dastine\DastineService.exe", "");
         let ps = |script: String| {
+            let enc = windows::encode_powershell(&script);
             format!(
-                "powershell -NoProfile -NonInteractive -ExecutionPolicy Bypass -Command {script}"
+                "powershell -NoProfile -NonInteractive -ExecutionPolicy Bypass -EncodedCommand {enc}"
             )
         };
         sys = sys

@@ -422,6 +422,7 @@ pub fn proxy(sys: &dyn System) -> Fact {
 
 /// Lines of `a<TAB>b<TAB>…` a PowerShell snippet printed.
 fn powershell_rows(sys: &dyn System, script: &str) -> Result<Vec<Vec<String>>, String> {
+    let encoded = encode_powershell(script);
     let out = sys
         .run(
             "powershell",
@@ -430,8 +431,8 @@ fn powershell_rows(sys: &dyn System, script: &str) -> Result<Vec<Vec<String>>, S
                 "-NonInteractive",
                 "-ExecutionPolicy",
                 "Bypass",
-                "-Command",
-                script,
+                "-EncodedCommand",
+                &encoded,
             ],
         )
         .map_err(|e| e.to_string())?;
@@ -445,6 +446,14 @@ fn powershell_rows(sys: &dyn System, script: &str) -> Result<Vec<Vec<String>>, S
         .filter(|l| !l.trim().is_empty())
         .map(|l| l.split('\t').map(|s| s.trim().to_string()).collect())
         .collect())
+}
+
+/// A script as `-EncodedCommand` takes it (base64 of UTF-16LE), so no quoting rule of the
+/// Windows command line can change it.
+pub fn encode_powershell(script: &str) -> String {
+    use base64::Engine as _;
+    let bytes: Vec<u8> = script.encode_utf16().flat_map(u16::to_le_bytes).collect();
+    base64::engine::general_purpose::STANDARD.encode(bytes)
 }
 
 /// PowerShell 2 (Windows 7) has no Get-CimInstance; Get-WmiObject reads the same classes.
@@ -526,6 +535,14 @@ mod tests {
             csv_fields(r#""a,b","1","say ""hi""""#),
             vec!["a,b", "1", "say \"hi\""]
         );
+    }
+
+    #[test]
+    fn powershell_scripts_are_encoded_as_utf16le_base64() {
+        assert_eq!(encode_powershell("a"), "YQA=");
+        assert_eq!(encode_powershell("dir"), "ZABpAHIA");
+        // The scripts hold quotes and backticks that the command line would otherwise mangle.
+        assert!(usb_script().contains("`t") && usb_script().contains('"'));
     }
 
     #[test]
