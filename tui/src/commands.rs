@@ -9,7 +9,7 @@ use tokenyar_engine::facts::{Bundle, Facts, Snapshot};
 use tokenyar_engine::infer::{Diagnosis, diagnose};
 use tokenyar_engine::kb::{self, Diagnostic, Kb, Lang, Source, Status};
 
-use crate::cli::{Common, DiagnoseArgs, GraphFormat, KbCommand};
+use crate::cli::{CollectArgs, Common, DiagnoseArgs, GraphFormat, KbCommand};
 
 /// An error that ends the command with exit code 2 and one clear message.
 #[derive(Debug, thiserror::Error)]
@@ -105,6 +105,63 @@ pub fn diagnose_cmd(common: &Common, args: &DiagnoseArgs) -> Result<i32, CliErro
         print_diagnosis(&mut out, &kb, &d, lang)?;
     }
     Ok(if d.has_problems() { 1 } else { 0 })
+}
+
+pub fn collect_cmd(common: &Common, args: &CollectArgs) -> Result<i32, CliError> {
+    let kb = load_kb(common)?;
+    let lang = lang(common)?;
+    let live = LiveFacts::new(LiveOptions {
+        offline: args.offline,
+        pkcs11_modules: args.pkcs11_modules.clone(),
+        kb_data: Arc::clone(&kb.data),
+        ..LiveOptions::default()
+    });
+    let bundle = tokenyar_engine::facts::collect::collect(&kb, live, !args.no_redact);
+    let json = bundle.to_json();
+    let path = match &args.output {
+        Some(p) if p.as_os_str() == "-" => None,
+        Some(p) => Some(p.clone()),
+        None => Some(std::path::PathBuf::from(format!(
+            "tokenyar-bundle-{}.json",
+            chrono::Local::now().format("%Y%m%d-%H%M%S")
+        ))),
+    };
+    match &path {
+        None => writeln!(std::io::stdout().lock(), "{json}")?,
+        Some(p) => std::fs::write(p, format!("{json}\n"))
+            .map_err(|e| CliError::Usage(format!("cannot write {}: {e}", p.display())))?,
+    }
+    let n = bundle.facts.len();
+    let where_ = path.map_or_else(|| "-".to_string(), |p| p.display().to_string());
+    let msg = match (lang, bundle.redacted) {
+        (Lang::Fa, true) => format!(
+            "{} واقعیت در {where_} ثبت شد؛ کد ملی، نام کاربر و نام رایانه با جای‌نشین عوض شده‌اند.",
+            persian_digits(n)
+        ),
+        (Lang::Fa, false) => format!(
+            "{} واقعیت در {where_} ثبت شد؛ اطلاعات شخصی حذف نشده است.",
+            persian_digits(n)
+        ),
+        (Lang::En, true) => format!(
+            "recorded {n} facts in {where_}; national ids, user and host names are replaced by placeholders"
+        ),
+        (Lang::En, false) => {
+            format!("recorded {n} facts in {where_}; personal data is NOT redacted")
+        }
+    };
+    eprintln!("tokenyar: {msg}");
+    Ok(0)
+}
+
+fn persian_digits(n: usize) -> String {
+    n.to_string()
+        .chars()
+        .map(|c| {
+            c.to_digit(10)
+                .and_then(|d| char::from_u32(0x06F0 + d))
+                .unwrap_or(c)
+        })
+        .collect()
 }
 
 fn print_diagnosis(

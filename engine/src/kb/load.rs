@@ -89,6 +89,7 @@ impl Kb {
         let tokens: serde_json::Value = l
             .single(source, "kb/tokens.yaml")
             .unwrap_or(serde_json::Value::Null);
+        let software = l.software(source);
         let catalog: Vec<CatalogCase> = l
             .single::<CatalogFile>(source, "kb/catalog.yaml")
             .map(|c| c.cases)
@@ -191,6 +192,9 @@ impl Kb {
             serde_json::Value::Array(certificate_types),
         );
         data.insert("tokens".into(), tokens);
+        if let Some(sw) = software {
+            data.insert("software".into(), sw);
+        }
         data.insert("kb".into(), serde_json::to_value(&meta).unwrap_or_default());
 
         let version = format!("{}+{}", meta.version, digest(source));
@@ -283,6 +287,28 @@ impl Loader {
                 None
             }
         }
+    }
+
+    /// `kb/software.yaml` (optional): typed for its mistakes, kept as JSON for providers and
+    /// scripts (`kb_data("software")`).
+    fn software(&mut self, source: &Source) -> Option<serde_json::Value> {
+        const PATH: &str = "kb/software.yaml";
+        source.get(PATH)?;
+        let cat = self.single::<crate::facts::os::catalog::SoftwareCatalog>(source, PATH)?;
+        let file: Arc<str> = Arc::from(PATH);
+        if let Some(doc) = source.get(PATH).and_then(|t| yaml::parse(t).ok()) {
+            for (path, msg) in cat.problems() {
+                let at = doc.nearest(&path);
+                self.err(
+                    Code::E002Schema,
+                    &file,
+                    at,
+                    None,
+                    format!("{msg} (at `{path}`)"),
+                );
+            }
+        }
+        serde_json::to_value(&cat).ok()
     }
 
     /// A file of nodes: a YAML sequence, each item one node.
