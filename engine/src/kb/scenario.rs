@@ -389,6 +389,12 @@ fn walk(
             Need::Read { .. } => {
                 let _ = walk.proceed();
             }
+            // The user said it helped but the remedy's check still finds the problem: the
+            // walk waits at the remedy again, and the scenario stops there (`end: open`).
+            Need::Remedy {
+                verify_failed: true,
+                ..
+            } => break,
             Need::Remedy { node, .. } => match sc.remedy_outcomes.get(&node) {
                 Some(Outcome::NotHelped) => {
                     let _ = walk.remedy_not_helped();
