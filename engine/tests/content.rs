@@ -86,9 +86,8 @@ fn persian_style(text: &str) -> Vec<String> {
         out.push("Arabic ي or ك".to_string());
     }
     let chars: Vec<char> = text.chars().collect();
-    let latin = |c: Option<&char>| {
-        c.is_some_and(|c| c.is_ascii_alphabetic() || "_.:+-/()".contains(*c))
-    };
+    let latin =
+        |c: Option<&char>| c.is_some_and(|c| c.is_ascii_alphabetic() || "_.:+-/()".contains(*c));
     let mut i = 0;
     while i < chars.len() {
         if chars[i].is_ascii_digit() {
@@ -138,11 +137,10 @@ fn persian_texts_use_persian_letters_and_digits() {
         }
         for t in texts {
             // Quoted on-screen messages («...») are kept as the system writes them.
-            let outside: String = t
-                .fa
-                .split('«')
-                .map(|part| part.split_once('»').map_or(part, |(_, rest)| rest))
-                .collect();
+            let outside: String =
+                t.fa.split('«')
+                    .map(|part| part.split_once('»').map_or(part, |(_, rest)| rest))
+                    .collect();
             for issue in persian_style(&outside) {
                 bad.push(format!("{} ({}): {issue}: {}", n.id, n.pos, t.fa));
             }

@@ -110,7 +110,10 @@ fn a_failure_shows_expected_and_got_and_the_walk() {
     );
     assert!(!r.passed());
     let all = r.failures.join("\n");
-    assert!(all.contains("- general/fine") && all.contains("+ general/fix"), "{all}");
+    assert!(
+        all.contains("- general/fine") && all.contains("+ general/fix"),
+        "{all}"
+    );
     assert!(all.contains("- 2") && all.contains("+ 1"), "{all}");
     assert_eq!(
         r.walk_line(),
@@ -139,7 +142,10 @@ fn a_bundle_is_found_through_dot_dot_and_patched() {
         "sub/p.yaml",
         "name: unpatched\nbundle: ../data/machine.json\nanswers: {general/root: general/sym}\nexpect: {remedy: general/fix}\n",
     )]);
-    assert!(!unpatched[0].passed(), "the bundle alone says the flag is fine");
+    assert!(
+        !unpatched[0].passed(),
+        "the bundle alone says the flag is fine"
+    );
 }
 
 #[test]
@@ -168,10 +174,16 @@ fn certificates_in_a_bundle_are_synthesised() {
     let Some(tokenyar_engine::facts::Fact::Value(token)) = facts.get("token") else {
         panic!("no token fact: {facts:?}");
     };
-    let der = token["slots"][0]["certificates"][0]["der"].as_str().unwrap();
+    let der = token["slots"][0]["certificates"][0]["der"]
+        .as_str()
+        .unwrap();
     let parsed = tokenyar_engine::facts::cert::analyse_text(der);
     assert_eq!(parsed["ok"], serde_json::json!(true), "{parsed}");
-    assert_eq!(parsed["subject"]["CN"], serde_json::json!("A [Sign]"), "{parsed}");
+    assert_eq!(
+        parsed["subject"]["CN"],
+        serde_json::json!("A [Sign]"),
+        "{parsed}"
+    );
 }
 
 #[test]
@@ -204,7 +216,9 @@ fn findings_are_exact_and_findings_include_is_a_subset() {
     let bad = "facts: {flag: {value: {bad: true}}}\n";
     let r = one(&format!("name: f\n{bad}expect: {{findings: []}}\n"));
     assert!(
-        r.failures.iter().any(|f| f.contains("+ general/cert-expired")),
+        r.failures
+            .iter()
+            .any(|f| f.contains("+ general/cert-expired")),
         "{:?}",
         r.failures
     );
@@ -212,9 +226,13 @@ fn findings_are_exact_and_findings_include_is_a_subset() {
         "name: f\n{bad}expect: {{findings_include: [general/cert-expired]}}\n"
     ));
     assert!(r.passed(), "{:?}", r.failures);
-    let r = one("name: f\nfacts: {flag: {value: {bad: false}}}\nexpect: {findings_include: [general/cert-expired]}\n");
+    let r = one(
+        "name: f\nfacts: {flag: {value: {bad: false}}}\nexpect: {findings_include: [general/cert-expired]}\n",
+    );
     assert!(
-        r.failures.iter().any(|f| f.contains("- general/cert-expired")),
+        r.failures
+            .iter()
+            .any(|f| f.contains("- general/cert-expired")),
         "{:?}",
         r.failures
     );
@@ -237,7 +255,9 @@ fn a_remedy_whose_check_still_fails_leaves_the_walk_open() {
 fn an_unknown_end_is_a_scenario_error() {
     let (reports, errors) = run_with_errors(&[("t.yaml", "name: e\nexpect: {end: done}\n")]);
     assert!(
-        errors.iter().any(|e| e.contains("E013") && e.contains("t.yaml:2")),
+        errors
+            .iter()
+            .any(|e| e.contains("E013") && e.contains("t.yaml:2")),
         "{errors:?}"
     );
     let r = &reports[0];

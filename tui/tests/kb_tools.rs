@@ -65,7 +65,11 @@ fn working_copy(dir: &Path, tests: &[(&str, &str)], extra_nodes: &str) {
         "systems:\n  - id: general\n    name: {fa: \"عمومی\", en: General}\n    root: general/root\n",
     )
     .unwrap();
-    std::fs::write(kb.join("general/nodes.yaml"), format!("{NODES}{extra_nodes}")).unwrap();
+    std::fs::write(
+        kb.join("general/nodes.yaml"),
+        format!("{NODES}{extra_nodes}"),
+    )
+    .unwrap();
     std::fs::create_dir_all(dir.join("scripts/t")).unwrap();
     std::fs::write(
         dir.join("scripts/t/flag.rhai"),
@@ -87,8 +91,14 @@ fn kb_test_shows_a_diff_and_the_walk_when_a_scenario_fails() {
     let (code, out, err) = tokenyar(dir.path(), &["kb", "test", "--kb", "kb"]);
     assert_eq!(code, 1, "{out}{err}");
     assert!(out.contains("ok   kb/general/tests/a.yaml"), "{out}");
-    assert!(out.contains("FAIL kb/general/tests/b.yaml — wrong remedy"), "{out}");
-    assert!(out.contains("- general/fine") && out.contains("+ general/renew"), "{out}");
+    assert!(
+        out.contains("FAIL kb/general/tests/b.yaml — wrong remedy"),
+        "{out}"
+    );
+    assert!(
+        out.contains("- general/fine") && out.contains("+ general/renew"),
+        "{out}"
+    );
     assert!(
         out.contains("general/root ─answer 1→ general/cert-expired ─next→ general/probe/flag ─fail→ general/renew"),
         "{out}"
@@ -109,7 +119,10 @@ fn kb_test_runs_the_scenarios_of_a_knowledge_base_with_errors_and_fails() {
     working_copy(dir.path(), &[("a.yaml", GOOD)], dangling);
     let (code, out, err) = tokenyar(dir.path(), &["kb", "test", "--kb", "kb"]);
     assert_eq!(code, 1, "{out}{err}");
-    assert!(err.contains("1 error(s)") && err.contains("general/nowhere"), "{err}");
+    assert!(
+        err.contains("1 error(s)") && err.contains("general/nowhere"),
+        "{err}"
+    );
     assert!(out.contains("1 passed, 0 failed"), "{out}");
 }
 
@@ -141,8 +154,14 @@ fn kb_coverage_json_has_the_documented_shape() {
     assert_eq!(v["unreached_nodes"], serde_json::json!(["general/fine"]));
 
     let (_, out, _) = tokenyar(dir.path(), &["kb", "coverage", "--kb", "kb"]);
-    assert!(out.contains("1/66 catalog cases have nodes and tests"), "{out}");
-    assert!(out.contains("median questions asked per scenario: 1"), "{out}");
+    assert!(
+        out.contains("1/66 catalog cases have nodes and tests"),
+        "{out}"
+    );
+    assert!(
+        out.contains("median questions asked per scenario: 1"),
+        "{out}"
+    );
 }
 
 #[test]
@@ -151,15 +170,28 @@ fn kb_graph_draws_one_system_in_both_formats() {
     working_copy(dir.path(), &[], "");
     let (code, out, _) = tokenyar(
         dir.path(),
-        &["kb", "graph", "--kb", "kb", "--system", "general", "--format", "mermaid"],
+        &[
+            "kb", "graph", "--kb", "kb", "--system", "general", "--format", "mermaid",
+        ],
     );
     assert_eq!(code, 0);
     assert!(out.starts_with("flowchart LR"), "{out}");
-    assert!(out.contains("general_probe_flag -->|outcomes.fail| general_renew"), "{out}");
+    assert!(
+        out.contains("general_probe_flag -->|outcomes.fail| general_renew"),
+        "{out}"
+    );
     let (code, out, _) = tokenyar(dir.path(), &["kb", "graph", "--kb", "kb"]);
     assert_eq!(code, 0);
-    assert!(out.contains("\"general/cert-expired\" -> \"general/probe/flag\" [label=\"check\", style=dashed];"), "{out}");
-    let (code, _, err) = tokenyar(dir.path(), &["kb", "graph", "--kb", "kb", "--system", "nosuch"]);
+    assert!(
+        out.contains(
+            "\"general/cert-expired\" -> \"general/probe/flag\" [label=\"check\", style=dashed];"
+        ),
+        "{out}"
+    );
+    let (code, _, err) = tokenyar(
+        dir.path(),
+        &["kb", "graph", "--kb", "kb", "--system", "nosuch"],
+    );
     assert_eq!(code, 2);
     assert!(err.contains("nosuch"), "{err}");
 }
