@@ -54,6 +54,23 @@ pub fn load_kb(common: &Common) -> Result<Arc<Kb>, CliError> {
     Ok(Arc::new(kb))
 }
 
+/// Loads the knowledge base for the editor's tools (`kb test`, `kb coverage`): one with errors
+/// is still used, so an editor sees which scenarios pass while fixing it; the errors are
+/// announced on stderr and counted.
+pub fn load_for_editing(common: &Common) -> Result<(Arc<Kb>, usize), CliError> {
+    let src = source(common)?;
+    let (kb, diags) = kb::load_checked(&src);
+    let errors: Vec<&Diagnostic> = diags.iter().filter(|d| d.is_error()).collect();
+    if let Some(first) = errors.first() {
+        eprintln!(
+            "warning: the knowledge base at {} has {} error(s) (run `tokenyar kb check`); using what loaded\n{first}\n",
+            src.origin,
+            errors.len()
+        );
+    }
+    Ok((Arc::new(kb), errors.len()))
+}
+
 /// The language: `--lang`, else the environment, else English (Persian needs a terminal that
 /// shows it right to left, which the interactive screen handles and plain output cannot).
 pub fn lang(common: &Common) -> Result<Lang, CliError> {
@@ -253,11 +270,11 @@ pub fn kb_cmd(common: &Common, cmd: &KbCommand) -> Result<i32, CliError> {
             Ok(if errors > 0 { 1 } else { 0 })
         }
         KbCommand::Test { json } => {
-            let kb = load_kb(common)?;
+            let (kb, errors) = load_for_editing(common)?;
             let reports = kb::scenario::run_all(&kb);
             let failed = reports.iter().filter(|r| !r.passed()).count();
             if *json {
-                let v = serde_json::json!({"passed": reports.len() - failed, "failed": failed, "scenarios": reports});
+                let v = serde_json::json!({"passed": reports.len() - failed, "failed": failed, "kb_errors": errors, "scenarios": reports});
                 writeln!(
                     out,
                     "{}",
@@ -267,16 +284,25 @@ pub fn kb_cmd(common: &Common, cmd: &KbCommand) -> Result<i32, CliError> {
                 for r in &reports {
                     let mark = if r.passed() { "ok  " } else { "FAIL" };
                     writeln!(out, "{mark} {} — {}", r.path, r.name)?;
+                    if r.passed() {
+                        continue;
+                    }
                     for f in &r.failures {
-                        writeln!(out, "       {f}")?;
+                        for line in f.lines() {
+                            writeln!(out, "       {line}")?;
+                        }
+                    }
+                    if !r.walk.is_empty() {
+                        writeln!(out, "       walk ({} question(s) answered):", r.questions)?;
+                        writeln!(out, "         {}", r.walk_line())?;
                     }
                 }
                 writeln!(out, "{} passed, {failed} failed", reports.len() - failed)?;
             }
-            Ok(if failed > 0 { 1 } else { 0 })
+            Ok(if failed > 0 || errors > 0 { 1 } else { 0 })
         }
         KbCommand::Coverage { json } => {
-            let kb = load_kb(common)?;
+            let (kb, _) = load_for_editing(common)?;
             let c = kb::coverage::coverage(&kb);
             if *json {
                 writeln!(
@@ -285,26 +311,49 @@ pub fn kb_cmd(common: &Common, cmd: &KbCommand) -> Result<i32, CliError> {
                     serde_json::to_string_pretty(&c).unwrap_or_default()
                 )?;
             } else {
-                writeln!(out, "{:<48} {:>5} {:>5}", "case", "nodes", "tests")?;
+                writeln!(
+                    out,
+                    "{:<44} {:>5} {:>5} {:>5} {:>6}",
+                    "case", "nodes", "tests", "walk", "lookup"
+                )?;
+                let yes = |b: bool| if b { "yes" } else { "no" };
                 for cc in &c.cases {
-                    let flag = if cc.nodes == 0 || cc.tests == 0 {
+                    let flag = if cc.nodes == 0 || cc.tests == 0 || !cc.reachable {
                         "  ←"
                     } else {
                         ""
                     };
-                    writeln!(out, "{:<48} {:>5} {:>5}{flag}", cc.case, cc.nodes, cc.tests)?;
+                    writeln!(
+                        out,
+                        "{:<44} {:>5} {:>5} {:>5} {:>6}{flag}",
+                        cc.case,
+                        cc.nodes,
+                        cc.tests,
+                        yes(cc.reachable),
+                        yes(cc.lookup)
+                    )?;
                 }
                 let covered = c
                     .cases
                     .iter()
                     .filter(|x| x.nodes > 0 && x.tests > 0)
                     .count();
+                let reachable = c.cases.iter().filter(|x| x.reachable).count();
                 writeln!(
                     out,
-                    "\n{covered}/{} catalog cases have nodes and tests",
+                    "\n{covered}/{} catalog cases have nodes and tests; {reachable}/{} are reachable from their system's root",
+                    c.cases.len(),
                     c.cases.len()
                 )?;
+                writeln!(
+                    out,
+                    "{} scenarios ({} failing)",
+                    c.scenarios, c.scenarios_failed
+                )?;
                 writeln!(out, "{} nodes no scenario reaches", c.unreached_nodes.len())?;
+                for n in &c.unreached_nodes {
+                    writeln!(out, "  {n}")?;
+                }
                 if let Some(m) = c.median_questions {
                     writeln!(out, "median questions asked per scenario: {m}")?;
                 }
