@@ -13,12 +13,16 @@ use tokenyar_engine::kb::{self, Source, synthetic};
 
 fn load_check(c: &mut Criterion) {
     let shipped = Source::embedded();
-    c.bench_function("load+check shipped KB", |b| b.iter(|| black_box(kb::load_checked(&shipped))));
+    c.bench_function("load+check shipped KB", |b| {
+        b.iter(|| black_box(kb::load_checked(&shipped)))
+    });
     let mut g = c.benchmark_group("load+check synthetic KB");
     g.sample_size(10);
     for n in [5_000usize, 10_000, 20_000, 40_000] {
         let (src, _) = synthetic::generate(n, synthetic::Mistakes::None);
-        g.bench_with_input(BenchmarkId::from_parameter(n), &src, |b, src| b.iter(|| black_box(kb::load_checked(src))));
+        g.bench_with_input(BenchmarkId::from_parameter(n), &src, |b, src| {
+            b.iter(|| black_box(kb::load_checked(src)))
+        });
     }
     g.finish();
 }
@@ -56,10 +60,13 @@ fn walk(c: &mut Criterion) {
 
 fn diagnose_snapshot(c: &mut Criterion) {
     let kb = Arc::new(kb::load_checked(&Source::embedded()).0);
-    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/benches/bundle.json")).unwrap();
+    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/benches/bundle.json"))
+        .unwrap();
     let bundle = tokenyar_engine::facts::Bundle::parse(&text, "bundle.json").unwrap();
     let facts: Arc<dyn Facts> = Arc::new(Snapshot::from_bundle(&bundle));
-    c.bench_function("diagnose --snapshot (all systems)", |b| b.iter(|| black_box(diagnose(&kb, Arc::clone(&facts), None))));
+    c.bench_function("diagnose --snapshot (all systems)", |b| {
+        b.iter(|| black_box(diagnose(&kb, Arc::clone(&facts), None)))
+    });
 }
 
 criterion_group!(benches, load_check, walk, diagnose_snapshot);

@@ -3,7 +3,10 @@
 use std::time::Instant;
 use tokenyar_engine::kb::{self, synthetic, yaml};
 fn main() {
-    let n: usize = std::env::args().nth(1).and_then(|a| a.parse().ok()).unwrap_or(10_000);
+    let n: usize = std::env::args()
+        .nth(1)
+        .and_then(|a| a.parse().ok())
+        .unwrap_or(10_000);
     let (src, _) = synthetic::generate(n, synthetic::Mistakes::None);
     let t = Instant::now();
     let mut values = Vec::new();
@@ -25,5 +28,9 @@ fn main() {
     println!("Kb::load:              {:?}", t.elapsed());
     let t = Instant::now();
     let d = kb::check::check(&kb);
-    println!("check::check:          {:?} ({} diags)", t.elapsed(), d.len());
+    println!(
+        "check::check:          {:?} ({} diags)",
+        t.elapsed(),
+        d.len()
+    );
 }

@@ -11,17 +11,28 @@ fn ten_thousand_nodes_of_mistakes_are_all_reported() {
     let (kb, diags) = kb::load_checked(&src);
     assert!(kb.nodes.len() >= 9_000, "{}", kb.nodes.len());
     let codes: std::collections::BTreeSet<&str> = planted.iter().map(|p| p.code).collect();
-    for code in ["E001", "E002", "E003", "E004", "E005", "E006", "E007", "E008", "E009", "E010", "E011", "E012", "W001"] {
+    for code in [
+        "E001", "E002", "E003", "E004", "E005", "E006", "E007", "E008", "E009", "E010", "E011",
+        "E012", "W001",
+    ] {
         assert!(codes.contains(code), "the generator plants no {code}");
     }
     let mut missing = Vec::new();
     for p in &planted {
-        let found = diags.iter().any(|d| d.code.as_str() == p.code && d.file == p.file && d.line == p.line);
+        let found = diags
+            .iter()
+            .any(|d| d.code.as_str() == p.code && d.file == p.file && d.line == p.line);
         if !found {
             missing.push(format!("{} at {}:{}", p.code, p.file, p.line));
         }
     }
-    assert!(missing.is_empty(), "{} of {} planted mistakes not reported, e.g. {:?}", missing.len(), planted.len(), &missing[..missing.len().min(5)]);
+    assert!(
+        missing.is_empty(),
+        "{} of {} planted mistakes not reported, e.g. {:?}",
+        missing.len(),
+        planted.len(),
+        &missing[..missing.len().min(5)]
+    );
     assert!(planted.len() > 800, "{}", planted.len());
 }
 

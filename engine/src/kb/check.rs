@@ -390,8 +390,17 @@ fn reachability(kb: &Kb, out: &mut Vec<Diagnostic>) {
     // a probe is used when a reachable node runs it.
     let g = WalkGraph::build_with(kb, true);
     let mut starts: Vec<&str> = kb.systems.iter().map(|s| s.root.as_str()).collect();
-    starts.extend(kb.nodes.iter().filter(|n| n.kind == Kind::Symptom).map(|n| n.id.as_str()));
-    starts.extend(kb.systems.iter().flat_map(|s| s.prerequisites.iter().filter_map(|p| p.check.as_deref())));
+    starts.extend(
+        kb.nodes
+            .iter()
+            .filter(|n| n.kind == Kind::Symptom)
+            .map(|n| n.id.as_str()),
+    );
+    starts.extend(
+        kb.systems
+            .iter()
+            .flat_map(|s| s.prerequisites.iter().filter_map(|p| p.check.as_deref())),
+    );
     let reached = g.reachable_from(&starts);
     for n in &kb.nodes {
         if !reached.contains(n.id.as_str()) {

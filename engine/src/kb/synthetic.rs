@@ -28,7 +28,12 @@ pub fn generate(nodes: usize, mistakes: Mistakes) -> (Source, Vec<Planted>) {
     let mut files: Vec<(String, String)> = base
         .files
         .iter()
-        .filter(|(p, _)| matches!(p.as_str(), "scripts/cert/validity.rhai" | "kb/kb.yaml" | "kb/catalog.yaml" | "kb/tokens.yaml"))
+        .filter(|(p, _)| {
+            matches!(
+                p.as_str(),
+                "scripts/cert/validity.rhai" | "kb/kb.yaml" | "kb/catalog.yaml" | "kb/tokens.yaml"
+            )
+        })
         .cloned()
         .collect();
     // A group is 10 nodes: a symptom, a probe, a question, 5 remedies and 2 infos.
@@ -56,22 +61,41 @@ pub fn generate(nodes: usize, mistakes: Mistakes) -> (Source, Vec<Planted>) {
             "- id: {sys}/root\n  kind: question\n  title: {{fa: \"ریشه\", en: Root}}\n  text: {{fa: \"کدام؟\", en: Which?}}\n  choices:\n"
         );
         for g in first..last {
-            let _ = write!(root, "    - text: {{fa: \"مورد {g}\", en: \"Case {g}\"}}\n      next: {sys}/g{g}/q\n");
+            let _ = write!(
+                root,
+                "    - text: {{fa: \"مورد {g}\", en: \"Case {g}\"}}\n      next: {sys}/g{g}/q\n"
+            );
         }
         push(&mut y, &root, &mut line);
         for g in first..last {
             let id = format!("{sys}/g{g}");
-            let mistake = if mistakes == Mistakes::Every { g % 12 } else { usize::MAX };
+            let mistake = if mistakes == Mistakes::Every {
+                g % 12
+            } else {
+                usize::MAX
+            };
             let plant = |planted: &mut Vec<Planted>, code: &'static str, at: u32| {
-                planted.push(Planted { code, file: path.clone(), line: at })
+                planted.push(Planted {
+                    code,
+                    file: path.clone(),
+                    line: at,
+                })
             };
             let start = line;
             // symptom (line start)
-            let next_q = if mistake == 0 { format!("{id}/qq") } else { format!("{id}/q") };
+            let next_q = if mistake == 0 {
+                format!("{id}/qq")
+            } else {
+                format!("{id}/q")
+            };
             if mistake == 0 {
                 plant(&mut planted, "E004", start + 6);
             }
-            let fa_title = if mistake == 1 { String::new() } else { format!("fa: \"نشانه‌ی {g}\", ") };
+            let fa_title = if mistake == 1 {
+                String::new()
+            } else {
+                format!("fa: \"نشانه‌ی {g}\", ")
+            };
             if mistake == 1 {
                 plant(&mut planted, "E006", start + 3);
             }
@@ -83,7 +107,11 @@ pub fn generate(nodes: usize, mistakes: Mistakes) -> (Source, Vec<Planted>) {
                 &mut line,
             );
             // probe
-            let script = if mistake == 2 { "cert/nonexistent.rhai" } else { "cert/validity.rhai" };
+            let script = if mistake == 2 {
+                "cert/nonexistent.rhai"
+            } else {
+                "cert/validity.rhai"
+            };
             if mistake == 2 {
                 plant(&mut planted, "E008", line + 3);
             }
@@ -118,7 +146,11 @@ pub fn generate(nodes: usize, mistakes: Mistakes) -> (Source, Vec<Planted>) {
                 if r == 5 && mistake == 4 {
                     plant(&mut planted, "E010", line);
                 }
-                let dup = if r == 3 && mistake == 5 { format!("{id}/r2") } else { format!("{id}/r{r}") };
+                let dup = if r == 3 && mistake == 5 {
+                    format!("{id}/r2")
+                } else {
+                    format!("{id}/r{r}")
+                };
                 if r == 3 && mistake == 5 {
                     plant(&mut planted, "E003", line);
                 }
@@ -131,16 +163,28 @@ pub fn generate(nodes: usize, mistakes: Mistakes) -> (Source, Vec<Planted>) {
                 );
             }
             // infos: i1 ends; i2 is unreachable when planted
-            push(&mut y, &format!("- id: {id}/i1\n  kind: info\n  title: {{fa: \"درست است\", en: Fine}}\n"), &mut line);
+            push(
+                &mut y,
+                &format!("- id: {id}/i1\n  kind: info\n  title: {{fa: \"درست است\", en: Fine}}\n"),
+                &mut line,
+            );
             if mistake == 6 {
                 plant(&mut planted, "W001", line);
-                push(&mut y, &format!("- id: {id}/orphan\n  kind: info\n  title: {{fa: \"تنها\", en: Alone}}\n"), &mut line);
+                push(
+                    &mut y,
+                    &format!(
+                        "- id: {id}/orphan\n  kind: info\n  title: {{fa: \"تنها\", en: Alone}}\n"
+                    ),
+                    &mut line,
+                );
             }
             if mistake == 7 {
                 plant(&mut planted, "E012", line + 2);
                 push(
                     &mut y,
-                    &format!("- id: {id}/i2\n  kind: info\n  case: nowhere/unknown-case\n  title: {{fa: \"الف\", en: A}}\n"),
+                    &format!(
+                        "- id: {id}/i2\n  kind: info\n  case: nowhere/unknown-case\n  title: {{fa: \"الف\", en: A}}\n"
+                    ),
                     &mut line,
                 );
                 // reachable through nothing: also unreachable
@@ -171,21 +215,42 @@ pub fn generate(nodes: usize, mistakes: Mistakes) -> (Source, Vec<Planted>) {
             }
             if mistake == 10 {
                 plant(&mut planted, "E011", line);
-                push(&mut y, &format!("- id: Bad_Id/{g}\n  kind: info\n  title: {{fa: \"الف\", en: A}}\n"), &mut line);
+                push(
+                    &mut y,
+                    &format!("- id: Bad_Id/{g}\n  kind: info\n  title: {{fa: \"الف\", en: A}}\n"),
+                    &mut line,
+                );
                 plant(&mut planted, "W001", line - 3);
             }
         }
         if mistakes == Mistakes::Every && s == 0 {
-            files.push((format!("kb/{sys}/broken.yaml"), "- id: s0/x\n  kind: info\n  title: {fa: a, en: b\n".into()));
-            planted.push(Planted { code: "E001", file: format!("kb/{sys}/broken.yaml"), line: 4 });
+            files.push((
+                format!("kb/{sys}/broken.yaml"),
+                "- id: s0/x\n  kind: info\n  title: {fa: a, en: b\n".into(),
+            ));
+            planted.push(Planted {
+                code: "E001",
+                file: format!("kb/{sys}/broken.yaml"),
+                line: 4,
+            });
         }
         files.push((path, y));
     }
     files.push(("kb/systems.yaml".into(), systems_yaml));
     if mistakes == Mistakes::Every {
         files.push(("scripts/broken/syntax.rhai".into(), "let = ;\n".into()));
-        planted.push(Planted { code: "E007", file: "scripts/broken/syntax.rhai".into(), line: 1 });
+        planted.push(Planted {
+            code: "E007",
+            file: "scripts/broken/syntax.rhai".into(),
+            line: 1,
+        });
     }
     files.sort();
-    (Source { files, origin: format!("synthetic ({nodes} nodes)") }, planted)
+    (
+        Source {
+            files,
+            origin: format!("synthetic ({nodes} nodes)"),
+        },
+        planted,
+    )
 }
