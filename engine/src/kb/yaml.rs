@@ -1,15 +1,18 @@
 //! The one place YAML is parsed. Everything else sees typed values and source positions.
 //!
 //! `serde_yaml` deserializes, but its values carry no positions; an editor needs `file:line:col`
-//! for every node and field. So a second, event-level pass (`yaml-rust2`) records where every
-//! value and key starts, keyed by a path such as `[3].choices[1].next`. Items are then
-//! deserialized one by one, so a mistake in one node never hides the mistakes in the others.
+//! for every node and field. So the text is parsed once, at the event level (`yaml-rust2`): the
+//! events build the `serde_yaml::Value` (plain scalars resolved by the YAML 1.2 core schema, as
+//! serde_yaml does) and record where every value and key starts, keyed by a path such as
+//! `[3].choices[1].next`. Items are then deserialized one by one with serde, so a mistake in one
+//! node never hides the mistakes in the others.
 
 use std::collections::HashMap;
 
 use serde::de::DeserializeOwned;
+use serde_yaml::{Mapping, Value};
 use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
-use yaml_rust2::scanner::Marker;
+use yaml_rust2::scanner::{Marker, TScalarStyle};
 
 /// A 1-based line and column.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, PartialOrd, Ord)]
@@ -58,23 +61,20 @@ impl Document {
 
 /// Parses one YAML text. An empty file is an empty document (`null`).
 pub fn parse(text: &str) -> Result<Document, YamlError> {
-    let value: serde_yaml::Value = serde_yaml::from_str(text).map_err(|e| YamlError {
-        at: e
-            .location()
-            .map(|l| LineCol {
-                line: l.line() as u32,
-                col: l.column() as u32,
-            })
-            .unwrap_or(LineCol { line: 1, col: 1 }),
-        message: clean_serde_message(&e.to_string()),
-    })?;
-    let mut rec = PositionRecorder::default();
+    let mut rec = Builder::default();
     let mut parser = Parser::new_from_str(text);
-    // serde_yaml accepted the text, so the event parser can only disagree on exotic input;
-    // positions are then merely less precise, never wrong.
-    let _ = parser.load(&mut rec, false);
+    parser.load(&mut rec, true).map_err(|e| YamlError {
+        at: LineCol {
+            line: e.marker().line() as u32,
+            col: e.marker().col() as u32 + 1,
+        },
+        message: e.info().to_string(),
+    })?;
+    if let Some(e) = rec.error {
+        return Err(e);
+    }
     Ok(Document {
-        value,
+        value: rec.root.unwrap_or(Value::Null),
         positions: rec.positions,
     })
 }
@@ -114,87 +114,214 @@ fn clean_serde_message(msg: &str) -> String {
 enum Frame {
     Seq {
         path: String,
-        next_index: usize,
+        items: Vec<Value>,
+        anchor: usize,
     },
     /// `fresh` until the first key: the parser marks a block mapping's start after that key,
     /// so the mapping's position is corrected to its first key's.
     Map {
         path: String,
-        key: Option<String>,
+        map: Mapping,
+        key: Option<(String, Value, LineCol)>,
         fresh: bool,
+        anchor: usize,
     },
 }
 
+/// Builds the value and records positions from the parser's events.
 #[derive(Default)]
-struct PositionRecorder {
+struct Builder {
     stack: Vec<Frame>,
     positions: HashMap<String, LineCol>,
+    anchors: HashMap<usize, Value>,
+    root: Option<Value>,
+    documents: usize,
+    error: Option<YamlError>,
 }
 
-impl PositionRecorder {
-    /// Works out the path of a value that starts now; `None` when it is a mapping key.
+impl Builder {
+    /// The path of a value that starts now, or `None` when it is a mapping key.
     fn place(&mut self, key_text: Option<&str>, at: LineCol) -> Option<String> {
         match self.stack.last_mut() {
             None => Some(String::new()),
-            Some(Frame::Seq { path, next_index }) => {
-                let p = format!("{path}[{next_index}]");
-                *next_index += 1;
-                Some(p)
-            }
-            Some(Frame::Map { path, key, fresh }) => match key.take() {
-                Some(k) => Some(join(path, &k)),
+            Some(Frame::Seq { path, items, .. }) => Some(format!("{path}[{}]", items.len())),
+            Some(Frame::Map {
+                path, key, fresh, ..
+            }) => match key {
+                Some((k, _, _)) => Some(join(path, k)),
                 None => {
-                    let k = key_text.unwrap_or("?").to_string();
-                    let key_path = join(path, &k);
+                    let k = key_text.unwrap_or("?");
+                    let key_path = join(path, k);
                     if std::mem::take(fresh) {
                         let map_at = self.positions.entry(path.clone()).or_insert(at);
                         *map_at = (*map_at).min(at);
                     }
                     self.positions.insert(format!("{key_path}#key"), at);
-                    *key = Some(k);
                     None
+                }
+            },
+        }
+    }
+
+    /// Adds a finished value to its container (or makes it the document).
+    fn finish(&mut self, v: Value, anchor: usize, at: LineCol) {
+        if anchor > 0 {
+            self.anchors.insert(anchor, v.clone());
+        }
+        match self.stack.last_mut() {
+            None => {
+                if self.root.is_none() {
+                    self.root = Some(v);
+                }
+            }
+            Some(Frame::Seq { items, .. }) => items.push(v),
+            Some(Frame::Map { map, key, .. }) => match key.take() {
+                None => {
+                    let text = match &v {
+                        Value::String(s) => s.clone(),
+                        other => serde_yaml::to_string(other)
+                            .unwrap_or_default()
+                            .trim()
+                            .to_string(),
+                    };
+                    *key = Some((text, v, at));
+                }
+                Some((text, k, key_at)) => {
+                    if map.contains_key(&k) && self.error.is_none() {
+                        self.error = Some(YamlError {
+                            at: key_at,
+                            message: format!("the key `{text}` appears twice in this mapping"),
+                        });
+                    }
+                    map.insert(k, v);
                 }
             },
         }
     }
 }
 
-impl MarkedEventReceiver for PositionRecorder {
+/// A plain (unquoted) scalar by the YAML 1.2 core schema: null, booleans, numbers, or a string.
+fn resolve_plain(s: &str) -> Value {
+    match s {
+        "" | "~" | "null" | "Null" | "NULL" => return Value::Null,
+        "true" | "True" | "TRUE" => return Value::Bool(true),
+        "false" | "False" | "FALSE" => return Value::Bool(false),
+        ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF" => {
+            return Value::Number(f64::INFINITY.into());
+        }
+        "-.inf" | "-.Inf" | "-.INF" => return Value::Number(f64::NEG_INFINITY.into()),
+        ".nan" | ".NaN" | ".NAN" => return Value::Number(f64::NAN.into()),
+        _ => {}
+    }
+    let (sign, digits) = match s.strip_prefix('-') {
+        Some(d) => (-1i64, d),
+        None => (1, s.strip_prefix('+').unwrap_or(s)),
+    };
+    let radix = |p: &str, r: u32| p.chars().all(|c| c.is_digit(r)) && !p.is_empty();
+    if let Some(h) = s.strip_prefix("0x").filter(|h| radix(h, 16)) {
+        if let Ok(n) = u64::from_str_radix(h, 16) {
+            return Value::Number(n.into());
+        }
+    }
+    if let Some(o) = s.strip_prefix("0o").filter(|o| radix(o, 8)) {
+        if let Ok(n) = u64::from_str_radix(o, 8) {
+            return Value::Number(n.into());
+        }
+    }
+    if radix(digits, 10) {
+        if let Ok(n) = digits.parse::<i64>() {
+            return Value::Number((sign * n).into());
+        }
+        if sign > 0 {
+            if let Ok(n) = digits.parse::<u64>() {
+                return Value::Number(n.into());
+            }
+        }
+    }
+    let looks_float = {
+        let body = digits.replacen('.', "", 1);
+        let (mantissa, exp) = match body.split_once(['e', 'E']) {
+            Some((m, e)) => (
+                m.to_string(),
+                Some(e.trim_start_matches(['+', '-']).to_string()),
+            ),
+            None => (body.clone(), None),
+        };
+        digits.contains(['.', 'e', 'E'])
+            && radix(&mantissa, 10)
+            && exp.as_deref().is_none_or(|e| radix(e, 10))
+    };
+    if looks_float {
+        if let Ok(f) = s.parse::<f64>() {
+            return Value::Number(f.into());
+        }
+    }
+    Value::String(s.to_string())
+}
+
+impl MarkedEventReceiver for Builder {
     fn on_event(&mut self, ev: Event, mark: Marker) {
         let at = LineCol {
             line: mark.line() as u32,
             col: mark.col() as u32 + 1,
         };
         match ev {
-            Event::Scalar(text, ..) => {
+            Event::DocumentStart => {
+                self.documents += 1;
+                if self.documents > 1 && self.error.is_none() {
+                    self.error = Some(YamlError {
+                        at,
+                        message: "a file holds one YAML document; remove the second `---`".into(),
+                    });
+                }
+            }
+            Event::Scalar(text, style, anchor, tag) => {
+                let value = match (&style, &tag) {
+                    (_, Some(t)) if t.suffix == "str" => Value::String(text.clone()),
+                    (TScalarStyle::Plain, _) => resolve_plain(&text),
+                    _ => Value::String(text.clone()),
+                };
                 if let Some(p) = self.place(Some(&text), at) {
                     self.positions.insert(p, at);
                 }
+                self.finish(value, anchor, at);
             }
-            Event::Alias(_) => {
+            Event::Alias(id) => {
                 if let Some(p) = self.place(None, at) {
                     self.positions.insert(p, at);
                 }
+                let v = self.anchors.get(&id).cloned().unwrap_or(Value::Null);
+                self.finish(v, 0, at);
             }
-            Event::SequenceStart(..) => {
+            Event::SequenceStart(anchor, _) => {
                 let path = self.place(None, at).unwrap_or_default();
                 self.positions.insert(path.clone(), at);
                 self.stack.push(Frame::Seq {
                     path,
-                    next_index: 0,
+                    items: Vec::new(),
+                    anchor,
                 });
             }
-            Event::MappingStart(..) => {
+            Event::MappingStart(anchor, _) => {
                 let path = self.place(None, at).unwrap_or_default();
                 self.positions.insert(path.clone(), at);
                 self.stack.push(Frame::Map {
                     path,
+                    map: Mapping::new(),
                     key: None,
                     fresh: true,
+                    anchor,
                 });
             }
-            Event::SequenceEnd | Event::MappingEnd => {
-                self.stack.pop();
+            Event::SequenceEnd => {
+                if let Some(Frame::Seq { items, anchor, .. }) = self.stack.pop() {
+                    self.finish(Value::Sequence(items), anchor, at);
+                }
+            }
+            Event::MappingEnd => {
+                if let Some(Frame::Map { map, anchor, .. }) = self.stack.pop() {
+                    self.finish(Value::Mapping(map), anchor, at);
+                }
             }
             _ => {}
         }
@@ -223,6 +350,30 @@ mod tests {
             doc.nearest("[1].choices[0].missing"),
             LineCol { line: 5, col: 7 }
         );
+    }
+
+    #[test]
+    fn scalars_resolve_like_yaml_1_2() {
+        let doc = parse("a: [1, -2, 0x1F, 1.5, 2e3, true, ~, '7', \"x\", 1.2.3, yes, 00, .inf]\n")
+            .unwrap();
+        let want: Value = serde_yaml::from_str(
+            "a: [1, -2, 31, 1.5, 2000.0, true, null, '7', x, '1.2.3', 'yes', 0, .inf]",
+        )
+        .unwrap();
+        assert_eq!(doc.value, want);
+    }
+
+    #[test]
+    fn anchors_and_aliases_are_resolved() {
+        let doc = parse("a: &x {k: 1}\nb: *x\n").unwrap();
+        assert_eq!(doc.value["b"]["k"], Value::Number(1.into()));
+    }
+
+    #[test]
+    fn duplicate_keys_and_second_documents_are_errors() {
+        let e = parse("a: 1\nb: 2\na: 3\n").unwrap_err();
+        assert_eq!(e.at.line, 3, "{e:?}");
+        assert!(parse("a: 1\n---\nb: 2\n").is_err());
     }
 
     #[test]
