@@ -239,7 +239,7 @@ pub fn layout(text: &str, dir: Dir, width: usize, opts: TextOpts) -> Vec<VisualL
         }
         let info = ParagraphBidiInfo::new(para, Some(if rtl { Level::rtl() } else { Level::ltr() }));
         for r in lines {
-            let (t, _) = reorder(&info, r);
+            let t = reorder(&info, r);
             out.push(VisualLine {
                 width: self::width(&t),
                 text: t,
@@ -250,48 +250,80 @@ pub fn layout(text: &str, dir: Dir, width: usize, opts: TextOpts) -> Vec<VisualL
     out
 }
 
-/// One line of text (no wrapping) in display order, with the map from each visual grapheme to
-/// the byte offset of its logical grapheme: what a text input needs to place its cursor.
-pub fn visual_with_map(text: &str, rtl: bool) -> (String, Vec<usize>) {
+/// One line of text (no wrapping) in display order, as units (a grapheme, or a lone joiner)
+/// each with the index of its first character in the logical text: what a text input needs to
+/// place its cursor, and what the FriBidi comparison checks.
+pub fn visual_units(text: &str, rtl: bool) -> Vec<(usize, String)> {
     let info = ParagraphBidiInfo::new(text, Some(if rtl { Level::rtl() } else { Level::ltr() }));
-    reorder(&info, 0..text.len())
+    let units = reorder_units(&info, 0..text.len());
+    units
+        .into_iter()
+        .map(|(off, u)| (text[..off].chars().count(), u))
+        .collect()
+}
+
+fn reorder(info: &ParagraphBidiInfo, line: Range<usize>) -> String {
+    reorder_units(info, line).into_iter().map(|(_, u)| u).collect()
+}
+
+/// Joiners (ZWNJ, ZWJ) are units of their own: glued to the letter before them they would
+/// land on the wrong side of it when the line is reversed, and join the wrong letters.
+fn is_joiner(c: char) -> bool {
+    matches!(c, '\u{200C}' | '\u{200D}')
 }
 
 /// Reorders one line of a paragraph: rule L1 over the line's slice of the paragraph's
-/// analysis, rule L2 over graphemes, mirroring at odd levels (L4), then strips BiDi controls.
-fn reorder(info: &ParagraphBidiInfo, line: Range<usize>) -> (String, Vec<usize>) {
+/// analysis, rule L2 over units (graphemes keep their combining marks after the base, rule L3),
+/// mirroring at odd levels (L4); BiDi controls are dropped. Returns the units in visual order
+/// with their byte offsets in the paragraph.
+fn reorder_units(info: &ParagraphBidiInfo, line: Range<usize>) -> Vec<(usize, String)> {
     let text = &info.text[line.clone()];
     let levels = info.reordered_levels(line.clone());
-    let graphemes: Vec<(usize, &str)> = text.grapheme_indices(true).collect();
-    let g_levels: Vec<Level> = graphemes
+    let mut units: Vec<(usize, &str)> = Vec::new();
+    for (gi, g) in text.grapheme_indices(true) {
+        let mut start = 0;
+        for (ci, c) in g.char_indices() {
+            if is_joiner(c) {
+                if ci > start {
+                    units.push((gi + start, &g[start..ci]));
+                }
+                units.push((gi + ci, &g[ci..ci + c.len_utf8()]));
+                start = ci + c.len_utf8();
+            }
+        }
+        if start < g.len() {
+            units.push((gi + start, &g[start..]));
+        }
+    }
+    let u_levels: Vec<Level> = units
         .iter()
         .map(|(i, _)| levels[line.start + i])
         .collect();
-    let order = if g_levels.iter().any(|l| l.is_rtl()) {
-        ParagraphBidiInfo::reorder_visual(&g_levels)
+    let order = if u_levels.iter().any(|l| l.is_rtl()) {
+        ParagraphBidiInfo::reorder_visual(&u_levels)
     } else {
-        (0..graphemes.len()).collect()
+        (0..units.len()).collect()
     };
-    let mut out = String::with_capacity(text.len());
-    let mut map = Vec::with_capacity(graphemes.len());
+    let mut out = Vec::with_capacity(units.len());
     for i in order {
-        let (off, g) = graphemes[i];
-        if g.chars().all(is_bidi_control) {
+        let (off, u) = units[i];
+        if u.chars().all(is_bidi_control) {
             continue;
         }
-        let mut chars = g.chars();
-        if g_levels[i].is_rtl()
+        let mut chars = u.chars();
+        let mut t = String::with_capacity(u.len());
+        if u_levels[i].is_rtl()
             && let Some(first) = chars.next()
             && let Some(m) = unicode_bidi_mirroring::get_mirrored(first)
         {
-            out.push(m);
-            out.extend(chars.filter(|&c| !is_bidi_control(c)));
+            t.push(m);
+            t.extend(chars.filter(|&c| !is_bidi_control(c)));
         } else {
-            out.extend(g.chars().filter(|&c| !is_bidi_control(c)));
+            t.extend(u.chars().filter(|&c| !is_bidi_control(c)));
         }
-        map.push(line.start + off);
+        out.push((line.start + off, t));
     }
-    (out, map)
+    out
 }
 
 /// Wraps a paragraph by cell width, in logical order: breaks after spaces, and inside a word
@@ -422,9 +454,10 @@ mod tests {
     }
 
     #[test]
-    fn zwnj_stays_with_its_letter_and_has_no_width() {
+    fn zwnj_stays_between_its_letters_and_has_no_width() {
+        // Logical م ی ZWNJ ش و د: reversed, the ZWNJ still separates ی from ش.
         let l = layout("می‌شود", Dir::Rtl, 80, app());
-        assert_eq!(l[0].text, "دوش\u{200c}یم".replace("ش\u{200c}ی", "شی\u{200c}"));
+        assert_eq!(l[0].text, "دوش\u{200c}یم");
         assert_eq!(l[0].width, 5);
     }
 
@@ -467,10 +500,11 @@ mod tests {
     }
 
     #[test]
-    fn cursor_map_points_back_to_logical_graphemes() {
-        let (v, map) = visual_with_map("ab سل", false);
+    fn cursor_map_points_back_to_logical_characters() {
+        let u = visual_units("ab سل", false);
+        let v: String = u.iter().map(|(_, t)| t.as_str()).collect();
         assert_eq!(v, "ab لس");
-        let logical: Vec<usize> = map.clone();
-        assert_eq!(logical, vec![0, 1, 2, 5, 3]);
+        let map: Vec<usize> = u.iter().map(|(i, _)| *i).collect();
+        assert_eq!(map, vec![0, 1, 2, 4, 3]);
     }
 }

@@ -7,7 +7,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::widgets::{Block, BorderType, Borders, Clear, Widget};
 use tokenyar_engine::infer::Need;
-use tokenyar_engine::infer::session::{End, Purpose};
+use tokenyar_engine::infer::session::{End, Purpose, Via};
 use tokenyar_engine::kb::{Body, Lang, Status};
 
 use super::action::{Ctx, bindings};
@@ -18,6 +18,11 @@ use super::text::{self, Doc, Hits};
 use super::update::{WalkOption, walk_options};
 use crate::bidi::{BidiMode, Shaping, TextOpts};
 use crate::dates;
+
+/// Evidence is keyed in English: left to right unless a value starts the line in Persian.
+const LTR_FIRST: crate::bidi::Dir = crate::bidi::Dir::Auto {
+    rtl_fallback: false,
+};
 
 const SPINNER: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
 
@@ -119,9 +124,11 @@ fn footer(m: &Model, area: Rect, buf: &mut Buffer) {
         Screen::Settings => vec![("↑↓", "hint-move"), ("Enter", "hint-change"), ("Esc", "hint-close")],
         Screen::Help => vec![("↑↓", "hint-scroll"), ("Esc", "hint-close")],
     };
+    // Each hint is isolated so a Latin key name stays beside its own word in Persian.
+    let (open, close) = if m.rtl() { ('\u{2067}', '\u{2069}') } else { ('\u{2066}', '\u{2069}') };
     let s: Vec<String> = hints
         .iter()
-        .map(|(k, id)| format!("{k} {}", m.t(id)))
+        .map(|(k, id)| format!("{open}{k} {}{close}", m.t(id)))
         .collect();
     let inner = Rect::new(area.x + 1, area.y, area.width.saturating_sub(2), 1);
     text::line(buf, inner, area.y, &s.join("  "), dim(), m.text_opts(), m.rtl(), false);
@@ -200,50 +207,35 @@ fn search_field(m: &Model, area: Rect, buf: &mut Buffer) {
         return;
     }
     let rtl = crate::bidi::first_strong_rtl(q).unwrap_or(m.rtl());
+    // Shaping maps letters one to one, so character indices survive it.
     let shown = if m.shapes() { crate::bidi::shape(q) } else { q.clone() };
-    let (visual, map) = if m.settings.bidi == BidiMode::App {
-        crate::bidi::visual_with_map(&shown, rtl)
+    let units: Vec<(usize, String)> = if m.settings.bidi == BidiMode::App {
+        crate::bidi::visual_units(&shown, rtl)
     } else {
-        let map = unicode_segmentation::UnicodeSegmentation::grapheme_indices(shown.as_str(), true)
-            .map(|(i, _)| i)
-            .collect();
-        (crate::bidi::strip_controls(&shown), map)
+        crate::bidi::visual_units(&shown, false)
     };
-    // Shaping maps letters one to one, so byte offsets differ but grapheme order does not:
-    // find the cursor's grapheme index in the logical text.
-    let logical_starts: Vec<usize> = unicode_segmentation::UnicodeSegmentation::grapheme_indices(q.as_str(), true)
-        .map(|(i, _)| i)
-        .collect();
-    let shown_starts: Vec<usize> = unicode_segmentation::UnicodeSegmentation::grapheme_indices(shown.as_str(), true)
-        .map(|(i, _)| i)
-        .collect();
-    let cursor_g = logical_starts
-        .iter()
-        .position(|&s| s >= m.home.cursor)
-        .unwrap_or(logical_starts.len());
-    let width = crate::bidi::width(&visual) as u16;
+    let cursor = q[..m.home.cursor.min(q.len())].chars().count();
+    let width: usize = units.iter().map(|(_, u)| crate::bidi::width(u)).sum();
+    // Keep the end of a long query visible.
+    let width = width.min(usize::from(area.width.saturating_sub(1))) as u16;
     let x0 = if rtl {
         area.right().saturating_sub(width)
     } else {
         area.x
     };
-    buf.set_stringn(x0, area.y, &visual, usize::from(area.width), Style::default());
-    // A block cursor on the grapheme the next letter goes before; at the end, just past the
-    // text in the paragraph's direction.
+    let visual: String = units.iter().map(|(_, u)| u.as_str()).collect();
+    buf.set_stringn(x0, area.y, &visual, usize::from(width), Style::default());
     let mut x = x0;
     let mut at = None;
-    for (vi, g) in
-        unicode_segmentation::UnicodeSegmentation::graphemes(visual.as_str(), true).enumerate()
-    {
-        let logical = map
-            .get(vi)
-            .and_then(|b| shown_starts.iter().position(|s| s == b))
-            .unwrap_or(vi);
-        if logical == cursor_g {
+    for (logical, u) in &units {
+        let w = crate::bidi::width(u) as u16;
+        if *logical == cursor && w > 0 {
             at = Some(x);
         }
-        x += crate::bidi::width(g) as u16;
+        x += w;
     }
+    // A block cursor on the letter the next one goes before; at the end, just past the text
+    // in the paragraph's direction.
     let x = at.unwrap_or(if rtl {
         x0.saturating_sub(1).max(area.x)
     } else {
@@ -262,7 +254,16 @@ fn node_title(m: &Model, id: &str) -> String {
 
 fn walk(m: &Model, area: Rect, buf: &mut Buffer) -> Hits {
     let Some(w) = &m.walk else { return Vec::new() };
-    let (main, ev) = if w.evidence_open {
+    let (main, ev) = if w.evidence_open && area.width >= 110 {
+        // Wide screens: evidence beside the step, on the side the text ends.
+        if m.rtl() {
+            let [e, s] = Layout::horizontal([Constraint::Percentage(45), Constraint::Percentage(55)]).areas(area);
+            (s, Some(e))
+        } else {
+            let [s, e] = Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(area);
+            (s, Some(e))
+        }
+    } else if w.evidence_open {
         let [a, b] = Layout::vertical([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(area);
         (a, Some(b))
     } else {
@@ -276,21 +277,28 @@ fn walk(m: &Model, area: Rect, buf: &mut Buffer) -> Hits {
     let inner = boxed(m, main, buf, &title, true);
     let lang = m.lang();
     let mut d = Doc::new(m.rtl());
-    // Breadcrumb: the steps the walk stopped at, the current one last.
+    // Breadcrumb: how the walk got here (every earlier step, a check with its result).
     let s = &w.session;
-    let crumbs: Vec<String> = s
-        .stops()
+    let steps = s.steps();
+    let current = steps.last().map(|st| st.node.clone()).unwrap_or_default();
+    let crumb: Vec<String> = steps
         .iter()
-        .map(|&i| node_title(m, &s.steps()[i].node))
+        .enumerate()
+        .take(steps.len().saturating_sub(1))
+        .map(|(i, st)| {
+            let t = node_title(m, &st.node);
+            match steps.get(i + 1).map(|n| &n.via) {
+                Some(Via::Probe { status } | Via::Auto { status, .. }) => {
+                    format!("{t} [{}]", status_mark(*status))
+                }
+                _ => t,
+            }
+        })
         .collect();
-    let current = s.steps().last().map(|st| st.node.clone()).unwrap_or_default();
-    let mut crumb = crumbs.clone();
-    if crumb.last() != Some(&node_title(m, &current)) {
-        crumb.push(node_title(m, &current));
+    if !crumb.is_empty() {
+        d.para(shorten_crumbs(&crumb, usize::from(inner.width)), dim());
+        d.blank();
     }
-    let crumb_text = shorten_crumbs(&crumb, usize::from(inner.width));
-    d.para(crumb_text, dim());
-    d.blank();
     let need = s.need();
     let mut hits_offset_options = Vec::new();
     if let Some(p) = &w.pending {
@@ -432,8 +440,8 @@ fn evidence_pane(m: &Model, area: Rect, buf: &mut Buffer) {
         if let Some(r) = &e.result.reason {
             d.auto(format!("{}: {r}", m.t("evidence-reason")), dim()).indent(4);
         }
-        for l in evidence::lines(m, &e.result.evidence, raw) {
-            d.auto(l, Style::default()).indent(4);
+        for (depth, l) in evidence::lines(m, &e.result.evidence, raw) {
+            d.auto(l, Style::default()).indent(4 + 2 * depth as u16).dir(LTR_FIRST);
         }
         if raw && !e.result.facts_read.is_empty() {
             d.auto(format!("facts: {}", e.result.facts_read.join(", ")), dim()).indent(4);
@@ -520,8 +528,8 @@ fn diagnose(m: &Model, area: Rect, buf: &mut Buffer) -> Hits {
         if let Some(rs) = &c.reason {
             d.auto(format!("{}: {rs}", m.t("evidence-reason")), dim()).indent(4).focus(sel);
         }
-        for l in evidence::lines(m, &c.evidence, raw) {
-            d.auto(l, Style::default()).indent(4);
+        for (depth, l) in evidence::lines(m, &c.evidence, raw) {
+            d.auto(l, Style::default()).indent(4 + 2 * depth as u16).dir(LTR_FIRST);
         }
         if let Some(f) = r.findings.iter().find(|f| f.node == c.id) {
             d.para(f.title.get(lang), bold()).indent(4);

@@ -99,9 +99,9 @@ pub fn mask_value(v: &Value) -> Value {
     }
 }
 
-/// Evidence as indented `key: value` lines. Timestamps get both calendars, national ids are
-/// masked unless `raw`.
-pub fn lines(m: &Model, evidence: &serde_json::Map<String, Value>, raw: bool) -> Vec<String> {
+/// Evidence as `key: value` lines with their nesting depth. Timestamps get both calendars,
+/// national ids are masked unless `raw`.
+pub fn lines(m: &Model, evidence: &serde_json::Map<String, Value>, raw: bool) -> Vec<(usize, String)> {
     let mut out = Vec::new();
     let v = Value::Object(evidence.clone());
     let v = if raw { v } else { mask_value(&v) };
@@ -113,24 +113,23 @@ pub fn lines(m: &Model, evidence: &serde_json::Map<String, Value>, raw: bool) ->
     out
 }
 
-fn push_value(m: &Model, out: &mut Vec<String>, depth: usize, key: &str, v: &Value) {
-    let pad = "  ".repeat(depth);
+fn push_value(m: &Model, out: &mut Vec<(usize, String)>, depth: usize, key: &str, v: &Value) {
     match v {
         Value::Object(o) if !o.is_empty() => {
-            out.push(format!("{pad}{key}:"));
+            out.push((depth, format!("{key}:")));
             for (k, v) in o {
                 push_value(m, out, depth + 1, k, v);
             }
         }
         Value::Array(a) if !a.is_empty() => {
-            out.push(format!("{pad}{key}:"));
+            out.push((depth, format!("{key}:")));
             for (i, v) in a.iter().enumerate() {
                 push_value(m, out, depth + 1, &format!("[{}]", i + 1), v);
             }
         }
-        Value::Array(_) => out.push(format!("{pad}{key}: —")),
-        Value::String(s) => out.push(format!("{pad}{key}: {}", value_text(m, s))),
-        other => out.push(format!("{pad}{key}: {other}")),
+        Value::Array(_) => out.push((depth, format!("{key}: —"))),
+        Value::String(s) => out.push((depth, format!("{key}: {}", value_text(m, s)))),
+        other => out.push((depth, format!("{key}: {other}"))),
     }
 }
 

@@ -141,8 +141,8 @@ pub fn markdown(m: &Model) -> String {
                     title(m, &e.probe),
                     status_word(m, e.result.status)
                 );
-                for l in evidence::lines(m, &e.result.evidence, raw) {
-                    let _ = writeln!(o, "  {l}");
+                for (depth, l) in evidence::lines(m, &e.result.evidence, raw) {
+                    let _ = writeln!(o, "  {}- {l}", "  ".repeat(depth));
                 }
                 if let Some(r) = &e.result.reason {
                     let _ = writeln!(o, "  {}: {r}", m.t("evidence-reason"));
@@ -170,8 +170,8 @@ pub fn markdown(m: &Model) -> String {
         }
         for f in &r.findings {
             let _ = writeln!(o, "\n### {}\n", f.title.get(lang));
-            for l in evidence::lines(m, &f.evidence, raw) {
-                let _ = writeln!(o, "    {l}");
+            for (depth, l) in evidence::lines(m, &f.evidence, raw) {
+                let _ = writeln!(o, "{}- {l}", "  ".repeat(depth));
             }
             if let Some(rem) = &f.remedy
                 && !evidence::hidden_remedy(m, &rem.id)
