@@ -92,7 +92,11 @@ pub fn both(lang: Lang, d: NaiveDate) -> String {
             .unwrap_or_default(),
         Lang::En => date(Lang::En, d),
     };
-    format!("{} ({second})", date(lang, d))
+    match lang {
+        // Isolated, so a Persian sentence around it cannot split the Gregorian date apart.
+        Lang::Fa => format!("{} (\u{2066}{second}\u{2069})", date(lang, d)),
+        Lang::En => format!("{} ({second})", date(lang, d)),
+    }
 }
 
 /// A moment (with its offset) as a local date and time in the language's calendar.
@@ -129,7 +133,10 @@ mod tests {
         );
         assert_eq!(date(Lang::Fa, d(2025, 3, 21)), "۱۴۰۴/۰۱/۰۱");
         assert_eq!(date(Lang::En, d(2025, 3, 21)), "2025-03-21");
-        assert_eq!(both(Lang::Fa, d(2025, 11, 21)), "۱۴۰۴/۰۸/۳۰ (2025-11-21)");
+        assert_eq!(
+            crate::bidi::strip_controls(&both(Lang::Fa, d(2025, 11, 21))),
+            "۱۴۰۴/۰۸/۳۰ (2025-11-21)"
+        );
         assert_eq!(both(Lang::En, d(2025, 11, 21)), "2025-11-21 (1404/08/30)");
     }
 

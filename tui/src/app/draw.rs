@@ -383,10 +383,10 @@ fn walk(m: &Model, area: Rect, buf: &mut Buffer) -> Hits {
             for (i, o) in opts.iter().enumerate() {
                 let sel = w.sel == i;
                 let (mark, id) = match o {
-                    WalkOption::Continue => ("→", "walk-continue"),
+                    WalkOption::Continue => (if m.rtl() { "←" } else { "→" }, "walk-continue"),
                     WalkOption::Helped => ("✓", "walk-helped"),
                     WalkOption::NotHelped => ("✗", "walk-not-helped"),
-                    WalkOption::StepBack => ("←", "walk-step-back"),
+                    WalkOption::StepBack => (if m.rtl() { "→" } else { "←" }, "walk-step-back"),
                     WalkOption::Report => ("≡", "walk-report"),
                     WalkOption::Home => ("⌂", "walk-home"),
                     WalkOption::Choice(_) => ("", ""),

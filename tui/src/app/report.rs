@@ -46,7 +46,7 @@ pub fn markdown(m: &Model) -> String {
     let mut o = String::new();
     let _ = writeln!(o, "# {}\n", m.t("report-heading"));
     let when = format!(
-        "{} ({})",
+        "{} (\u{2066}{}\u{2069})",
         dates::date_time(lang, &m.wall),
         dates::date_time(
             match lang {
@@ -102,7 +102,8 @@ pub fn markdown(m: &Model) -> String {
                 Via::Next => m.t("via-next"),
                 Via::Unresolved => m.t("via-unresolved"),
             };
-            let _ = writeln!(o, "{}. {} ({how})", i + 1, title(m, &step.node));
+            let n = dates::digits(lang, &(i + 1).to_string());
+            let _ = writeln!(o, "{n}. {} ({how})", title(m, &step.node));
         }
         let outcome = match s.need() {
             tokenyar_engine::infer::Need::Ended(End::Resolved { remedy, verified }) => m.ta(
