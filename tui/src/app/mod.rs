@@ -251,10 +251,16 @@ pub fn run(common: &Common, args: &TuiArgs) -> Result<i32, CliError> {
     }
     let result = event_loop(&mut m, &mut sent, started);
     restore();
+    if let Ok(Some(first)) = &result
+        && std::env::var_os("TOKENYAR_TIMING").is_some()
+    {
+        eprintln!("tokenyar: first frame {} ms after start", first.as_millis());
+    }
     result.map(|_| 0)
 }
 
-fn event_loop(m: &mut Model, sent: &mut BidiMode, started: Instant) -> Result<(), CliError> {
+/// Returns how long the first frame took from the start of the process's work.
+fn event_loop(m: &mut Model, sent: &mut BidiMode, started: Instant) -> Result<Option<Duration>, CliError> {
     let mut terminal = Terminal::new(CrosstermBackend::new(std::io::stdout()))?;
     let size = terminal.size()?;
     m.size = (size.width, size.height);
@@ -272,9 +278,7 @@ fn event_loop(m: &mut Model, sent: &mut BidiMode, started: Instant) -> Result<()
     }
     let mut hits = Vec::new();
     terminal.draw(|f| hits = draw::draw(m, f))?;
-    if std::env::var_os("TOKENYAR_TIMING").is_some() {
-        eprintln!("first frame after {} ms", started.elapsed().as_millis());
-    }
+    let first = started.elapsed();
     let mut last_tick = Instant::now();
     while !m.quit {
         let msg = match rx.recv_timeout(TICK) {
@@ -306,7 +310,7 @@ fn event_loop(m: &mut Model, sent: &mut BidiMode, started: Instant) -> Result<()
         }
         terminal.draw(|f| hits = draw::draw(m, f))?;
     }
-    Ok(())
+    Ok(Some(first))
 }
 
 fn ctx(screen: Screen) -> Ctx {
