@@ -118,7 +118,9 @@ pub enum Dir {
     Ltr,
     Rtl,
     /// The first strong character decides (rules P2/P3); neutral text takes the fallback.
-    Auto { rtl_fallback: bool },
+    Auto {
+        rtl_fallback: bool,
+    },
 }
 
 /// How to lay out text for display.
@@ -181,10 +183,11 @@ pub fn shape(text: &str) -> String {
     use std::sync::OnceLock;
     static RESHAPER: OnceLock<ArabicReshaper> = OnceLock::new();
     let r = RESHAPER.get_or_init(|| {
-        let mut cfg = ReshaperConfig::default();
-        cfg.delete_harakat = false;
-        cfg.support_ligatures = false;
-        ArabicReshaper::new(cfg)
+        ArabicReshaper::new(ReshaperConfig {
+            delete_harakat: false,
+            support_ligatures: false,
+            ..ReshaperConfig::default()
+        })
     });
     if !r.need_reshape(text) {
         return text.to_string();
@@ -237,7 +240,8 @@ pub fn layout(text: &str, dir: Dir, width: usize, opts: TextOpts) -> Vec<VisualL
             }
             continue;
         }
-        let info = ParagraphBidiInfo::new(para, Some(if rtl { Level::rtl() } else { Level::ltr() }));
+        let info =
+            ParagraphBidiInfo::new(para, Some(if rtl { Level::rtl() } else { Level::ltr() }));
         for r in lines {
             let t = reorder(&info, r);
             out.push(VisualLine {
@@ -263,7 +267,10 @@ pub fn visual_units(text: &str, rtl: bool) -> Vec<(usize, String)> {
 }
 
 fn reorder(info: &ParagraphBidiInfo, line: Range<usize>) -> String {
-    reorder_units(info, line).into_iter().map(|(_, u)| u).collect()
+    reorder_units(info, line)
+        .into_iter()
+        .map(|(_, u)| u)
+        .collect()
 }
 
 /// Joiners (ZWNJ, ZWJ) are units of their own: glued to the letter before them they would
@@ -295,10 +302,7 @@ fn reorder_units(info: &ParagraphBidiInfo, line: Range<usize>) -> Vec<(usize, St
             units.push((gi + start, &g[start..]));
         }
     }
-    let u_levels: Vec<Level> = units
-        .iter()
-        .map(|(i, _)| levels[line.start + i])
-        .collect();
+    let u_levels: Vec<Level> = units.iter().map(|(i, _)| levels[line.start + i]).collect();
     let order = if u_levels.iter().any(|l| l.is_rtl()) {
         ParagraphBidiInfo::reorder_visual(&u_levels)
     } else {
@@ -476,7 +480,16 @@ mod tests {
 
     #[test]
     fn auto_direction_follows_the_first_strong_letter() {
-        assert!(layout("epass3003 توکن", Dir::Auto { rtl_fallback: true }, 80, app())[0].text.starts_with("epass"));
+        assert!(
+            layout(
+                "epass3003 توکن",
+                Dir::Auto { rtl_fallback: true },
+                80,
+                app()
+            )[0]
+            .text
+            .starts_with("epass")
+        );
         assert!(layout("123", Dir::Auto { rtl_fallback: true }, 80, app())[0].rtl);
     }
 

@@ -107,7 +107,7 @@ pub fn date_time(lang: Lang, t: &DateTime<FixedOffset>) -> String {
 
 /// Reads an RFC 3339 timestamp (as probes write them) into its date, keeping its own offset.
 pub fn parse_timestamp(s: &str) -> Option<DateTime<FixedOffset>> {
-    if s.len() < 20 || !s.as_bytes().get(4).is_some_and(|&b| b == b'-') {
+    if s.len() < 20 || s.as_bytes().get(4).is_none_or(|&b| b != b'-') {
         return None;
     }
     DateTime::parse_from_rfc3339(s).ok()

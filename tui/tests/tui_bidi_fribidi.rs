@@ -93,7 +93,9 @@ fn mirrored_brackets_match_fribidi_visual_output() {
     for line in LINES.iter().filter(|l| l.contains(['(', '[', '{', '«'])) {
         let out = Command::new("sh")
             .arg("-c")
-            .arg(format!("printf '%s\\n' '{line}' | fribidi --nopad --nobreak --rtl"))
+            .arg(format!(
+                "printf '%s\\n' '{line}' | fribidi --nopad --nobreak --rtl"
+            ))
             .output()
             .unwrap();
         let theirs: String = String::from_utf8(out.stdout)
@@ -119,13 +121,21 @@ fn each_wrapped_line_matches_fribidi_on_that_line() {
         assert!(lines.len() > 1 || width >= 80);
         for (r, l) in bidi::wrap(para, width).into_iter().zip(&lines) {
             let piece = &para[r];
-            assert!(tokenyar::bidi::width(&l.text) <= width, "{width}: {}", l.text);
+            assert!(
+                tokenyar::bidi::width(&l.text) <= width,
+                "{width}: {}",
+                l.text
+            );
             // The line reordered on its own by FriBidi gives the same order of characters.
             let theirs = fribidi_vtol(piece, true);
             let chars: Vec<char> = piece.chars().collect();
             let visual: String = theirs.iter().map(|&i| chars[i]).collect();
             let visual = visual.replace(['(', ')'], "");
-            assert_eq!(l.text.replace(['(', ')'], ""), visual, "width {width}: {piece}");
+            assert_eq!(
+                l.text.replace(['(', ')'], ""),
+                visual,
+                "width {width}: {piece}"
+            );
         }
     }
 }

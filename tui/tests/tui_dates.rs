@@ -29,7 +29,8 @@ fn matches_persiantools_both_ways() {
 #[test]
 fn evidence_dates_show_both_calendars() {
     let d = NaiveDate::from_ymd_opt(2025, 11, 21).unwrap();
-    let fa = tokenyar::bidi::strip_controls(&tokenyar::dates::both(tokenyar_engine::kb::Lang::Fa, d));
+    let fa =
+        tokenyar::bidi::strip_controls(&tokenyar::dates::both(tokenyar_engine::kb::Lang::Fa, d));
     assert_eq!(fa, "۱۴۰۴/۰۸/۳۰ (2025-11-21)");
     let en = tokenyar::dates::both(tokenyar_engine::kb::Lang::En, d);
     assert_eq!(en, "2025-11-21 (1404/08/30)");

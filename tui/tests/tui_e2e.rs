@@ -23,10 +23,32 @@ impl Tmux {
     fn start(dir: &Path) -> Tmux {
         let name = format!("tokenyar-e2e-{}", std::process::id());
         let ok = Command::new("tmux")
-            .args(["new-session", "-d", "-s", &name, "-x", "100", "-y", "30", "-c"])
+            .args([
+                "new-session",
+                "-d",
+                "-s",
+                &name,
+                "-x",
+                "100",
+                "-y",
+                "30",
+                "-c",
+            ])
             .arg(dir)
-            .args(["env", "-i", "PATH=/usr/bin:/bin", "TERM=xterm-256color", "LANG=C.UTF-8"])
-            .args(["HOME=/nonexistent", "PS1=$ ", "bash", "--norc", "--noprofile"])
+            .args([
+                "env",
+                "-i",
+                "PATH=/usr/bin:/bin",
+                "TERM=xterm-256color",
+                "LANG=C.UTF-8",
+            ])
+            .args([
+                "HOME=/nonexistent",
+                "PS1=$ ",
+                "bash",
+                "--norc",
+                "--noprofile",
+            ])
             .status()
             .expect("tmux must be installed (.ci/run installs it)");
         assert!(ok.success());
@@ -53,7 +75,9 @@ impl Tmux {
     }
 
     fn var(&self, v: &str) -> String {
-        self.tmux(&["display-message", "-t", &self.name, "-p", v]).trim().to_string()
+        self.tmux(&["display-message", "-t", &self.name, "-p", v])
+            .trim()
+            .to_string()
     }
 
     /// Waits until the screen contains `text` (in the order the terminal shows it).
@@ -64,7 +88,10 @@ impl Tmux {
             if s.contains(text) {
                 return s;
             }
-            assert!(t.elapsed() < Duration::from_secs(15), "never saw {text:?} on:\n{s}");
+            assert!(
+                t.elapsed() < Duration::from_secs(15),
+                "never saw {text:?} on:\n{s}"
+            );
             std::thread::sleep(Duration::from_millis(100));
         }
     }
@@ -72,14 +99,18 @@ impl Tmux {
 
 impl Drop for Tmux {
     fn drop(&mut self) {
-        let _ = Command::new("tmux").args(["kill-session", "-t", &self.name]).status();
+        let _ = Command::new("tmux")
+            .args(["kill-session", "-t", &self.name])
+            .status();
     }
 }
 
 /// How a text looks on screen: the first display line of it, in visual order.
 fn shown(text: &str, rtl: bool, width: usize) -> String {
     let dir = if rtl { Dir::Rtl } else { Dir::Ltr };
-    bidi::layout(text, dir, width, TextOpts::default())[0].text.clone()
+    bidi::layout(text, dir, width, TextOpts::default())[0]
+        .text
+        .clone()
 }
 
 #[test]
@@ -96,12 +127,27 @@ fn walk_to_a_remedy_in_persian_switch_to_english_and_quit_cleanly() {
     }
     let fx = update::update(&mut m, Action::Select);
     settle(&mut m, fx);
-    let remedy = m.walk.as_ref().unwrap().session.steps().last().unwrap().node.clone();
+    let remedy = m
+        .walk
+        .as_ref()
+        .unwrap()
+        .session
+        .steps()
+        .last()
+        .unwrap()
+        .node
+        .clone();
     let title = m.kb.node(&remedy).unwrap().title.clone();
 
     let t = Tmux::start(dir.path());
     let log = dir.path().join("pane.log");
-    t.tmux(&["pipe-pane", "-t", &t.name, "-o", &format!("cat >> {}", log.display())]);
+    t.tmux(&[
+        "pipe-pane",
+        "-t",
+        &t.name,
+        "-o",
+        &format!("cat >> {}", log.display()),
+    ]);
     let cmd = format!(
         "TOKENYAR_CONFIG_DIR={} TOKENYAR_TIMING=1 {} --snapshot expired.json --lang fa; echo EXIT=$?",
         dir.path().join("config").display(),
@@ -118,7 +164,10 @@ fn walk_to_a_remedy_in_persian_switch_to_english_and_quit_cleanly() {
     t.keys(&["Enter"]);
     // The remedy's title as a Persian reader sees it (the box is 96 cells wide inside).
     let s = t.wait_for(&shown(&title.fa, true, 96));
-    assert!(s.contains(&shown("انجام دادم، دوباره بررسی کن", true, 96)), "{s}");
+    assert!(
+        s.contains(&shown("انجام دادم، دوباره بررسی کن", true, 96)),
+        "{s}"
+    );
     // One key: English.
     t.keys(&["F2"]);
     let s = t.wait_for(&shown(&title.en, false, 96));

@@ -25,7 +25,15 @@ fn need(m: &Model) -> Need {
 }
 
 fn current(m: &Model) -> String {
-    m.walk.as_ref().unwrap().session.steps().last().unwrap().node.clone()
+    m.walk
+        .as_ref()
+        .unwrap()
+        .session
+        .steps()
+        .last()
+        .unwrap()
+        .node
+        .clone()
 }
 
 /// The choice of the current question that leads to `target` (texts and order are KB data).
@@ -47,14 +55,24 @@ fn a_walk_reaches_a_remedy_checks_again_and_escalates() {
     assert_eq!(current(&m), first);
     let i = choice_to(&m, "general/cert-expired");
     act(&mut m, Action::Choose(i));
-    let Need::Remedy { node, verify_failed } = need(&m) else {
+    let Need::Remedy {
+        node,
+        verify_failed,
+    } = need(&m)
+    else {
         panic!("{:?}", need(&m))
     };
     assert_eq!(m.kb.node(&node).unwrap().kind, Kind::Remedy);
     assert!(!verify_failed);
     // "Done, check again": the verify probe still finds an expired certificate.
     act(&mut m, Action::Select);
-    assert!(matches!(need(&m), Need::Remedy { verify_failed: true, .. }));
+    assert!(matches!(
+        need(&m),
+        Need::Remedy {
+            verify_failed: true,
+            ..
+        }
+    ));
     // "It did not help".
     act(&mut m, Action::NotHelped);
     assert!(matches!(need(&m), Need::Ended(_)), "{:?}", need(&m));
@@ -87,7 +105,12 @@ fn probes_run_off_the_ui_thread_and_stale_results_are_dropped() {
     let i = choice_to(&m, "general/cert-expired");
     let fx = update::update(&mut m, Action::Choose(i));
     // update returned at once with the probe as an effect; the walk shows it as pending.
-    let [Effect::RunProbe { job, probe, runner, .. }] = fx.as_slice() else {
+    let [
+        Effect::RunProbe {
+            job, probe, runner, ..
+        },
+    ] = fx.as_slice()
+    else {
         panic!("{fx:?}")
     };
     let (job, probe, runner) = (*job, probe.clone(), Arc::clone(runner));
@@ -98,7 +121,11 @@ fn probes_run_off_the_ui_thread_and_stale_results_are_dropped() {
     let before = current(&m);
     update::update(
         &mut m,
-        Action::ProbeDone { job, probe, result: Box::new(runner.run("general/probe/cert-validity")) },
+        Action::ProbeDone {
+            job,
+            probe,
+            result: Box::new(runner.run("general/probe/cert-validity")),
+        },
     );
     assert_eq!(current(&m), before);
     assert!(matches!(need(&m), Need::Answer { .. }));
@@ -127,13 +154,20 @@ fn typing_an_error_finds_its_case_whatever_the_letters() {
 #[test]
 fn user_mode_masks_national_ids_and_agent_mode_shows_them() {
     let mut m = common::model(Lang::En, &common::expired());
-    let ev = json!({"subject": {"CN": "Sara", "serialNumber": "0499370899"}, "note": "id 0499370899"});
+    let ev =
+        json!({"subject": {"CN": "Sara", "serialNumber": "0499370899"}, "note": "id 0499370899"});
     let ev = ev.as_object().unwrap().clone();
-    let user: String = evidence::lines(&m, &ev, m.settings.agent).into_iter().map(|(_, l)| l + "\n").collect();
+    let user: String = evidence::lines(&m, &ev, m.settings.agent)
+        .into_iter()
+        .map(|(_, l)| l + "\n")
+        .collect();
     assert!(!user.contains("0499370899"), "{user}");
     assert!(user.contains("••••••0899"), "{user}");
     m.settings.agent = true;
-    let agent: String = evidence::lines(&m, &ev, m.settings.agent).into_iter().map(|(_, l)| l + "\n").collect();
+    let agent: String = evidence::lines(&m, &ev, m.settings.agent)
+        .into_iter()
+        .map(|(_, l)| l + "\n")
+        .collect();
     assert!(agent.contains("0499370899"), "{agent}");
 }
 
@@ -154,8 +188,13 @@ fn agent_only_remedies_are_hidden_from_users() {
     act(&mut m, Action::Choose(i));
     assert_eq!(current(&m), id);
     // Only "did not help" is offered, and the steps are not in the report.
-    assert_eq!(update::walk_options(&m), vec![update::WalkOption::NotHelped]);
-    let Some(Body::Remedy { steps, .. }) = m.kb.node(id).map(|n| n.body.clone()) else { panic!() };
+    assert_eq!(
+        update::walk_options(&m),
+        vec![update::WalkOption::NotHelped]
+    );
+    let Some(Body::Remedy { steps, .. }) = m.kb.node(id).map(|n| n.body.clone()) else {
+        panic!()
+    };
     act(&mut m, Action::Diagnose);
     let text = report::markdown(&m);
     assert!(!text.contains(&steps[0].en), "{text}");
@@ -177,7 +216,11 @@ fn the_report_is_saved_in_the_ui_language() {
     m.report.path = path.display().to_string();
     m.report.cursor = m.report.path.len();
     act(&mut m, Action::Save);
-    assert!(matches!(&m.report.saved, Some(Ok(_))), "{:?}", m.report.saved);
+    assert!(
+        matches!(&m.report.saved, Some(Ok(_))),
+        "{:?}",
+        m.report.saved
+    );
     let text = std::fs::read_to_string(&path).unwrap();
     assert!(text.starts_with("# گزارش عیب‌یابی توکن‌یار"), "{text}");
     let remedy = m.kb.node(&current(&m)).unwrap().title.fa.clone();
@@ -217,7 +260,11 @@ fn settings_cycle_and_ask_to_be_saved() {
 fn every_key_in_the_table_is_explained_in_both_languages() {
     let i = tokenyar::i18n::I18n::new();
     for b in bindings() {
-        assert!(i.has(Lang::Fa, b.help) && i.has(Lang::En, b.help), "{}", b.help);
+        assert!(
+            i.has(Lang::Fa, b.help) && i.has(Lang::En, b.help),
+            "{}",
+            b.help
+        );
     }
 }
 

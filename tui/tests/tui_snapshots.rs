@@ -134,7 +134,8 @@ fn borders_line_up_on_every_screen() {
             let m = scene(name, lang);
             let text = screen_text(&m, 80, 24);
             for (i, line) in text.lines().enumerate() {
-                let starts_box = line.starts_with('│') || line.starts_with('╭') || line.starts_with('╰');
+                let starts_box =
+                    line.starts_with('│') || line.starts_with('╭') || line.starts_with('╰');
                 if starts_box && !name.contains("steps") {
                     let w = tokenyar::bidi::width(line);
                     assert_eq!(w, 80, "{name} {lang:?} row {i}: {line}");
@@ -155,5 +156,8 @@ fn persian_home_is_right_aligned_and_reversed() {
     // The English header text is not reversed.
     let m = scene("home", Lang::En);
     let text = screen_text(&m, 80, 24);
-    assert!(text.lines().next().unwrap().contains("tokenyar · Home"), "{text}");
+    assert!(
+        text.lines().next().unwrap().contains("tokenyar · Home"),
+        "{text}"
+    );
 }

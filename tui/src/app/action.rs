@@ -169,29 +169,138 @@ pub fn bindings() -> Vec<Binding> {
         help,
     };
     vec![
-        b(Ctx::Global, &[Code(KeyCode::F(1)), Letter('?')], Action::Help, "key-help"),
-        b(Ctx::Global, &[Code(KeyCode::F(2))], Action::ToggleLang, "key-lang"),
-        b(Ctx::Global, &[Code(KeyCode::F(3))], Action::Settings, "key-settings"),
-        b(Ctx::Global, &[Code(KeyCode::F(4))], Action::Report, "key-report"),
-        b(Ctx::Global, &[Code(KeyCode::F(5))], Action::Diagnose, "key-diagnose"),
+        b(
+            Ctx::Global,
+            &[Code(KeyCode::F(1)), Letter('?')],
+            Action::Help,
+            "key-help",
+        ),
+        b(
+            Ctx::Global,
+            &[Code(KeyCode::F(2))],
+            Action::ToggleLang,
+            "key-lang",
+        ),
+        b(
+            Ctx::Global,
+            &[Code(KeyCode::F(3))],
+            Action::Settings,
+            "key-settings",
+        ),
+        b(
+            Ctx::Global,
+            &[Code(KeyCode::F(4))],
+            Action::Report,
+            "key-report",
+        ),
+        b(
+            Ctx::Global,
+            &[Code(KeyCode::F(5))],
+            Action::Diagnose,
+            "key-diagnose",
+        ),
         b(Ctx::Global, &[Code(KeyCode::Esc)], Action::Back, "key-back"),
-        b(Ctx::Global, &[Code(KeyCode::F(10)), Ctrl('c'), Ctrl('q'), Letter('q')], Action::Quit, "key-quit"),
-        b(Ctx::Global, &[Code(KeyCode::Up), Code(KeyCode::Down)], Action::Down, "key-move"),
-        b(Ctx::Global, &[Code(KeyCode::PageUp), Code(KeyCode::PageDown)], Action::PageDown, "key-page"),
-        b(Ctx::Home, &[Code(KeyCode::Enter)], Action::Select, "key-home-start"),
-        b(Ctx::Home, &[Code(KeyCode::Backspace)], Action::DeleteBack, "key-home-type"),
-        b(Ctx::Walk, &[Code(KeyCode::Enter)], Action::Select, "key-walk-select"),
-        b(Ctx::Walk, &[Code(KeyCode::Char('1'))], Action::Choose(0), "key-walk-number"),
-        b(Ctx::Walk, &[Letter('n')], Action::NotHelped, "key-walk-not-helped"),
-        b(Ctx::Walk, &[Letter('e')], Action::Evidence, "key-walk-evidence"),
-        b(Ctx::Walk, &[Code(KeyCode::Backspace), Letter('b')], Action::StepBack, "key-walk-back"),
+        b(
+            Ctx::Global,
+            &[Code(KeyCode::F(10)), Ctrl('c'), Ctrl('q'), Letter('q')],
+            Action::Quit,
+            "key-quit",
+        ),
+        b(
+            Ctx::Global,
+            &[Code(KeyCode::Up), Code(KeyCode::Down)],
+            Action::Down,
+            "key-move",
+        ),
+        b(
+            Ctx::Global,
+            &[Code(KeyCode::PageUp), Code(KeyCode::PageDown)],
+            Action::PageDown,
+            "key-page",
+        ),
+        b(
+            Ctx::Home,
+            &[Code(KeyCode::Enter)],
+            Action::Select,
+            "key-home-start",
+        ),
+        b(
+            Ctx::Home,
+            &[Code(KeyCode::Backspace)],
+            Action::DeleteBack,
+            "key-home-type",
+        ),
+        b(
+            Ctx::Walk,
+            &[Code(KeyCode::Enter)],
+            Action::Select,
+            "key-walk-select",
+        ),
+        b(
+            Ctx::Walk,
+            &[Code(KeyCode::Char('1'))],
+            Action::Choose(0),
+            "key-walk-number",
+        ),
+        b(
+            Ctx::Walk,
+            &[Letter('n')],
+            Action::NotHelped,
+            "key-walk-not-helped",
+        ),
+        b(
+            Ctx::Walk,
+            &[Letter('e')],
+            Action::Evidence,
+            "key-walk-evidence",
+        ),
+        b(
+            Ctx::Walk,
+            &[Code(KeyCode::Backspace), Letter('b')],
+            Action::StepBack,
+            "key-walk-back",
+        ),
         b(Ctx::Walk, &[Letter('s')], Action::Steps, "key-walk-steps"),
-        b(Ctx::Diagnose, &[Code(KeyCode::Enter), Code(KeyCode::Char(' '))], Action::Select, "key-diag-expand"),
-        b(Ctx::Diagnose, &[Letter('w')], Action::WalkFinding, "key-diag-walk"),
-        b(Ctx::Diagnose, &[Letter('r')], Action::Rerun, "key-diag-rerun"),
-        b(Ctx::Report, &[Code(KeyCode::Enter), Ctrl('s')], Action::Save, "key-report-save"),
-        b(Ctx::Report, &[Code(KeyCode::Backspace)], Action::DeleteBack, "key-report-path"),
-        b(Ctx::Settings, &[Code(KeyCode::Enter), Code(KeyCode::Left), Code(KeyCode::Right)], Action::Select, "key-settings-change"),
+        b(
+            Ctx::Diagnose,
+            &[Code(KeyCode::Enter), Code(KeyCode::Char(' '))],
+            Action::Select,
+            "key-diag-expand",
+        ),
+        b(
+            Ctx::Diagnose,
+            &[Letter('w')],
+            Action::WalkFinding,
+            "key-diag-walk",
+        ),
+        b(
+            Ctx::Diagnose,
+            &[Letter('r')],
+            Action::Rerun,
+            "key-diag-rerun",
+        ),
+        b(
+            Ctx::Report,
+            &[Code(KeyCode::Enter), Ctrl('s')],
+            Action::Save,
+            "key-report-save",
+        ),
+        b(
+            Ctx::Report,
+            &[Code(KeyCode::Backspace)],
+            Action::DeleteBack,
+            "key-report-path",
+        ),
+        b(
+            Ctx::Settings,
+            &[
+                Code(KeyCode::Enter),
+                Code(KeyCode::Left),
+                Code(KeyCode::Right),
+            ],
+            Action::Select,
+            "key-settings-change",
+        ),
     ]
 }
 
@@ -199,10 +308,33 @@ pub fn bindings() -> Vec<Binding> {
 /// letter, so `q` works as `ض` and so on.
 fn persian_layout(c: char) -> Option<char> {
     const MAP: &[(char, char)] = &[
-        ('ض', 'q'), ('ص', 'w'), ('ث', 'e'), ('ق', 'r'), ('ف', 't'), ('غ', 'y'), ('ع', 'u'),
-        ('ه', 'i'), ('خ', 'o'), ('ح', 'p'), ('ش', 'a'), ('س', 's'), ('ی', 'd'), ('ب', 'f'),
-        ('ل', 'g'), ('ا', 'h'), ('ت', 'j'), ('ن', 'k'), ('م', 'l'), ('ظ', 'z'), ('ط', 'x'),
-        ('ز', 'c'), ('ر', 'v'), ('ذ', 'b'), ('د', 'n'), ('پ', 'm'), ('؟', '?'),
+        ('ض', 'q'),
+        ('ص', 'w'),
+        ('ث', 'e'),
+        ('ق', 'r'),
+        ('ف', 't'),
+        ('غ', 'y'),
+        ('ع', 'u'),
+        ('ه', 'i'),
+        ('خ', 'o'),
+        ('ح', 'p'),
+        ('ش', 'a'),
+        ('س', 's'),
+        ('ی', 'd'),
+        ('ب', 'f'),
+        ('ل', 'g'),
+        ('ا', 'h'),
+        ('ت', 'j'),
+        ('ن', 'k'),
+        ('م', 'l'),
+        ('ظ', 'z'),
+        ('ط', 'x'),
+        ('ز', 'c'),
+        ('ر', 'v'),
+        ('ذ', 'b'),
+        ('د', 'n'),
+        ('پ', 'm'),
+        ('؟', '?'),
     ];
     MAP.iter().find(|(p, _)| *p == c).map(|(_, l)| *l)
 }
@@ -326,7 +458,11 @@ mod tests {
             Some(Action::ToggleLang)
         ));
         assert!(matches!(
-            map_key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL), Ctx::Home, true),
+            map_key(
+                KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL),
+                Ctx::Home,
+                true
+            ),
             Some(Action::Quit)
         ));
         assert!(matches!(

@@ -93,7 +93,7 @@ fn header(m: &Model, area: Rect, buf: &mut Buffer) {
         .fg(Color::White)
         .add_modifier(Modifier::BOLD);
     let inner = Rect::new(area.x + 1, area.y, area.width.saturating_sub(2), 1);
-    text::line(buf, inner, area.y, &title, style, m.text_opts(), m.rtl(), false);
+    text::line(buf, inner, &title, style, m.text_opts(), m.rtl(), false);
     let mut badges = Vec::new();
     if m.settings.agent {
         badges.push(m.t("badge-agent"));
@@ -103,35 +103,88 @@ fn header(m: &Model, area: Rect, buf: &mut Buffer) {
     }
     if !badges.is_empty() {
         let style = Style::default().bg(Color::Blue).fg(Color::Yellow);
-        text::line(buf, inner, area.y, &badges.join(" · "), style, m.text_opts(), m.rtl(), true);
+        text::line(
+            buf,
+            inner,
+            &badges.join(" · "),
+            style,
+            m.text_opts(),
+            m.rtl(),
+            true,
+        );
     }
 }
 
 /// The key hints of the current screen, from the key table.
 fn footer(m: &Model, area: Rect, buf: &mut Buffer) {
     let hints: Vec<(&str, &str)> = match m.screen {
-        Screen::Home => vec![("Enter", "hint-start"), ("F5", "hint-diagnose"), ("F2", "hint-lang"), ("F1", "hint-help"), ("F10", "hint-quit")],
+        Screen::Home => vec![
+            ("Enter", "hint-start"),
+            ("F5", "hint-diagnose"),
+            ("F2", "hint-lang"),
+            ("F1", "hint-help"),
+            ("F10", "hint-quit"),
+        ],
         Screen::Walk => {
-            let mut v = vec![("Enter", "hint-select"), ("e", "hint-evidence"), ("s", "hint-steps"), ("b", "hint-back")];
-            if m.walk.as_ref().is_some_and(|w| matches!(w.session.need(), Need::Remedy { .. })) {
+            let mut v = vec![
+                ("Enter", "hint-select"),
+                ("e", "hint-evidence"),
+                ("s", "hint-steps"),
+                ("b", "hint-back"),
+            ];
+            if m.walk
+                .as_ref()
+                .is_some_and(|w| matches!(w.session.need(), Need::Remedy { .. }))
+            {
                 v.insert(1, ("n", "hint-not-helped"));
             }
-            v.extend([("F4", "hint-report"), ("F2", "hint-lang"), ("Esc", "hint-home")]);
+            v.extend([
+                ("F4", "hint-report"),
+                ("F2", "hint-lang"),
+                ("Esc", "hint-home"),
+            ]);
             v
         }
-        Screen::Diagnose => vec![("Enter", "hint-expand"), ("w", "hint-walk"), ("r", "hint-rerun"), ("F4", "hint-report"), ("F2", "hint-lang"), ("Esc", "hint-home")],
-        Screen::Report => vec![("Enter", "hint-save"), ("↑↓", "hint-scroll"), ("Esc", "hint-close")],
-        Screen::Settings => vec![("↑↓", "hint-move"), ("Enter", "hint-change"), ("Esc", "hint-close")],
+        Screen::Diagnose => vec![
+            ("Enter", "hint-expand"),
+            ("w", "hint-walk"),
+            ("r", "hint-rerun"),
+            ("F4", "hint-report"),
+            ("F2", "hint-lang"),
+            ("Esc", "hint-home"),
+        ],
+        Screen::Report => vec![
+            ("Enter", "hint-save"),
+            ("↑↓", "hint-scroll"),
+            ("Esc", "hint-close"),
+        ],
+        Screen::Settings => vec![
+            ("↑↓", "hint-move"),
+            ("Enter", "hint-change"),
+            ("Esc", "hint-close"),
+        ],
         Screen::Help => vec![("↑↓", "hint-scroll"), ("Esc", "hint-close")],
     };
     // Each hint is isolated so a Latin key name stays beside its own word in Persian.
-    let (open, close) = if m.rtl() { ('\u{2067}', '\u{2069}') } else { ('\u{2066}', '\u{2069}') };
+    let (open, close) = if m.rtl() {
+        ('\u{2067}', '\u{2069}')
+    } else {
+        ('\u{2066}', '\u{2069}')
+    };
     let s: Vec<String> = hints
         .iter()
         .map(|(k, id)| format!("{open}{k} {}{close}", m.t(id)))
         .collect();
     let inner = Rect::new(area.x + 1, area.y, area.width.saturating_sub(2), 1);
-    text::line(buf, inner, area.y, &s.join("  "), dim(), m.text_opts(), m.rtl(), false);
+    text::line(
+        buf,
+        inner,
+        &s.join("  "),
+        dim(),
+        m.text_opts(),
+        m.rtl(),
+        false,
+    );
 }
 
 /// A bordered box with a title at the start side; returns the inside.
@@ -144,7 +197,15 @@ fn boxed(m: &Model, area: Rect, buf: &mut Buffer, title: &str, focused: bool) ->
         .render(area, buf);
     if !title.is_empty() && area.width > 4 {
         let t = Rect::new(area.x + 2, area.y, area.width - 4, 1);
-        text::line(buf, t, area.y, &format!(" {title} "), style.add_modifier(Modifier::BOLD), m.text_opts(), m.rtl(), false);
+        text::line(
+            buf,
+            t,
+            &format!(" {title} "),
+            style.add_modifier(Modifier::BOLD),
+            m.text_opts(),
+            m.rtl(),
+            false,
+        );
     }
     Rect::new(
         area.x + 2,
@@ -174,10 +235,14 @@ fn home(m: &Model, area: Rect, buf: &mut Buffer) -> Hits {
     for hit in &h.hits {
         let sel = h.sel == i;
         let text = format!("{} — {}", hit.title.get(lang), m.system_name(&hit.system));
-        d.item(if sel { "▸" } else { "•" }, text, if sel { selected() } else { Style::default() })
-            .fill(sel)
-            .focus(sel)
-            .target(i);
+        d.item(
+            if sel { "▸" } else { "•" },
+            text,
+            if sel { selected() } else { Style::default() },
+        )
+        .fill(sel)
+        .focus(sel)
+        .target(i);
         i += 1;
     }
     if !h.hits.is_empty() {
@@ -186,10 +251,14 @@ fn home(m: &Model, area: Rect, buf: &mut Buffer) -> Hits {
     d.para(m.t("home-systems"), bold());
     for s in &m.kb.systems {
         let sel = h.sel == i;
-        d.item(if sel { "▸" } else { " " }, s.name.get(lang), if sel { selected() } else { Style::default() })
-            .fill(sel)
-            .focus(sel)
-            .target(i);
+        d.item(
+            if sel { "▸" } else { " " },
+            s.name.get(lang),
+            if sel { selected() } else { Style::default() },
+        )
+        .fill(sel)
+        .focus(sel)
+        .target(i);
         i += 1;
     }
     let inner = boxed(m, list, buf, "", false);
@@ -201,14 +270,22 @@ fn search_field(m: &Model, area: Rect, buf: &mut Buffer) {
     let q = &m.home.query;
     if q.is_empty() {
         let ph = m.t("home-placeholder");
-        text::line(buf, area, area.y, &ph, dim(), m.text_opts(), m.rtl(), false);
-        let x = if m.rtl() { area.right().saturating_sub(1) } else { area.x };
+        text::line(buf, area, &ph, dim(), m.text_opts(), m.rtl(), false);
+        let x = if m.rtl() {
+            area.right().saturating_sub(1)
+        } else {
+            area.x
+        };
         buf.set_style(Rect::new(x, area.y, 1, 1), selected());
         return;
     }
     let rtl = crate::bidi::first_strong_rtl(q).unwrap_or(m.rtl());
     // Shaping maps letters one to one, so character indices survive it.
-    let shown = if m.shapes() { crate::bidi::shape(q) } else { q.clone() };
+    let shown = if m.shapes() {
+        crate::bidi::shape(q)
+    } else {
+        q.clone()
+    };
     let units: Vec<(usize, String)> = if m.settings.bidi == BidiMode::App {
         crate::bidi::visual_units(&shown, rtl)
     } else {
@@ -257,14 +334,19 @@ fn walk(m: &Model, area: Rect, buf: &mut Buffer) -> Hits {
     let (main, ev) = if w.evidence_open && area.width >= 110 {
         // Wide screens: evidence beside the step, on the side the text ends.
         if m.rtl() {
-            let [e, s] = Layout::horizontal([Constraint::Percentage(45), Constraint::Percentage(55)]).areas(area);
+            let [e, s] =
+                Layout::horizontal([Constraint::Percentage(45), Constraint::Percentage(55)])
+                    .areas(area);
             (s, Some(e))
         } else {
-            let [s, e] = Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(area);
+            let [s, e] =
+                Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)])
+                    .areas(area);
             (s, Some(e))
         }
     } else if w.evidence_open {
-        let [a, b] = Layout::vertical([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(area);
+        let [a, b] =
+            Layout::vertical([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(area);
         (a, Some(b))
     } else {
         (area, None)
@@ -304,8 +386,14 @@ fn walk(m: &Model, area: Rect, buf: &mut Buffer) -> Hits {
     if let Some(p) = &w.pending {
         let frame = SPINNER[(m.tick as usize) % SPINNER.len()];
         let what = match p.purpose {
-            Purpose::Verify => m.ta("walk-verifying", &[("probe", node_title(m, &p.probe).into())]),
-            _ => m.ta("walk-checking", &[("probe", node_title(m, &p.probe).into())]),
+            Purpose::Verify => m.ta(
+                "walk-verifying",
+                &[("probe", node_title(m, &p.probe).into())],
+            ),
+            _ => m.ta(
+                "walk-checking",
+                &[("probe", node_title(m, &p.probe).into())],
+            ),
         };
         d.item(frame, what, accent());
         if m.now.saturating_duration_since(p.started) >= SLOW_AFTER {
@@ -321,15 +409,28 @@ fn walk(m: &Model, area: Rect, buf: &mut Buffer) -> Hits {
                 d.blank();
                 for (i, c) in choices.iter().enumerate() {
                     let sel = w.sel == i;
-                    let marker = format!("{}{}.", if sel { "▸ " } else { "  " }, dates::digits(lang, &(i + 1).to_string()));
-                    d.item(marker, c.text.get(lang), if sel { selected() } else { Style::default() })
-                        .fill(sel)
-                        .focus(sel)
-                        .target(i);
+                    let marker = format!(
+                        "{}{}.",
+                        if sel { "▸ " } else { "  " },
+                        dates::digits(lang, &(i + 1).to_string())
+                    );
+                    d.item(
+                        marker,
+                        c.text.get(lang),
+                        if sel { selected() } else { Style::default() },
+                    )
+                    .fill(sel)
+                    .focus(sel)
+                    .target(i);
                     hits_offset_options.push(i);
                 }
             }
-            (Body::Remedy { steps, escalate, .. }, _) => {
+            (
+                Body::Remedy {
+                    steps, escalate, ..
+                },
+                _,
+            ) => {
                 let hidden = evidence::hidden_remedy(m, &node.id);
                 if hidden {
                     d.blank();
@@ -337,11 +438,19 @@ fn walk(m: &Model, area: Rect, buf: &mut Buffer) -> Hits {
                 } else {
                     d.blank();
                     for (i, st) in steps.iter().enumerate() {
-                        d.item(format!("{}.", dates::digits(lang, &(i + 1).to_string())), st.get(lang), Style::default())
-                            .marker_width(3);
+                        d.item(
+                            format!("{}.", dates::digits(lang, &(i + 1).to_string())),
+                            st.get(lang),
+                            Style::default(),
+                        )
+                        .marker_width(3);
                     }
                 }
-                if let Need::Remedy { verify_failed: true, .. } = need {
+                if let Need::Remedy {
+                    verify_failed: true,
+                    ..
+                } = need
+                {
                     d.blank();
                     d.para(m.t("walk-verify-failed"), Style::default().fg(Color::Red));
                 }
@@ -349,7 +458,10 @@ fn walk(m: &Model, area: Rect, buf: &mut Buffer) -> Hits {
                     && let Some(e) = escalate
                 {
                     d.blank();
-                    d.para(m.ta("walk-contact", &[("contact", e.contact.get(lang).into())]), bold());
+                    d.para(
+                        m.ta("walk-contact", &[("contact", e.contact.get(lang).into())]),
+                        bold(),
+                    );
                     if !e.collect.is_empty() {
                         d.para(m.t("walk-collect"), Style::default());
                         for c in &e.collect {
@@ -357,7 +469,10 @@ fn walk(m: &Model, area: Rect, buf: &mut Buffer) -> Hits {
                         }
                     }
                 } else if hidden && let Some(e) = escalate {
-                    d.para(m.ta("walk-contact", &[("contact", e.contact.get(lang).into())]), bold());
+                    d.para(
+                        m.ta("walk-contact", &[("contact", e.contact.get(lang).into())]),
+                        bold(),
+                    );
                 }
             }
             _ => {}
@@ -365,7 +480,16 @@ fn walk(m: &Model, area: Rect, buf: &mut Buffer) -> Hits {
         match &need {
             Need::Ended(End::Resolved { verified, .. }) => {
                 d.blank();
-                d.para(m.t(if *verified { "walk-resolved-verified" } else { "walk-resolved" }), Style::default().fg(Color::Green).add_modifier(Modifier::BOLD));
+                d.para(
+                    m.t(if *verified {
+                        "walk-resolved-verified"
+                    } else {
+                        "walk-resolved"
+                    }),
+                    Style::default()
+                        .fg(Color::Green)
+                        .add_modifier(Modifier::BOLD),
+                );
             }
             Need::Ended(End::Escalated { .. }) => {
                 d.blank();
@@ -392,10 +516,14 @@ fn walk(m: &Model, area: Rect, buf: &mut Buffer) -> Hits {
                     WalkOption::Choice(_) => ("", ""),
                 };
                 let marker = format!("{}{mark}", if sel { "▸ " } else { "  " });
-                d.item(marker, m.t(id), if sel { selected() } else { Style::default() })
-                    .fill(sel)
-                    .focus(sel)
-                    .target(i);
+                d.item(
+                    marker,
+                    m.t(id),
+                    if sel { selected() } else { Style::default() },
+                )
+                .fill(sel)
+                .focus(sel)
+                .target(i);
             }
         }
     }
@@ -432,19 +560,27 @@ fn evidence_pane(m: &Model, area: Rect, buf: &mut Buffer) {
     let raw = m.settings.agent;
     for e in ev.iter().rev() {
         let st = e.result.status;
-        d.item(format!("[{}]", status_mark(st)), format!("{} — {}", node_title(m, &e.probe), status_word(m, st)), bold())
-            .marker_style(status_style(st));
+        d.item(
+            format!("[{}]", status_mark(st)),
+            format!("{} — {}", node_title(m, &e.probe), status_word(m, st)),
+            bold(),
+        )
+        .marker_style(status_style(st));
         if let Some(n) = &e.result.note {
             d.auto(n.clone(), dim()).indent(4);
         }
         if let Some(r) = &e.result.reason {
-            d.auto(format!("{}: {r}", m.t("evidence-reason")), dim()).indent(4);
+            d.auto(format!("{}: {r}", m.t("evidence-reason")), dim())
+                .indent(4);
         }
         for (depth, l) in evidence::lines(m, &e.result.evidence, raw) {
-            d.auto(l, Style::default()).indent(4 + 2 * depth as u16).dir(LTR_FIRST);
+            d.auto(l, Style::default())
+                .indent(4 + 2 * depth as u16)
+                .dir(LTR_FIRST);
         }
         if raw && !e.result.facts_read.is_empty() {
-            d.auto(format!("facts: {}", e.result.facts_read.join(", ")), dim()).indent(4);
+            d.auto(format!("facts: {}", e.result.facts_read.join(", ")), dim())
+                .indent(4);
         }
     }
     text::render(&d, inner, buf, m.text_opts(), 0);
@@ -455,17 +591,26 @@ fn steps_popup(m: &Model, area: Rect, buf: &mut Buffer, sel: usize) -> Hits {
     let stops = w.session.stops();
     let h = (stops.len() as u16 + 4).min(area.height);
     let wdt = area.width.saturating_sub(8).max(20).min(area.width);
-    let r = Rect::new(area.x + (area.width - wdt) / 2, area.y + (area.height - h) / 2, wdt, h);
+    let r = Rect::new(
+        area.x + (area.width - wdt) / 2,
+        area.y + (area.height - h) / 2,
+        wdt,
+        h,
+    );
     Clear.render(r, buf);
     let inner = boxed(m, r, buf, &m.t("steps-title"), true);
     let mut d = Doc::new(m.rtl());
     for (k, &i) in stops.iter().enumerate() {
         let s = k == sel;
         let marker = format!("{}.", dates::digits(m.lang(), &(k + 1).to_string()));
-        d.item(marker, node_title(m, &w.session.steps()[i].node), if s { selected() } else { Style::default() })
-            .fill(s)
-            .focus(s)
-            .target(k);
+        d.item(
+            marker,
+            node_title(m, &w.session.steps()[i].node),
+            if s { selected() } else { Style::default() },
+        )
+        .fill(s)
+        .focus(s)
+        .target(k);
     }
     text::render(&d, inner, buf, m.text_opts(), 0)
 }
@@ -477,7 +622,13 @@ fn diagnose(m: &Model, area: Rect, buf: &mut Buffer) -> Hits {
         .as_deref()
         .map(|s| m.system_name(s))
         .unwrap_or_else(|| m.t("diag-all-systems"));
-    let inner = boxed(m, area, buf, &m.ta("diag-title", &[("system", sys.into())]), true);
+    let inner = boxed(
+        m,
+        area,
+        buf,
+        &m.ta("diag-title", &[("system", sys.into())]),
+        true,
+    );
     let mut d = Doc::new(m.rtl());
     let lang = m.lang();
     let Some(r) = &dg.result else {
@@ -511,39 +662,63 @@ fn diagnose(m: &Model, area: Rect, buf: &mut Buffer) -> Hits {
         let sel = dg.sel == i;
         let open = dg.expanded.contains(&i);
         let style = if sel { selected() } else { Style::default() };
-        d.item(format!("[{}]", status_mark(c.status)), c.title.get(lang), style)
-            .marker_style(if sel { selected() } else { status_style(c.status) })
-            .fill(sel)
-            .focus(sel)
-            .target(i);
+        d.item(
+            format!("[{}]", status_mark(c.status)),
+            c.title.get(lang),
+            style,
+        )
+        .marker_style(if sel {
+            selected()
+        } else {
+            status_style(c.status)
+        })
+        .fill(sel)
+        .focus(sel)
+        .target(i);
         if !open {
             continue;
         }
-        d.para(format!("{}: {}", m.t("diag-status"), status_word(m, c.status)), status_style(c.status))
-            .indent(4)
-            .focus(sel);
+        d.para(
+            format!("{}: {}", m.t("diag-status"), status_word(m, c.status)),
+            status_style(c.status),
+        )
+        .indent(4)
+        .focus(sel);
         if let Some(n) = &c.note {
             d.auto(n.clone(), dim()).indent(4).focus(sel);
         }
         if let Some(rs) = &c.reason {
-            d.auto(format!("{}: {rs}", m.t("evidence-reason")), dim()).indent(4).focus(sel);
+            d.auto(format!("{}: {rs}", m.t("evidence-reason")), dim())
+                .indent(4)
+                .focus(sel);
         }
         for (depth, l) in evidence::lines(m, &c.evidence, raw) {
-            d.auto(l, Style::default()).indent(4 + 2 * depth as u16).dir(LTR_FIRST);
+            d.auto(l, Style::default())
+                .indent(4 + 2 * depth as u16)
+                .dir(LTR_FIRST);
         }
         if let Some(f) = r.findings.iter().find(|f| f.node == c.id) {
             d.para(f.title.get(lang), bold()).indent(4);
             match &f.remedy {
                 Some(rem) if !evidence::hidden_remedy(m, &rem.id) => {
-                    d.para(format!("{}: {}", m.t("diag-remedy"), rem.title.get(lang)), accent()).indent(4);
+                    d.para(
+                        format!("{}: {}", m.t("diag-remedy"), rem.title.get(lang)),
+                        accent(),
+                    )
+                    .indent(4);
                     for (k, st) in rem.steps.iter().enumerate() {
-                        d.item(format!("{}.", dates::digits(lang, &(k + 1).to_string())), st.get(lang), Style::default())
-                            .indent(6)
-                            .marker_width(3);
+                        d.item(
+                            format!("{}.", dates::digits(lang, &(k + 1).to_string())),
+                            st.get(lang),
+                            Style::default(),
+                        )
+                        .indent(6)
+                        .marker_width(3);
                     }
                 }
                 Some(_) => {
-                    d.para(m.t("walk-agent-only"), Style::default().fg(Color::Yellow)).indent(4);
+                    d.para(m.t("walk-agent-only"), Style::default().fg(Color::Yellow))
+                        .indent(4);
                 }
                 None => {}
             }
@@ -558,24 +733,51 @@ fn report_screen(m: &Model, area: Rect, buf: &mut Buffer) -> Hits {
     let inner = boxed(m, top, buf, &m.t("report-save-title"), true);
     // The path is a file name: always left to right, with the cursor.
     let p = &m.report.path;
-    buf.set_stringn(inner.x, inner.y, p, usize::from(inner.width), Style::default());
+    buf.set_stringn(
+        inner.x,
+        inner.y,
+        p,
+        usize::from(inner.width),
+        Style::default(),
+    );
     let cx = inner.x + crate::bidi::width(&p[..m.report.cursor.min(p.len())]) as u16;
     if cx < inner.right() {
         buf.set_style(Rect::new(cx, inner.y, 1, 1), selected());
     }
     let status = match &m.report.saved {
-        Some(Ok(path)) => (m.ta("report-saved", &[("path", path.as_str().into())]), Style::default().fg(Color::Green)),
-        Some(Err(e)) => (m.ta("report-save-failed", &[("error", e.as_str().into())]), Style::default().fg(Color::Red)),
+        Some(Ok(path)) => (
+            m.ta("report-saved", &[("path", path.as_str().into())]),
+            Style::default().fg(Color::Green),
+        ),
+        Some(Err(e)) => (
+            m.ta("report-save-failed", &[("error", e.as_str().into())]),
+            Style::default().fg(Color::Red),
+        ),
         None => (m.t("report-save-hint"), dim()),
     };
     let line = Rect::new(inner.x, inner.y + 1, inner.width, 1);
     if inner.height > 1 {
-        text::line(buf, line, line.y, &status.0, status.1, m.text_opts(), m.rtl(), false);
+        text::line(
+            buf,
+            line,
+            &status.0,
+            status.1,
+            m.text_opts(),
+            m.rtl(),
+            false,
+        );
     }
     let inner = boxed(m, rest, buf, &m.t("report-preview"), false);
     let mut d = Doc::new(m.rtl());
     for l in report::markdown(m).lines() {
-        d.auto(l.to_string(), if l.starts_with('#') { bold() } else { Style::default() });
+        d.auto(
+            l.to_string(),
+            if l.starts_with('#') {
+                bold()
+            } else {
+                Style::default()
+            },
+        );
     }
     text::render(&d, inner, buf, m.text_opts(), m.report.scroll);
     Vec::new()
@@ -589,28 +791,78 @@ fn settings(m: &Model, area: Rect, buf: &mut Buffer) -> Hits {
         Lang::Fa => "فارسی",
         Lang::En => "English",
     };
-    let shaping_now = if m.shapes() { m.t("shaping-now-on") } else { m.t("shaping-now-off") };
+    let shaping_now = if m.shapes() {
+        m.t("shaping-now-on")
+    } else {
+        m.t("shaping-now-off")
+    };
     let rows = [
         format!("{}: {lang_name}", m.t("settings-lang")),
-        format!("{}: {} — {}", m.t("settings-bidi"), s.bidi.name(), m.t(&format!("bidi-{}", s.bidi.name()))),
-        format!("{}: {} — {}", m.t("settings-shaping"), s.shaping.name(), if s.shaping == Shaping::Auto { shaping_now } else { m.t(&format!("shaping-{}", s.shaping.name())) }),
-        format!("{}: {}", m.t("settings-mode"), m.t(if s.agent { "mode-agent" } else { "mode-user" })),
+        format!(
+            "{}: {} — {}",
+            m.t("settings-bidi"),
+            s.bidi.name(),
+            m.t(&format!("bidi-{}", s.bidi.name()))
+        ),
+        format!(
+            "{}: {} — {}",
+            m.t("settings-shaping"),
+            s.shaping.name(),
+            if s.shaping == Shaping::Auto {
+                shaping_now
+            } else {
+                m.t(&format!("shaping-{}", s.shaping.name()))
+            }
+        ),
+        format!(
+            "{}: {}",
+            m.t("settings-mode"),
+            m.t(if s.agent { "mode-agent" } else { "mode-user" })
+        ),
     ];
     for (i, r) in rows.iter().enumerate() {
         let sel = m.settings_sel == i;
-        d.item(if sel { "▸" } else { " " }, r.clone(), if sel { selected() } else { Style::default() })
-            .fill(sel)
-            .target(i);
+        d.item(
+            if sel { "▸" } else { " " },
+            r.clone(),
+            if sel { selected() } else { Style::default() },
+        )
+        .fill(sel)
+        .target(i);
     }
     d.blank();
     d.para(m.t("settings-sample-intro"), dim());
     let sample = m.t("settings-sample");
     let shape = m.shapes();
     let samples = [
-        ("sample-app", TextOpts { bidi: BidiMode::App, shape }),
-        ("sample-logical", TextOpts { bidi: BidiMode::Off, shape }),
-        ("sample-shaped", TextOpts { bidi: s.bidi, shape: true }),
-        ("sample-unshaped", TextOpts { bidi: s.bidi, shape: false }),
+        (
+            "sample-app",
+            TextOpts {
+                bidi: BidiMode::App,
+                shape,
+            },
+        ),
+        (
+            "sample-logical",
+            TextOpts {
+                bidi: BidiMode::Off,
+                shape,
+            },
+        ),
+        (
+            "sample-shaped",
+            TextOpts {
+                bidi: s.bidi,
+                shape: true,
+            },
+        ),
+        (
+            "sample-unshaped",
+            TextOpts {
+                bidi: s.bidi,
+                shape: false,
+            },
+        ),
     ];
     for (id, o) in samples {
         d.para(m.t(id), bold());
@@ -629,7 +881,14 @@ fn help(m: &Model, area: Rect, buf: &mut Buffer) -> Hits {
     let mut d = Doc::new(m.rtl());
     d.para(m.t("help-intro"), Style::default());
     let table = bindings();
-    for ctx in [Ctx::Global, Ctx::Home, Ctx::Walk, Ctx::Diagnose, Ctx::Report, Ctx::Settings] {
+    for ctx in [
+        Ctx::Global,
+        Ctx::Home,
+        Ctx::Walk,
+        Ctx::Diagnose,
+        Ctx::Report,
+        Ctx::Settings,
+    ] {
         d.blank();
         d.para(
             m.t(match ctx {
@@ -653,12 +912,20 @@ fn help(m: &Model, area: Rect, buf: &mut Buffer) -> Hits {
                 keys.join(" ")
             })
             .collect();
-        let w = labels.iter().map(|l| crate::bidi::width(l)).max().unwrap_or(0);
+        let w = labels
+            .iter()
+            .map(|l| crate::bidi::width(l))
+            .max()
+            .unwrap_or(0);
         for (b, l) in rows.iter().zip(labels) {
             d.item(l, m.t(b.help), Style::default())
                 .marker_style(accent())
                 .marker_width(w)
-                .dir(if m.rtl() { crate::bidi::Dir::Rtl } else { crate::bidi::Dir::Ltr });
+                .dir(if m.rtl() {
+                    crate::bidi::Dir::Rtl
+                } else {
+                    crate::bidi::Dir::Ltr
+                });
         }
     }
     d.blank();

@@ -101,7 +101,11 @@ pub fn mask_value(v: &Value) -> Value {
 
 /// Evidence as `key: value` lines with their nesting depth. Timestamps get both calendars,
 /// national ids are masked unless `raw`.
-pub fn lines(m: &Model, evidence: &serde_json::Map<String, Value>, raw: bool) -> Vec<(usize, String)> {
+pub fn lines(
+    m: &Model,
+    evidence: &serde_json::Map<String, Value>,
+    raw: bool,
+) -> Vec<(usize, String)> {
     let mut out = Vec::new();
     let v = Value::Object(evidence.clone());
     let v = if raw { v } else { mask_value(&v) };

@@ -19,8 +19,8 @@ use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::time::{Duration, Instant};
 
 use crossterm::event::{
-    self, DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture, Event, KeyEventKind, MouseButton,
-    MouseEventKind,
+    self, DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture,
+    Event, KeyEventKind, MouseButton, MouseEventKind,
 };
 use crossterm::execute;
 use crossterm::terminal::{
@@ -78,7 +78,11 @@ fn save_settings(s: &Settings) -> std::io::Result<()> {
 
 /// The settings a run starts with: the command line over the saved settings over the
 /// environment's defaults.
-pub fn initial_settings(common: &Common, args: &TuiArgs, term: &TerminalInfo) -> Result<Settings, CliError> {
+pub fn initial_settings(
+    common: &Common,
+    args: &TuiArgs,
+    term: &TerminalInfo,
+) -> Result<Settings, CliError> {
     let saved = load_settings();
     let mut s = saved.unwrap_or(Settings {
         lang: env_lang().unwrap_or(Lang::Fa),
@@ -91,10 +95,14 @@ pub fn initial_settings(common: &Common, args: &TuiArgs, term: &TerminalInfo) ->
             .ok_or_else(|| CliError::Usage(format!("unknown language {l:?}: use fa or en")))?;
     }
     if let Some(b) = &args.bidi {
-        s.bidi = BidiMode::parse(b).ok_or_else(|| CliError::Usage(format!("unknown bidi mode {b:?}: use app, terminal or off")))?;
+        s.bidi = BidiMode::parse(b).ok_or_else(|| {
+            CliError::Usage(format!("unknown bidi mode {b:?}: use app, terminal or off"))
+        })?;
     }
     if let Some(b) = &args.shaping {
-        s.shaping = Shaping::parse(b).ok_or_else(|| CliError::Usage(format!("unknown shaping {b:?}: use auto, on or off")))?;
+        s.shaping = Shaping::parse(b).ok_or_else(|| {
+            CliError::Usage(format!("unknown shaping {b:?}: use auto, on or off"))
+        })?;
     }
     if args.agent {
         s.agent = true;
@@ -115,10 +123,11 @@ pub fn model(kb: Arc<Kb>, common: &Common, args: &TuiArgs) -> Result<Model, CliE
     let term = TerminalInfo::from_env();
     let settings = initial_settings(common, args, &term)?;
     let mut m = Model::new(kb, facts, settings, term);
-    m.replay = args
-        .snapshot
-        .as_ref()
-        .map(|p| p.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default());
+    m.replay = args.snapshot.as_ref().map(|p| {
+        p.file_name()
+            .map(|f| f.to_string_lossy().into_owned())
+            .unwrap_or_default()
+    });
     Ok(m)
 }
 
@@ -133,9 +142,22 @@ pub fn settle(m: &mut Model, fx: Vec<Effect>) {
             break;
         }
         let a = match e {
-            Effect::RunProbe { job, runner, probe, rerun } => {
-                let result = if rerun { runner.rerun(&probe) } else { runner.run(&probe) };
-                Action::ProbeDone { job, probe, result: Box::new(result) }
+            Effect::RunProbe {
+                job,
+                runner,
+                probe,
+                rerun,
+            } => {
+                let result = if rerun {
+                    runner.rerun(&probe)
+                } else {
+                    runner.run(&probe)
+                };
+                Action::ProbeDone {
+                    job,
+                    probe,
+                    result: Box::new(result),
+                }
             }
             Effect::RunDiagnose { job, system } => Action::DiagnoseDone {
                 job,
@@ -151,10 +173,7 @@ pub fn settle(m: &mut Model, fx: Vec<Effect>) {
 fn write_file(path: &str, text: &str) -> Result<String, String> {
     let p = PathBuf::from(path);
     std::fs::write(&p, text).map_err(|e| e.to_string())?;
-    Ok(std::fs::canonicalize(&p)
-        .unwrap_or(p)
-        .display()
-        .to_string())
+    Ok(std::fs::canonicalize(&p).unwrap_or(p).display().to_string())
 }
 
 /// What the event loop receives.
@@ -177,11 +196,24 @@ fn run_effect(m: &Model, e: Effect, tx: &Sender<Msg>) {
         }
     };
     match e {
-        Effect::RunProbe { job, runner, probe, rerun } => spawn(
+        Effect::RunProbe {
+            job,
+            runner,
+            probe,
+            rerun,
+        } => spawn(
             "probe",
             Box::new(move || {
-                let result = if rerun { runner.rerun(&probe) } else { runner.run(&probe) };
-                Action::ProbeDone { job, probe, result: Box::new(result) }
+                let result = if rerun {
+                    runner.rerun(&probe)
+                } else {
+                    runner.run(&probe)
+                };
+                Action::ProbeDone {
+                    job,
+                    probe,
+                    result: Box::new(result),
+                }
             }),
         ),
         Effect::RunDiagnose { job, system } => {
@@ -195,9 +227,10 @@ fn run_effect(m: &Model, e: Effect, tx: &Sender<Msg>) {
                 }),
             )
         }
-        Effect::WriteFile { path, text } => {
-            spawn("save", Box::new(move || Action::Saved(write_file(&path, &text))))
-        }
+        Effect::WriteFile { path, text } => spawn(
+            "save",
+            Box::new(move || Action::Saved(write_file(&path, &text))),
+        ),
         Effect::SaveSettings => {
             let _ = save_settings(&m.settings);
         }
@@ -234,7 +267,8 @@ pub fn run(common: &Common, args: &TuiArgs) -> Result<i32, CliError> {
     let mut m = model(kb, common, args)?;
     if !crossterm::tty::IsTty::is_tty(&std::io::stdout()) {
         return Err(CliError::Usage(
-            "the interactive screen needs a terminal; see `tokenyar --help` for the commands".into(),
+            "the interactive screen needs a terminal; see `tokenyar --help` for the commands"
+                .into(),
         ));
     }
     enable_raw_mode()?;
@@ -244,7 +278,12 @@ pub fn run(common: &Common, args: &TuiArgs) -> Result<i32, CliError> {
         prev(info);
     }));
     let mut out = std::io::stdout();
-    execute!(out, EnterAlternateScreen, EnableMouseCapture, EnableBracketedPaste)?;
+    execute!(
+        out,
+        EnterAlternateScreen,
+        EnableMouseCapture,
+        EnableBracketedPaste
+    )?;
     let mut sent = m.settings.bidi;
     if let Some(e) = bidi_escape(sent) {
         out.write_all(e.as_bytes())?;
@@ -260,7 +299,11 @@ pub fn run(common: &Common, args: &TuiArgs) -> Result<i32, CliError> {
 }
 
 /// Returns how long the first frame took from the start of the process's work.
-fn event_loop(m: &mut Model, sent: &mut BidiMode, started: Instant) -> Result<Option<Duration>, CliError> {
+fn event_loop(
+    m: &mut Model,
+    sent: &mut BidiMode,
+    started: Instant,
+) -> Result<Option<Duration>, CliError> {
     let mut terminal = Terminal::new(CrosstermBackend::new(std::io::stdout()))?;
     let size = terminal.size()?;
     m.size = (size.width, size.height);
@@ -268,13 +311,15 @@ fn event_loop(m: &mut Model, sent: &mut BidiMode, started: Instant) -> Result<Op
     {
         let tx = tx.clone();
         // Input on its own thread, so the loop wakes at once for a key or a worker's result.
-        let _ = std::thread::Builder::new().name("input".into()).spawn(move || {
-            while let Ok(ev) = event::read() {
-                if tx.send(Msg::Term(ev)).is_err() {
-                    break;
+        let _ = std::thread::Builder::new()
+            .name("input".into())
+            .spawn(move || {
+                while let Ok(ev) = event::read() {
+                    if tx.send(Msg::Term(ev)).is_err() {
+                        break;
+                    }
                 }
-            }
-        });
+            });
     }
     let mut hits = Vec::new();
     terminal.draw(|f| hits = draw::draw(m, f))?;

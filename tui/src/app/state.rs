@@ -97,7 +97,7 @@ pub struct Model {
     pub kb: Arc<Kb>,
     pub index: Arc<Index>,
     pub facts: Arc<dyn Facts>,
-    pub i18n: Arc<I18n>,
+    pub i18n: std::rc::Rc<I18n>,
     pub settings: Settings,
     pub term: TerminalInfo,
     pub screen: Screen,
@@ -125,13 +125,18 @@ pub struct Model {
 pub const SLOW_AFTER: std::time::Duration = std::time::Duration::from_secs(3);
 
 impl Model {
-    pub fn new(kb: Arc<Kb>, facts: Arc<dyn Facts>, settings: Settings, term: TerminalInfo) -> Model {
+    pub fn new(
+        kb: Arc<Kb>,
+        facts: Arc<dyn Facts>,
+        settings: Settings,
+        term: TerminalInfo,
+    ) -> Model {
         let index = Arc::new(Index::build(&kb));
         Model {
             kb,
             index,
             facts,
-            i18n: Arc::new(I18n::new()),
+            i18n: std::rc::Rc::new(I18n::new()),
             settings,
             term,
             screen: Screen::Home,

@@ -83,7 +83,12 @@ impl Doc {
     }
 
     /// A list item with a marker at the start side.
-    pub fn item(&mut self, marker: impl Into<String>, text: impl Into<String>, style: Style) -> &mut Item {
+    pub fn item(
+        &mut self,
+        marker: impl Into<String>,
+        text: impl Into<String>,
+        style: Style,
+    ) -> &mut Item {
         let mut it = self.base(text, style);
         it.dir = if self.rtl { Dir::Rtl } else { Dir::Ltr };
         let marker = marker.into();
@@ -163,7 +168,10 @@ fn lay(doc: &Doc, width: u16, opts: TextOpts) -> Vec<Row> {
         let rtl = lines.first().is_some_and(|l| l.rtl);
         let marker = it.marker.as_ref().map(|(m, st)| {
             let ml = bidi::layout(m, it.dir, it.marker_width.max(1), o);
-            (ml.into_iter().next().map(|l| l.text).unwrap_or_default(), *st)
+            (
+                ml.into_iter().next().map(|l| l.text).unwrap_or_default(),
+                *st,
+            )
         });
         for (i, l) in lines.into_iter().enumerate() {
             let mut spans = Vec::new();
@@ -239,9 +247,24 @@ pub fn render(doc: &Doc, area: Rect, buf: &mut Buffer, opts: TextOpts, scroll: u
 }
 
 /// One line of text placed at the start or end side of a row (titles, hints).
-pub fn line(buf: &mut Buffer, area: Rect, y: u16, text: &str, style: Style, opts: TextOpts, rtl: bool, end: bool) {
-    let l = bidi::layout(text, if rtl { Dir::Rtl } else { Dir::Ltr }, usize::from(area.width), opts);
-    let Some(l) = l.into_iter().next() else { return };
+pub fn line(
+    buf: &mut Buffer,
+    area: Rect,
+    text: &str,
+    style: Style,
+    opts: TextOpts,
+    rtl: bool,
+    end: bool,
+) {
+    let l = bidi::layout(
+        text,
+        if rtl { Dir::Rtl } else { Dir::Ltr },
+        usize::from(area.width),
+        opts,
+    );
+    let Some(l) = l.into_iter().next() else {
+        return;
+    };
     let w = l.width.min(usize::from(area.width)) as u16;
     let at_right = rtl != end;
     let x = if at_right {
@@ -249,5 +272,11 @@ pub fn line(buf: &mut Buffer, area: Rect, y: u16, text: &str, style: Style, opts
     } else {
         area.x
     };
-    buf.set_stringn(x, y, &l.text, usize::from(area.right().saturating_sub(x)), style);
+    buf.set_stringn(
+        x,
+        area.y,
+        &l.text,
+        usize::from(area.right().saturating_sub(x)),
+        style,
+    );
 }

@@ -152,11 +152,7 @@ pub fn start_walk(m: &mut Model, node: &str, system: Option<String>, fx: &mut Ve
     let Ok(session) = Session::start(Arc::clone(&m.kb), node, system.clone()) else {
         return;
     };
-    let runner = Arc::new(Runner::new(
-        Arc::clone(&m.kb),
-        Arc::clone(&m.facts),
-        system,
-    ));
+    let runner = Arc::new(Runner::new(Arc::clone(&m.kb), Arc::clone(&m.facts), system));
     m.walk = Some(Walk {
         session,
         runner,
@@ -217,16 +213,14 @@ fn home(m: &mut Model, a: Action, fx: &mut Vec<Effect>) {
                 changed = true;
             }
         }
-        Action::DeleteForward => {
-            if h.cursor < h.query.len() {
-                h.query.remove(h.cursor);
-                changed = true;
-            }
+        Action::DeleteForward if h.cursor < h.query.len() => {
+            h.query.remove(h.cursor);
+            changed = true;
         }
         // The cursor moves in logical order; on screen that is leftwards in Persian text.
         Action::Left | Action::Right => {
-            let forward = matches!(a, Action::Right) != crate::bidi::first_strong_rtl(&h.query)
-                .unwrap_or(m.settings.lang == Lang::Fa);
+            let forward = matches!(a, Action::Right)
+                != crate::bidi::first_strong_rtl(&h.query).unwrap_or(m.settings.lang == Lang::Fa);
             if forward {
                 if let Some(c) = h.query[h.cursor..].chars().next() {
                     h.cursor += c.len_utf8();
@@ -353,22 +347,15 @@ fn walk(m: &mut Model, a: Action, fx: &mut Vec<Effect>) {
                 after_walk_change(m, fx);
             }
         }
-        Action::NotHelped => {
-            if opts.contains(&WalkOption::NotHelped) && w.session.remedy_not_helped().is_ok() {
+        Action::NotHelped if opts.contains(&WalkOption::NotHelped) => {
+            let moved = w.session.remedy_not_helped().is_ok();
+            if moved {
                 after_walk_change(m, fx);
             }
         }
-        Action::Choose(i) => {
-            if opts.get(i).is_some() {
-                w.sel = i;
-                return walk(m, Action::Select, fx);
-            }
-        }
-        Action::Click(i) => {
-            if opts.get(i).is_some() {
-                w.sel = i;
-                return walk(m, Action::Select, fx);
-            }
+        Action::Choose(i) | Action::Click(i) if opts.get(i).is_some() => {
+            w.sel = i;
+            walk(m, Action::Select, fx);
         }
         Action::Select => {
             let Some(&opt) = opts.get(w.sel) else { return };
@@ -412,10 +399,11 @@ fn diagnose(m: &mut Model, a: Action, fx: &mut Vec<Effect>) {
         Action::PageDown => d.sel = (d.sel + PAGE).min(len.saturating_sub(1)),
         Action::Click(i) => {
             d.sel = i.min(len.saturating_sub(1));
-            return diagnose(m, Action::Select, fx);
+            diagnose(m, Action::Select, fx);
         }
-        Action::Select | Action::Right | Action::Left => {
-            if d.sel < len && !d.expanded.remove(&d.sel) {
+        Action::Select | Action::Right | Action::Left if d.sel < len => {
+            let was_open = d.expanded.remove(&d.sel);
+            if !was_open {
                 d.expanded.insert(d.sel);
             }
         }
@@ -455,10 +443,8 @@ fn report_screen(m: &mut Model, a: Action, fx: &mut Vec<Effect>) {
                 r.saved = None;
             }
         }
-        Action::DeleteForward => {
-            if r.cursor < r.path.len() {
-                r.path.remove(r.cursor);
-            }
+        Action::DeleteForward if r.cursor < r.path.len() => {
+            r.path.remove(r.cursor);
         }
         // File names are written left to right.
         Action::Left => {
@@ -501,7 +487,7 @@ fn settings(m: &mut Model, a: Action, fx: &mut Vec<Effect>) {
         }
         Action::Click(i) => {
             m.settings_sel = i.min(SETTINGS_ROWS - 1);
-            return settings(m, Action::Select, fx);
+            settings(m, Action::Select, fx);
         }
         Action::Select | Action::Left | Action::Right => {
             // In Persian, left moves to the next value (the list reads right to left).

@@ -163,9 +163,25 @@ mod tests {
     #[test]
     fn numbers_are_persian_in_persian() {
         let i = I18n::new();
-        let fa = i.ta(Lang::Fa, "diag-summary", &[("problems", 2.into()), ("warnings", 1.into()), ("checks", 12.into())]);
+        let fa = i.ta(
+            Lang::Fa,
+            "diag-summary",
+            &[
+                ("problems", 2.into()),
+                ("warnings", 1.into()),
+                ("checks", 12.into()),
+            ],
+        );
         assert!(fa.contains('۲') && fa.contains("۱۲"), "{fa}");
-        let en = i.ta(Lang::En, "diag-summary", &[("problems", 2.into()), ("warnings", 1.into()), ("checks", 12.into())]);
+        let en = i.ta(
+            Lang::En,
+            "diag-summary",
+            &[
+                ("problems", 2.into()),
+                ("warnings", 1.into()),
+                ("checks", 12.into()),
+            ],
+        );
         assert!(en.contains("12"), "{en}");
     }
 }

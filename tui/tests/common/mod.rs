@@ -52,7 +52,12 @@ pub fn model(lang: Lang, bundle: &Value) -> Model {
         shaping: Shaping::Off,
         agent: false,
     };
-    let mut m = Model::new(kb(), Arc::new(Snapshot::from_bundle(&b)), settings, TerminalInfo::default());
+    let mut m = Model::new(
+        kb(),
+        Arc::new(Snapshot::from_bundle(&b)),
+        settings,
+        TerminalInfo::default(),
+    );
     m.wall = chrono::DateTime::parse_from_rfc3339("2025-03-01T09:00:00+03:30").unwrap();
     m.replay = Some("test.json".into());
     m
