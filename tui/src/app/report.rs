@@ -9,7 +9,6 @@ use tokenyar_engine::kb::{Body, Status};
 
 use super::evidence;
 use super::state::Model;
-use crate::bidi::strip_controls;
 use crate::dates;
 
 pub fn default_file_name(t: &DateTime<FixedOffset>) -> String {
@@ -192,5 +191,8 @@ pub fn markdown(m: &Model) -> String {
     if m.walk.is_none() && m.diag.as_ref().and_then(|d| d.result.as_ref()).is_none() {
         let _ = writeln!(o, "\n{}", m.t("report-empty"));
     }
-    strip_controls(&o)
+    // Isolation marks stay: editors and browsers apply the BiDi algorithm to the file and need
+    // them to keep a Gregorian date or an English name whole inside Persian text. The preview
+    // strips them after its own BiDi pass, like every other text on screen.
+    o
 }
