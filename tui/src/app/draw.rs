@@ -420,7 +420,7 @@ fn walk(m: &Model, area: Rect, buf: &mut Buffer) -> Hits {
                         if sel { selected() } else { Style::default() },
                     )
                     .fill(sel)
-                    .focus(sel)
+                    .focus(true)
                     .target(i);
                     hits_offset_options.push(i);
                 }
@@ -522,7 +522,7 @@ fn walk(m: &Model, area: Rect, buf: &mut Buffer) -> Hits {
                     if sel { selected() } else { Style::default() },
                 )
                 .fill(sel)
-                .focus(sel)
+                .focus(true)
                 .target(i);
             }
         }
@@ -583,7 +583,7 @@ fn evidence_pane(m: &Model, area: Rect, buf: &mut Buffer) {
                 .indent(4);
         }
     }
-    text::render(&d, inner, buf, m.text_opts(), 0);
+    text::render(&d, inner, buf, m.text_opts(), w.ev_scroll);
 }
 
 fn steps_popup(m: &Model, area: Rect, buf: &mut Buffer, sel: usize) -> Hits {
@@ -725,7 +725,7 @@ fn diagnose(m: &Model, area: Rect, buf: &mut Buffer) -> Hits {
             d.para(m.t("diag-walk-hint"), dim()).indent(4);
         }
     }
-    text::render(&d, inner, buf, m.text_opts(), 0)
+    text::render(&d, inner, buf, m.text_opts(), dg.scroll)
 }
 
 fn report_screen(m: &Model, area: Rect, buf: &mut Buffer) -> Hits {

@@ -73,7 +73,10 @@ pub struct Walk {
     pub evidence_open: bool,
     /// The list of earlier steps is open, with this one selected.
     pub steps_open: Option<usize>,
-    pub scroll: u16,
+    /// Rows scrolled from where the selection puts the view (negative: up).
+    pub scroll: i32,
+    /// Rows the evidence pane is scrolled.
+    pub ev_scroll: i32,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -83,6 +86,7 @@ pub struct Diag {
     pub pending: Option<(u64, Instant)>,
     pub sel: usize,
     pub expanded: BTreeSet<usize>,
+    pub scroll: i32,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -90,7 +94,7 @@ pub struct ReportView {
     pub path: String,
     pub cursor: usize,
     pub saved: Option<Result<String, String>>,
-    pub scroll: u16,
+    pub scroll: i32,
 }
 
 pub struct Model {
@@ -108,7 +112,7 @@ pub struct Model {
     pub diag: Option<Diag>,
     pub report: ReportView,
     pub settings_sel: usize,
-    pub help_scroll: u16,
+    pub help_scroll: i32,
     /// The time of the latest tick (spinners and "taking longer than usual").
     pub now: Instant,
     /// The wall clock at the latest tick, for report times.

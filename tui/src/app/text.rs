@@ -208,12 +208,14 @@ pub fn height(doc: &Doc, width: u16, opts: TextOpts) -> usize {
     lay(doc, width, opts).len()
 }
 
-/// Draws a document into `area`, scrolled by `scroll` rows and then as far as needed to keep
-/// the focused item visible. Returns where the clickable items are.
-pub fn render(doc: &Doc, area: Rect, buf: &mut Buffer, opts: TextOpts, scroll: u16) -> Hits {
+/// Draws a document into `area`: first scrolled as far as needed to keep the focused item
+/// visible, then by `scroll` more rows (negative: up). Arrows in the right margin show that
+/// there is more above or below. Returns where the clickable items are.
+pub fn render(doc: &Doc, area: Rect, buf: &mut Buffer, opts: TextOpts, scroll: i32) -> Hits {
     let rows = lay(doc, area.width, opts);
     let h = usize::from(area.height);
-    let mut top = usize::from(scroll).min(rows.len().saturating_sub(h));
+    let max_top = rows.len().saturating_sub(h);
+    let mut top = 0usize;
     let focus: Vec<usize> = rows
         .iter()
         .enumerate()
@@ -226,6 +228,16 @@ pub fn render(doc: &Doc, area: Rect, buf: &mut Buffer, opts: TextOpts, scroll: u
         }
         if first < top {
             top = first;
+        }
+    }
+    let top = (top as i64 + i64::from(scroll)).clamp(0, max_top as i64) as usize;
+    if area.width > 0 && area.height > 0 {
+        let more = Style::default().fg(ratatui::style::Color::DarkGray);
+        if top > 0 {
+            buf.set_string(area.right(), area.y, "▲", more);
+        }
+        if top < max_top {
+            buf.set_string(area.right(), area.bottom() - 1, "▼", more);
         }
     }
     let mut hits = Vec::new();

@@ -16,6 +16,12 @@ use crate::bidi::{BidiMode, Shaping};
 const HITS: usize = 8;
 /// Rows moved by PgUp/PgDn.
 const PAGE: usize = 8;
+/// Scrolling further than this is clamped when drawn anyway; the bound keeps the way back short.
+const MAX_SCROLL: i32 = 60;
+
+fn scrolled(s: i32, by: i32) -> i32 {
+    (s + by).clamp(-MAX_SCROLL, MAX_SCROLL)
+}
 
 pub fn update(m: &mut Model, action: Action) -> Vec<Effect> {
     let mut fx = Vec::new();
@@ -161,6 +167,7 @@ pub fn start_walk(m: &mut Model, node: &str, system: Option<String>, fx: &mut Ve
         evidence_open: false,
         steps_open: None,
         scroll: 0,
+        ev_scroll: 0,
     });
     m.screen = Screen::Walk;
     after_walk_change(m, fx);
@@ -328,10 +335,28 @@ fn walk(m: &mut Model, a: Action, fx: &mut Vec<Effect>) {
         return;
     }
     match a {
-        Action::Up => w.sel = w.sel.saturating_sub(1),
-        Action::Down => w.sel = (w.sel + 1).min(opts.len().saturating_sub(1)),
-        Action::PageUp | Action::ScrollUp => w.scroll = w.scroll.saturating_sub(3),
-        Action::PageDown | Action::ScrollDown => w.scroll = w.scroll.saturating_add(3),
+        Action::Up => {
+            w.sel = w.sel.saturating_sub(1);
+            w.scroll = 0;
+        }
+        Action::Down => {
+            w.sel = (w.sel + 1).min(opts.len().saturating_sub(1));
+            w.scroll = 0;
+        }
+        // With the evidence open, pages scroll the evidence; the choices keep the arrows.
+        Action::PageUp | Action::ScrollUp | Action::PageDown | Action::ScrollDown => {
+            let by = match a {
+                Action::PageUp => -(PAGE as i32),
+                Action::PageDown => PAGE as i32,
+                Action::ScrollUp => -3,
+                _ => 3,
+            };
+            if w.evidence_open {
+                w.ev_scroll = scrolled(w.ev_scroll, by).max(0);
+            } else {
+                w.scroll = scrolled(w.scroll, by);
+            }
+        }
         Action::Evidence => w.evidence_open = !w.evidence_open,
         Action::Steps => {
             let stops = w.session.stops();
@@ -393,10 +418,19 @@ fn diagnose(m: &mut Model, a: Action, fx: &mut Vec<Effect>) {
     };
     let len = d.result.as_ref().map_or(0, |r| r.checks.len());
     match a {
-        Action::Up | Action::ScrollUp => d.sel = d.sel.saturating_sub(1),
-        Action::Down | Action::ScrollDown => d.sel = (d.sel + 1).min(len.saturating_sub(1)),
-        Action::PageUp => d.sel = d.sel.saturating_sub(PAGE),
-        Action::PageDown => d.sel = (d.sel + PAGE).min(len.saturating_sub(1)),
+        Action::Up => {
+            d.sel = d.sel.saturating_sub(1);
+            d.scroll = 0;
+        }
+        Action::Down => {
+            d.sel = (d.sel + 1).min(len.saturating_sub(1));
+            d.scroll = 0;
+        }
+        // Pages and the wheel scroll: an open check can be taller than the screen.
+        Action::PageUp => d.scroll = scrolled(d.scroll, -(PAGE as i32)),
+        Action::PageDown => d.scroll = scrolled(d.scroll, PAGE as i32),
+        Action::ScrollUp => d.scroll = scrolled(d.scroll, -3),
+        Action::ScrollDown => d.scroll = scrolled(d.scroll, 3),
         Action::Click(i) => {
             d.sel = i.min(len.saturating_sub(1));
             diagnose(m, Action::Select, fx);
@@ -427,10 +461,10 @@ fn diagnose(m: &mut Model, a: Action, fx: &mut Vec<Effect>) {
 fn report_screen(m: &mut Model, a: Action, fx: &mut Vec<Effect>) {
     let r = &mut m.report;
     match a {
-        Action::Up | Action::ScrollUp => r.scroll = r.scroll.saturating_sub(1),
-        Action::Down | Action::ScrollDown => r.scroll = r.scroll.saturating_add(1),
-        Action::PageUp => r.scroll = r.scroll.saturating_sub(PAGE as u16),
-        Action::PageDown => r.scroll = r.scroll.saturating_add(PAGE as u16),
+        Action::Up | Action::ScrollUp => r.scroll = (r.scroll - 1).max(0),
+        Action::Down | Action::ScrollDown => r.scroll = (r.scroll + 1).min(10 * MAX_SCROLL),
+        Action::PageUp => r.scroll = (r.scroll - PAGE as i32).max(0),
+        Action::PageDown => r.scroll = (r.scroll + PAGE as i32).min(10 * MAX_SCROLL),
         Action::Input(c) => {
             r.path.insert(r.cursor, c);
             r.cursor += c.len_utf8();
@@ -507,10 +541,10 @@ fn settings(m: &mut Model, a: Action, fx: &mut Vec<Effect>) {
 
 fn help(m: &mut Model, a: Action) {
     match a {
-        Action::Up | Action::ScrollUp => m.help_scroll = m.help_scroll.saturating_sub(1),
-        Action::Down | Action::ScrollDown => m.help_scroll = m.help_scroll.saturating_add(1),
-        Action::PageUp => m.help_scroll = m.help_scroll.saturating_sub(PAGE as u16),
-        Action::PageDown => m.help_scroll = m.help_scroll.saturating_add(PAGE as u16),
+        Action::Up | Action::ScrollUp => m.help_scroll = (m.help_scroll - 1).max(0),
+        Action::Down | Action::ScrollDown => m.help_scroll = (m.help_scroll + 1).min(MAX_SCROLL),
+        Action::PageUp => m.help_scroll = (m.help_scroll - PAGE as i32).max(0),
+        Action::PageDown => m.help_scroll = (m.help_scroll + PAGE as i32).min(MAX_SCROLL),
         _ => {}
     }
 }
