@@ -34,6 +34,22 @@ fn screen_text(m: &Model, w: u16, h: u16) -> String {
     out
 }
 
+/// The choice of the current question that leads to `target` (choice order is KB data).
+fn choice_to(m: &Model, target: &str) -> usize {
+    let w = m.walk.as_ref().unwrap();
+    let node = m.kb.node(&w.session.steps().last().unwrap().node).unwrap();
+    let tokenyar_engine::kb::Body::Question { choices, .. } = &node.body else {
+        panic!("{} is not a question", node.id)
+    };
+    choices.iter().position(|c| c.next == target).unwrap()
+}
+
+/// Starts the general walk and picks the expired-certificate case.
+fn to_expired(m: &mut Model) -> Action {
+    act(m, Action::Select);
+    Action::Choose(choice_to(m, "general/cert-expired"))
+}
+
 fn act(m: &mut Model, a: Action) {
     let fx = update::update(m, a);
     settle(m, fx);
@@ -61,31 +77,31 @@ fn scene(name: &str, lang: Lang) -> Model {
         "walk_probe" => {
             // The first step, then a choice whose probe is still running (effects not run)
             // and has been running for longer than usual.
-            act(&mut m, Action::Select);
-            let fx = update::update(&mut m, Action::Choose(2));
+            let choose = to_expired(&mut m);
+            let fx = update::update(&mut m, choose);
             assert_eq!(fx.len(), 1, "{fx:?}");
             let now = m.now + Duration::from_secs(4);
             update::update(&mut m, Action::Tick(now));
         }
         "walk_remedy" => {
-            act(&mut m, Action::Select);
-            act(&mut m, Action::Choose(2));
+            let choose = to_expired(&mut m);
+            act(&mut m, choose);
             act(&mut m, Action::Evidence);
         }
         "walk_escalated" => {
-            act(&mut m, Action::Select);
-            act(&mut m, Action::Choose(2));
+            let choose = to_expired(&mut m);
+            act(&mut m, choose);
             act(&mut m, Action::NotHelped);
         }
         "walk_steps" => {
-            act(&mut m, Action::Select);
-            act(&mut m, Action::Choose(2));
+            let choose = to_expired(&mut m);
+            act(&mut m, choose);
             act(&mut m, Action::Steps);
         }
         "diagnose" => act(&mut m, Action::Diagnose),
         "report" => {
-            act(&mut m, Action::Select);
-            act(&mut m, Action::Choose(2));
+            let choose = to_expired(&mut m);
+            act(&mut m, choose);
             act(&mut m, Action::Report);
         }
         "settings" => act(&mut m, Action::Settings),
