@@ -172,6 +172,10 @@ fn walk_to_a_remedy_in_persian_switch_to_english_and_quit_cleanly() {
     t.keys(&["F2"]);
     let s = t.wait_for(&shown(&title.en, false, 96));
     assert!(s.contains("Done, check again"), "{s}");
+    // A resized terminal is redrawn (ratatui asks for the cursor position then: the app must
+    // not have a second reader on the terminal's input).
+    t.tmux(&["resize-window", "-t", &t.name, "-x", "120", "-y", "35"]);
+    t.wait_for(&shown(&title.en, false, 116));
     t.keys(&["F10"]);
     let s = t.wait_for("EXIT=0");
     assert!(s.contains("first frame"), "{s}");

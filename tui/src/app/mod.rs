@@ -15,7 +15,7 @@ pub mod update;
 use std::io::Write;
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
+use std::sync::mpsc::{self, Receiver, Sender};
 use std::time::{Duration, Instant};
 
 use crossterm::event::{
@@ -41,6 +41,8 @@ use crate::commands::{CliError, env_lang, load_kb};
 
 /// How often the screen refreshes while nothing happens (spinners, the slow-probe note).
 const TICK: Duration = Duration::from_millis(100);
+/// How long the loop waits for a key before it looks at workers' results.
+const POLL: Duration = Duration::from_millis(20);
 
 /// `CSI 8 l`: the terminal shows characters in the order sent (explicit BiDi mode).
 const EXPLICIT: &str = "\x1b[8l";
@@ -176,9 +178,8 @@ fn write_file(path: &str, text: &str) -> Result<String, String> {
     Ok(std::fs::canonicalize(&p).unwrap_or(p).display().to_string())
 }
 
-/// What the event loop receives.
+/// What workers send the event loop.
 enum Msg {
-    Term(Event),
     Act(Action),
 }
 
@@ -308,38 +309,26 @@ fn event_loop(
     let size = terminal.size()?;
     m.size = (size.width, size.height);
     let (tx, rx): (Sender<Msg>, Receiver<Msg>) = mpsc::channel();
-    {
-        let tx = tx.clone();
-        // Input on its own thread, so the loop wakes at once for a key or a worker's result.
-        let _ = std::thread::Builder::new()
-            .name("input".into())
-            .spawn(move || {
-                while let Ok(ev) = event::read() {
-                    if tx.send(Msg::Term(ev)).is_err() {
-                        break;
-                    }
-                }
-            });
-    }
     let mut hits = Vec::new();
     terminal.draw(|f| hits = draw::draw(m, f))?;
     let first = started.elapsed();
     let mut last_tick = Instant::now();
     while !m.quit {
-        let msg = match rx.recv_timeout(TICK) {
-            Ok(msg) => Some(msg),
-            Err(RecvTimeoutError::Timeout) => None,
-            Err(RecvTimeoutError::Disconnected) => break,
-        };
+        // Input is read on this thread only: crossterm answers ratatui's cursor-position query
+        // (on resize) from the same event reader, which a blocked reader thread would hold.
         let mut actions = Vec::new();
-        match msg {
-            Some(Msg::Act(a)) => actions.push(a),
-            Some(Msg::Term(ev)) => actions.extend(event_actions(m, ev, &hits)),
-            None => {}
+        if event::poll(POLL)? {
+            actions.extend(event_actions(m, event::read()?, &hits));
+        }
+        while let Ok(Msg::Act(a)) = rx.try_recv() {
+            actions.push(a);
         }
         if last_tick.elapsed() >= TICK {
             last_tick = Instant::now();
             actions.push(Action::Tick(last_tick));
+        }
+        if actions.is_empty() {
+            continue;
         }
         for a in actions {
             for e in update::update(m, a) {
@@ -348,10 +337,10 @@ fn event_loop(
         }
         if m.settings.bidi != *sent {
             *sent = m.settings.bidi;
+            // Cells that read the same either way stay; the rest are sent again by the diff.
             let mut out = std::io::stdout();
             out.write_all(bidi_escape(*sent).unwrap_or(IMPLICIT).as_bytes())?;
-            // The terminal may have drawn the old frame its own way: redraw everything.
-            terminal.clear()?;
+            out.flush()?;
         }
         terminal.draw(|f| hits = draw::draw(m, f))?;
     }
