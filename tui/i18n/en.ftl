@@ -59,6 +59,10 @@ diag-summary = { $problems ->
    *[other] { $warnings } warnings
 } in { $checks } checks.
 diag-none = No problem found.
+diag-unknown = { $count ->
+    [one] 1 check could not tell
+   *[other] { $count } checks could not tell
+} (marked ?): open one to see why; a connected token is needed for most checks.
 diag-status = Result
 diag-remedy = Fix
 diag-walk-hint = Press w for a guided walk through this case.

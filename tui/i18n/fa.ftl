@@ -57,6 +57,7 @@ diag-summary = { $problems ->
    *[other] { $warnings } هشدار
 } در { $checks } بررسی.
 diag-none = مشکلی پیدا نشد.
+diag-unknown = { $count } بررسی نتوانست نتیجه بگیرد (با ? نشان داده شده)؛ برای دیدن دلیل آن را باز کنید. بیشتر بررسی‌ها به توکنِ وصل‌شده نیاز دارند.
 diag-status = نتیجه
 diag-remedy = راه‌حل
 diag-walk-hint = برای عیب‌یابی گام به گام این مورد، w را بزنید.

@@ -194,3 +194,16 @@ fn walk_to_a_remedy_in_persian_switch_to_english_and_quit_cleanly() {
     let off = raw.rfind("\x1b[8h").expect("CSI 8 h sent at exit");
     assert!(on < off);
 }
+
+#[test]
+fn without_a_terminal_it_says_so_and_exits_2() {
+    let out = Command::new(env!("CARGO_BIN_EXE_tokenyar"))
+        .env("TOKENYAR_CONFIG_DIR", "/nonexistent")
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("needs a terminal"), "{err}");
+    assert!(out.stdout.is_empty());
+}

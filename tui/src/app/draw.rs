@@ -653,7 +653,13 @@ fn diagnose(m: &Model, area: Rect, buf: &mut Buffer) -> Hits {
         ),
         bold(),
     );
-    if r.findings.is_empty() {
+    let unknown = count(Status::Unknown);
+    if unknown > 0 {
+        d.para(
+            m.ta("diag-unknown", &[("count", unknown.into())]),
+            Style::default().fg(Color::Yellow),
+        );
+    } else if r.findings.is_empty() {
         d.para(m.t("diag-none"), Style::default().fg(Color::Green));
     }
     d.blank();
