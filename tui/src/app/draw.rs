@@ -378,7 +378,10 @@ fn walk(m: &Model, area: Rect, buf: &mut Buffer) -> Hits {
         })
         .collect();
     if !crumb.is_empty() {
-        d.para(shorten_crumbs(&crumb, usize::from(inner.width)), dim());
+        d.para(
+            shorten_crumbs(&crumb, 2 * usize::from(inner.width).saturating_sub(4)),
+            dim(),
+        );
         d.blank();
     }
     let need = s.need();
@@ -537,7 +540,7 @@ fn walk(m: &Model, area: Rect, buf: &mut Buffer) -> Hits {
     hits
 }
 
-/// The breadcrumb, cut from the start when it does not fit.
+/// The breadcrumb, cut from the start when it does not fit in `width` cells (two lines).
 fn shorten_crumbs(crumbs: &[String], width: usize) -> String {
     let sep = " › ";
     let mut parts: Vec<&str> = crumbs.iter().map(String::as_str).collect();
