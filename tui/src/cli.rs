@@ -18,6 +18,28 @@ pub struct Cli {
     pub command: Option<Command>,
     #[command(flatten)]
     pub common: Common,
+    #[command(flatten)]
+    pub tui: TuiArgs,
+}
+
+/// Options of the interactive screen (`tokenyar` with no command).
+#[derive(Debug, Args, Clone, Default)]
+pub struct TuiArgs {
+    /// Support-agent mode: raw evidence, national ids unmasked, agent-only remedies shown.
+    #[arg(long)]
+    pub agent: bool,
+    /// Replay the facts of a recorded bundle instead of reading this machine.
+    #[arg(long, value_name = "FILE")]
+    pub snapshot: Option<PathBuf>,
+    /// Who reorders right-to-left text: app (tokenyar), terminal, or off.
+    #[arg(long, value_parser = ["app", "terminal", "off"])]
+    pub bidi: Option<String>,
+    /// Whether tokenyar joins Persian letters itself: auto, on or off.
+    #[arg(long, value_parser = ["auto", "on", "off"])]
+    pub shaping: Option<String>,
+    /// Do not use the network (no remote time check).
+    #[arg(long)]
+    pub offline: bool,
 }
 
 #[derive(Debug, Args, Clone, Default)]

@@ -1,7 +1,11 @@
 //! The `tokenyar` program: the command line and the interactive terminal UI.
 
+pub mod app;
+pub mod bidi;
 pub mod cli;
 pub mod commands;
+pub mod dates;
+pub mod i18n;
 
 use clap::Parser;
 
@@ -19,11 +23,7 @@ pub fn main_with_args() -> i32 {
         Some(cli::Command::Diagnose(a)) => commands::diagnose_cmd(&cli.common, a),
         Some(cli::Command::Kb(k)) => commands::kb_cmd(&cli.common, k),
         Some(cli::Command::Collect(a)) => commands::collect_cmd(&cli.common, a),
-        None => {
-            use clap::CommandFactory;
-            let _ = cli::Cli::command().print_help();
-            Ok(0)
-        }
+        None => app::run(&cli.common, &cli.tui),
     };
     match result {
         Ok(code) => code,

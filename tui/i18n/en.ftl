@@ -1,0 +1,169 @@
+# tokenyar's interface texts in English. Every id here must also be in fa.ftl (a test checks).
+# Knowledge-base texts (questions, remedies, systems) are not here: they come from kb/.
+
+app-name = tokenyar
+screen-home = Home
+screen-walk = Guided troubleshooting
+screen-diagnose = Check everything
+screen-report = Report
+screen-settings = Settings
+screen-help = Help
+badge-agent = support agent mode
+badge-replay = replaying { $file }
+
+home-search-title = Type the error message you see
+home-placeholder = e.g. the certificate is not valid, token not found, PIN locked…
+home-intro = Type or paste the error you see (in Persian or English), or pick the system you were using.
+home-results = Cases that match what you typed:
+home-no-results = Nothing matches yet. Try other words from the message, or pick a system below.
+home-systems = Systems
+
+walk-checking = { $probe }…
+walk-verifying = Checking again — { $probe }…
+walk-slow = This is taking longer than usual. tokenyar is still waiting for the answer; you can go back with b.
+walk-continue = Continue
+walk-helped = Done, check again
+walk-not-helped = It did not help
+walk-step-back = Go back one step
+walk-report = Save a report
+walk-home = Back to the home screen
+walk-verify-failed = I checked again and the problem is still there. Go through the steps once more, or choose "It did not help".
+walk-agent-only = This fix is done by a support agent; tokenyar does not show its steps in user mode.
+walk-contact = Contact: { $contact }
+walk-collect = Have these ready:
+walk-resolved = Good: you said this fixed the problem.
+walk-resolved-verified = Solved: tokenyar checked again and the problem is gone.
+walk-escalated = tokenyar has nothing more to try here. Contact the support named above.
+walk-finished = This is the end of the guided steps.
+steps-title = Go back to an earlier step
+
+evidence-title = Evidence
+evidence-none = No check has run yet in this walk.
+evidence-reason = Why it could not tell
+
+status-ok = ok
+status-warn = warning
+status-fail = problem
+status-unknown = unknown
+
+diag-title = Checks: { $system }
+diag-all-systems = all systems
+diag-running = Running every check…
+diag-summary = { $problems ->
+    [0] No problems
+    [one] 1 problem
+   *[other] { $problems } problems
+}, { $warnings ->
+    [0] no warnings
+    [one] 1 warning
+   *[other] { $warnings } warnings
+} in { $checks } checks.
+diag-none = No problem found.
+diag-unknown = { $count ->
+    [one] 1 check could not tell
+   *[other] { $count } checks could not tell
+} (marked ?): open one to see why; a connected token is needed for most checks.
+diag-status = Result
+diag-remedy = Fix
+diag-walk-hint = Press w for a guided walk through this case.
+
+report-save-title = Save the report as
+report-save-hint = Enter saves the file; the name can be edited.
+report-saved = Saved: { $path }
+report-save-failed = Could not save: { $error }
+report-preview = Preview
+report-heading = tokenyar case report
+report-time = Time
+report-version = Version
+report-facts = Facts
+report-facts-live = read from this computer
+report-facts-bundle = replayed from { $file }
+report-walk = Guided walk
+report-system = System
+report-outcome = Outcome
+report-tried = Fixes tried
+report-diagnosis = Checks
+report-empty = Nothing to report yet: start a guided walk or run the checks (F5).
+via-start = start
+via-answer = answer: { $choice }
+via-auto = answered by a check: { $status }
+via-probe = check result: { $status }
+via-next = next
+via-unresolved = the previous fix did not help
+end-resolved = solved by "{ $remedy }" (you said it helped)
+end-resolved-verified = solved by "{ $remedy }" (checked again)
+end-escalated = nothing more to try after "{ $remedy }": contact support
+end-finished = the walk ended
+end-open = the walk is still open
+tried-helped = helped
+tried-not-helped = did not help
+tried-verify-failed = said done, but the check still found the problem
+
+settings-lang = Language
+settings-bidi = Right-to-left order (BiDi)
+settings-shaping = Joining Persian letters
+settings-mode = Mode
+mode-user = user
+mode-agent = support agent
+bidi-app = tokenyar orders the text (best for most terminals)
+bidi-terminal = the terminal orders the text (Konsole, mlterm, macOS Terminal)
+bidi-off = no reordering at all
+shaping-on = tokenyar joins the letters
+shaping-off = the terminal joins the letters
+shaping-now-on = on for this terminal
+shaping-now-off = off for this terminal
+settings-sample-intro = The same Persian sentence, shown each way. Pick the settings under which it reads correctly, from right to left, with the letters joined:
+settings-sample = گواهی امضای شما (Sign) تا ۱۴۰۴/۰۸/۳۰ معتبر است؛ رمز توکن: ۳ بار دیگر.
+sample-app = Ordered by tokenyar (bidi = app):
+sample-logical = As written, for a terminal that orders it (bidi = terminal):
+sample-shaped = Letters joined by tokenyar (shaping = on):
+sample-unshaped = Letters as they are (shaping = off):
+settings-saved-note = Changes are saved for the next time you run tokenyar.
+
+help-intro = tokenyar asks about your problem, checks your token and computer, and walks you to the fix. Everything works from the keyboard; the mouse can click list items and scroll.
+help-global = Everywhere
+help-bidi = If Persian text looks reversed or its letters look broken apart, change "Right-to-left order" or "Joining Persian letters" in the settings (F3): the settings screen shows a sample of each choice.
+key-help = this help
+key-lang = switch language (فارسی / English)
+key-settings = settings
+key-report = report: preview and save
+key-diagnose = check everything for the chosen system
+key-back = back, close
+key-quit = quit
+key-move = move up and down (Tab too)
+key-page = a page up or down
+key-home-start = start with the highlighted case or system
+key-home-type = type to search; Backspace deletes
+key-walk-select = choose, continue, or confirm the fix
+key-walk-number = choose by number
+key-walk-not-helped = the fix did not help
+key-walk-evidence = show or hide the evidence
+key-walk-back = one step back
+key-walk-steps = go back to any earlier step
+key-diag-expand = open or close a check (evidence and fix)
+key-diag-walk = guided walk for this case
+key-diag-rerun = run the checks again
+key-report-save = save the file
+key-report-path = edit the file name
+key-settings-change = change the value
+
+hint-start = start
+hint-diagnose = check all
+hint-lang = فارسی
+hint-help = help
+hint-quit = quit
+hint-select = choose
+hint-evidence = evidence
+hint-steps = steps
+hint-back = back
+hint-not-helped = did not help
+hint-report = report
+hint-home = home
+hint-expand = open
+hint-walk = walk
+hint-rerun = again
+hint-save = save
+hint-scroll = scroll
+hint-close = close
+hint-move = move
+hint-change = change

@@ -1,0 +1,164 @@
+# متن‌های رابط توکن‌یار به فارسی. هر شناسه‌ای که اینجاست باید در en.ftl هم باشد (آزمونی بررسی می‌کند).
+# متن‌های پایگاه دانش (پرسش‌ها، راه‌حل‌ها، سامانه‌ها) اینجا نیستند و از kb/ می‌آیند.
+
+app-name = توکن‌یار
+screen-home = صفحه‌ی اول
+screen-walk = عیب‌یابی گام به گام
+screen-diagnose = بررسی همه‌چیز
+screen-report = گزارش
+screen-settings = تنظیمات
+screen-help = راهنما
+badge-agent = حالت کارشناس پشتیبانی
+badge-replay = بازپخش { $file }
+
+home-search-title = پیام خطایی را که می‌بینید بنویسید
+home-placeholder = مثلاً: گواهی معتبر نیست، توکن پیدا نشد، رمز قفل شده…
+home-intro = پیام خطا را (فارسی یا انگلیسی) بنویسید یا بچسبانید، یا سامانه‌ای را که با آن کار می‌کردید انتخاب کنید.
+home-results = موردهایی که با نوشته‌ی شما جور است:
+home-no-results = هنوز چیزی پیدا نشد. واژه‌های دیگری از پیام را امتحان کنید یا از فهرست زیر سامانه را انتخاب کنید.
+home-systems = سامانه‌ها
+
+walk-checking = { $probe }…
+walk-verifying = بررسی دوباره — { $probe }…
+walk-slow = این بررسی بیش از معمول طول کشیده است. توکن‌یار هنوز منتظر پاسخ است؛ با b می‌توانید برگردید.
+walk-continue = ادامه
+walk-helped = انجام دادم، دوباره بررسی کن
+walk-not-helped = فایده‌ای نداشت
+walk-step-back = یک گام برگرد
+walk-report = ذخیره‌ی گزارش
+walk-home = بازگشت به صفحه‌ی اول
+walk-verify-failed = دوباره بررسی کردم و مشکل هنوز هست. گام‌ها را یک بار دیگر انجام دهید یا «فایده‌ای نداشت» را بزنید.
+walk-agent-only = این راه‌حل را کارشناس پشتیبانی انجام می‌دهد؛ توکن‌یار در حالت کاربر گام‌های آن را نشان نمی‌دهد.
+walk-contact = تماس با: { $contact }
+walk-collect = این‌ها را آماده داشته باشید:
+walk-resolved = خوب است: گفتید که مشکل با این کار حل شد.
+walk-resolved-verified = حل شد: توکن‌یار دوباره بررسی کرد و مشکل دیگر نیست.
+walk-escalated = توکن‌یار اینجا راه دیگری برای امتحان ندارد. با پشتیبانی که در بالا آمده تماس بگیرید.
+walk-finished = گام‌های راهنما همین‌جا تمام می‌شود.
+steps-title = بازگشت به یکی از گام‌های پیشین
+
+evidence-title = شواهد
+evidence-none = هنوز هیچ بررسی‌ای در این عیب‌یابی انجام نشده است.
+evidence-reason = چرا نتوانست تشخیص دهد
+
+status-ok = درست
+status-warn = هشدار
+status-fail = مشکل
+status-unknown = نامعلوم
+
+diag-title = بررسی‌ها: { $system }
+diag-all-systems = همه‌ی سامانه‌ها
+diag-running = در حال انجام همه‌ی بررسی‌ها…
+diag-summary = { $problems ->
+    [0] بدون مشکل
+   *[other] { $problems } مشکل
+}، { $warnings ->
+    [0] بدون هشدار
+   *[other] { $warnings } هشدار
+} در { $checks } بررسی.
+diag-none = مشکلی پیدا نشد.
+diag-unknown = { $count } بررسی نتوانست نتیجه بگیرد (با ? نشان داده شده)؛ برای دیدن دلیل آن را باز کنید. بیشتر بررسی‌ها به توکنِ وصل‌شده نیاز دارند.
+diag-status = نتیجه
+diag-remedy = راه‌حل
+diag-walk-hint = برای عیب‌یابی گام به گام این مورد، w را بزنید.
+
+report-save-title = ذخیره‌ی گزارش با نام
+report-save-hint = با Enter پرونده ذخیره می‌شود؛ نام آن را می‌توانید تغییر دهید.
+report-saved = ذخیره شد: { $path }
+report-save-failed = ذخیره نشد: { $error }
+report-preview = پیش‌نمایش
+report-heading = گزارش عیب‌یابی توکن‌یار
+report-time = زمان
+report-version = نسخه
+report-facts = داده‌ها
+report-facts-live = خوانده‌شده از همین رایانه
+report-facts-bundle = بازپخش از { $file }
+report-walk = عیب‌یابی گام به گام
+report-system = سامانه
+report-outcome = نتیجه
+report-tried = راه‌حل‌هایی که امتحان شد
+report-diagnosis = بررسی‌ها
+report-empty = هنوز چیزی برای گزارش نیست: عیب‌یابی را شروع کنید یا بررسی‌ها را اجرا کنید (F5).
+via-start = شروع
+via-answer = پاسخ: { $choice }
+via-auto = پاسخ از بررسی خودکار: { $status }
+via-probe = نتیجه‌ی بررسی: { $status }
+via-next = بعدی
+via-unresolved = راه‌حل قبلی فایده‌ای نداشت
+end-resolved = با «{ $remedy }» حل شد (به گفته‌ی کاربر)
+end-resolved-verified = با «{ $remedy }» حل شد (با بررسی دوباره)
+end-escalated = پس از «{ $remedy }» راه دیگری نماند: تماس با پشتیبانی
+end-finished = عیب‌یابی به پایان رسید
+end-open = عیب‌یابی هنوز باز است
+tried-helped = فایده داشت
+tried-not-helped = فایده‌ای نداشت
+tried-verify-failed = کاربر گفت انجام داده، اما بررسی هنوز مشکل را می‌بیند
+
+settings-lang = زبان
+settings-bidi = ترتیب راست‌به‌چپ (BiDi)
+settings-shaping = چسباندن حروف فارسی
+settings-mode = حالت
+mode-user = کاربر
+mode-agent = کارشناس پشتیبانی
+bidi-app = توکن‌یار متن را مرتب می‌کند (برای بیشتر پایانه‌ها بهترین است)
+bidi-terminal = پایانه متن را مرتب می‌کند (Konsole، mlterm، Terminal مک)
+bidi-off = هیچ مرتب‌سازی‌ای انجام نشود
+shaping-on = توکن‌یار حروف را به هم می‌چسباند
+shaping-off = پایانه حروف را به هم می‌چسباند
+shaping-now-on = در این پایانه روشن
+shaping-now-off = در این پایانه خاموش
+settings-sample-intro = یک جمله‌ی فارسی به هر دو شکل نمایش داده شده است. تنظیمی را انتخاب کنید که جمله با آن درست، از راست به چپ و با حروف چسبیده خوانده شود:
+settings-sample = گواهی امضای شما (Sign) تا ۱۴۰۴/۰۸/۳۰ معتبر است؛ رمز توکن: ۳ بار دیگر.
+sample-app = مرتب‌شده به دست توکن‌یار (bidi = app):
+sample-logical = به همان ترتیب نوشته، برای پایانه‌ای که خودش مرتب می‌کند (bidi = terminal):
+sample-shaped = حروف چسبیده به دست توکن‌یار (shaping = on):
+sample-unshaped = حروف بدون تغییر (shaping = off):
+settings-saved-note = تغییرها برای دفعه‌ی بعد که توکن‌یار را اجرا کنید ذخیره می‌شوند.
+
+help-intro = توکن‌یار درباره‌ی مشکلتان می‌پرسد، توکن و رایانه را بررسی می‌کند و شما را تا راه‌حل همراهی می‌کند. همه‌چیز با صفحه‌کلید کار می‌کند؛ با ماوس هم می‌توانید روی موردهای فهرست کلیک کنید و صفحه را بالا و پایین ببرید.
+help-global = همه‌جا
+help-bidi = اگر متن فارسی وارونه دیده می‌شود یا حروفش از هم جدا افتاده‌اند، در تنظیمات (F3) «ترتیب راست‌به‌چپ» یا «چسباندن حروف فارسی» را تغییر دهید: صفحه‌ی تنظیمات نمونه‌ی هر گزینه را نشان می‌دهد.
+key-help = همین راهنما
+key-lang = تغییر زبان (فارسی / English)
+key-settings = تنظیمات
+key-report = گزارش: پیش‌نمایش و ذخیره
+key-diagnose = بررسی همه‌چیز برای سامانه‌ی انتخاب‌شده
+key-back = بازگشت، بستن
+key-quit = خروج
+key-move = حرکت به بالا و پایین (Tab هم)
+key-page = یک صفحه بالا یا پایین
+key-home-start = شروع با مورد یا سامانه‌ی انتخاب‌شده
+key-home-type = برای جست‌وجو بنویسید؛ Backspace پاک می‌کند
+key-walk-select = انتخاب، ادامه یا تأیید راه‌حل
+key-walk-number = انتخاب با شماره
+key-walk-not-helped = راه‌حل فایده‌ای نداشت
+key-walk-evidence = نمایش یا پنهان کردن شواهد
+key-walk-back = یک گام به عقب
+key-walk-steps = بازگشت به هر یک از گام‌های پیشین
+key-diag-expand = باز یا بسته کردن یک بررسی (شواهد و راه‌حل)
+key-diag-walk = عیب‌یابی گام به گام برای این مورد
+key-diag-rerun = انجام دوباره‌ی بررسی‌ها
+key-report-save = ذخیره‌ی پرونده
+key-report-path = ویرایش نام پرونده
+key-settings-change = تغییر مقدار
+
+hint-start = شروع
+hint-diagnose = بررسی همه
+hint-lang = English
+hint-help = راهنما
+hint-quit = خروج
+hint-select = انتخاب
+hint-evidence = شواهد
+hint-steps = گام‌ها
+hint-back = عقب
+hint-not-helped = فایده نداشت
+hint-report = گزارش
+hint-home = صفحه‌ی اول
+hint-expand = باز کردن
+hint-walk = گام به گام
+hint-rerun = دوباره
+hint-save = ذخیره
+hint-scroll = جابه‌جایی
+hint-close = بستن
+hint-move = حرکت
+hint-change = تغییر

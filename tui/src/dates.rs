@@ -1,0 +1,173 @@
+//! Dates for people: the Jalali (Solar Hijri) calendar with Persian digits in Persian, the
+//! Gregorian calendar in English. The conversion is ICU4X's (`icu_calendar`); month names come
+//! from the Fluent files like every other UI word.
+
+use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, Timelike};
+use icu_calendar::Date;
+use icu_calendar::cal::Persian;
+use tokenyar_engine::kb::Lang;
+
+/// A Jalali date: year, month (1..=12), day (1..=31).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Jalali {
+    pub year: i32,
+    pub month: u8,
+    pub day: u8,
+}
+
+/// Converts a Gregorian date to the Jalali calendar.
+pub fn to_jalali(date: NaiveDate) -> Option<Jalali> {
+    let month = u8::try_from(date.month()).ok()?;
+    let day = u8::try_from(date.day()).ok()?;
+    let iso = Date::try_new_iso(date.year(), month, day).ok()?;
+    let p = iso.to_calendar(Persian);
+    Some(Jalali {
+        year: p.era_year().year,
+        month: p.month().ordinal,
+        day: p.day_of_month().0,
+    })
+}
+
+/// Converts a Jalali date back to Gregorian (`None` for a day that does not exist, such as
+/// 30 Esfand of a common year).
+pub fn from_jalali(j: Jalali) -> Option<NaiveDate> {
+    let p = Date::try_new_persian(j.year, j.month, j.day).ok()?;
+    let iso = p.to_calendar(icu_calendar::cal::Iso);
+    // A day that does not exist is not clamped: check it round-trips.
+    if to_jalali(NaiveDate::from_ymd_opt(
+        iso.era_year().extended_year,
+        u32::from(iso.month().ordinal),
+        u32::from(iso.day_of_month().0),
+    )?)? != j
+    {
+        return None;
+    }
+    NaiveDate::from_ymd_opt(
+        iso.era_year().extended_year,
+        u32::from(iso.month().ordinal),
+        u32::from(iso.day_of_month().0),
+    )
+}
+
+/// ASCII digits to Persian digits (۰-۹); everything else unchanged.
+pub fn persian_digits(s: &str) -> String {
+    s.chars()
+        .map(|c| match c {
+            '0'..='9' => char::from_u32(c as u32 - '0' as u32 + '۰' as u32).unwrap_or(c),
+            c => c,
+        })
+        .collect()
+}
+
+/// Digits as the language writes them.
+pub fn digits(lang: Lang, s: &str) -> String {
+    match lang {
+        Lang::Fa => persian_digits(s),
+        Lang::En => s.to_string(),
+    }
+}
+
+/// A date in the language's calendar, numeric: `۱۴۰۴/۰۸/۳۰` or `2025-11-21`.
+pub fn date(lang: Lang, d: NaiveDate) -> String {
+    match lang {
+        Lang::Fa => match to_jalali(d) {
+            Some(j) => persian_digits(&format!("{:04}/{:02}/{:02}", j.year, j.month, j.day)),
+            None => d.format("%Y-%m-%d").to_string(),
+        },
+        Lang::En => d.format("%Y-%m-%d").to_string(),
+    }
+}
+
+/// A date in both calendars, the language's own first: `۱۴۰۴/۰۸/۳۰ (2025-11-21)` or
+/// `2025-11-21 (1404/08/30)`.
+pub fn both(lang: Lang, d: NaiveDate) -> String {
+    let other = match lang {
+        Lang::Fa => Lang::En,
+        Lang::En => Lang::Fa,
+    };
+    let second = match other {
+        // In English text the Jalali date is written with ASCII digits.
+        Lang::Fa => to_jalali(d)
+            .map(|j| format!("{:04}/{:02}/{:02}", j.year, j.month, j.day))
+            .unwrap_or_default(),
+        Lang::En => date(Lang::En, d),
+    };
+    match lang {
+        // Isolated, so a Persian sentence around it cannot split the Gregorian date apart.
+        Lang::Fa => format!("{} (\u{2066}{second}\u{2069})", date(lang, d)),
+        Lang::En => format!("{} ({second})", date(lang, d)),
+    }
+}
+
+/// A moment (with its offset) as a local date and time in the language's calendar.
+pub fn date_time(lang: Lang, t: &DateTime<FixedOffset>) -> String {
+    let hm = format!("{:02}:{:02}", t.hour(), t.minute());
+    format!("{} {}", date(lang, t.date_naive()), digits(lang, &hm))
+}
+
+/// Reads an RFC 3339 timestamp (as probes write them) into its date, keeping its own offset.
+pub fn parse_timestamp(s: &str) -> Option<DateTime<FixedOffset>> {
+    if s.len() < 20 || s.as_bytes().get(4).is_none_or(|&b| b != b'-') {
+        return None;
+    }
+    DateTime::parse_from_rfc3339(s).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap_or_default()
+    }
+
+    #[test]
+    fn known_days() {
+        assert_eq!(
+            to_jalali(d(2025, 11, 21)),
+            Some(Jalali {
+                year: 1404,
+                month: 8,
+                day: 30
+            })
+        );
+        assert_eq!(date(Lang::Fa, d(2025, 3, 21)), "۱۴۰۴/۰۱/۰۱");
+        assert_eq!(date(Lang::En, d(2025, 3, 21)), "2025-03-21");
+        assert_eq!(
+            crate::bidi::strip_controls(&both(Lang::Fa, d(2025, 11, 21))),
+            "۱۴۰۴/۰۸/۳۰ (2025-11-21)"
+        );
+        assert_eq!(both(Lang::En, d(2025, 11, 21)), "2025-11-21 (1404/08/30)");
+    }
+
+    #[test]
+    fn the_30th_of_esfand_exists_only_in_leap_years() {
+        // 1403 is a leap year, 1404 is not.
+        assert!(
+            from_jalali(Jalali {
+                year: 1403,
+                month: 12,
+                day: 30
+            })
+            .is_some()
+        );
+        assert_eq!(
+            from_jalali(Jalali {
+                year: 1404,
+                month: 12,
+                day: 30
+            }),
+            None
+        );
+    }
+
+    #[test]
+    fn timestamps_keep_their_offset() {
+        let t = parse_timestamp("2025-03-20T23:30:00-01:00");
+        assert!(t.is_some());
+        let t = t.unwrap_or_default();
+        assert_eq!(date_time(Lang::Fa, &t), "۱۴۰۳/۱۲/۳۰ ۲۳:۳۰");
+        assert!(parse_timestamp("ok").is_none());
+        assert!(parse_timestamp("12345678901234567890").is_none());
+    }
+}

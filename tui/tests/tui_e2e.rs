@@ -1,0 +1,209 @@
+//! The real binary in a real terminal (tmux): start it in Persian with a recorded bundle, find
+//! an error by typing it, walk to a remedy, switch to English, quit, and check that the
+//! terminal is back as it was (main screen, no mouse reporting, cooked mode, BiDi mode reset).
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use std::path::Path;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use tokenyar::app::action::Action;
+use tokenyar::app::{settle, update};
+use tokenyar::bidi::{self, Dir, TextOpts};
+use tokenyar_engine::kb::Lang;
+
+struct Tmux {
+    name: String,
+}
+
+impl Tmux {
+    fn start(dir: &Path) -> Tmux {
+        let name = format!("tokenyar-e2e-{}", std::process::id());
+        let ok = Command::new("tmux")
+            .args([
+                "new-session",
+                "-d",
+                "-s",
+                &name,
+                "-x",
+                "100",
+                "-y",
+                "30",
+                "-c",
+            ])
+            .arg(dir)
+            .args([
+                "env",
+                "-i",
+                "PATH=/usr/bin:/bin",
+                "TERM=xterm-256color",
+                "LANG=C.UTF-8",
+            ])
+            .args([
+                "HOME=/nonexistent",
+                "PS1=$ ",
+                "bash",
+                "--norc",
+                "--noprofile",
+            ])
+            .status()
+            .expect("tmux must be installed (.ci/run installs it)");
+        assert!(ok.success());
+        Tmux { name }
+    }
+
+    fn tmux(&self, args: &[&str]) -> String {
+        let out = Command::new("tmux").args(args).output().unwrap();
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    fn keys(&self, keys: &[&str]) {
+        let mut a = vec!["send-keys", "-t", &self.name];
+        a.extend(keys);
+        self.tmux(&a);
+    }
+
+    fn literal(&self, text: &str) {
+        self.tmux(&["send-keys", "-t", &self.name, "-l", text]);
+    }
+
+    fn screen(&self) -> String {
+        self.tmux(&["capture-pane", "-t", &self.name, "-p"])
+    }
+
+    fn var(&self, v: &str) -> String {
+        self.tmux(&["display-message", "-t", &self.name, "-p", v])
+            .trim()
+            .to_string()
+    }
+
+    /// Waits until the screen contains `text` (in the order the terminal shows it).
+    fn wait_for(&self, text: &str) -> String {
+        let t = Instant::now();
+        loop {
+            let s = self.screen();
+            if s.contains(text) {
+                return s;
+            }
+            assert!(
+                t.elapsed() < Duration::from_secs(15),
+                "never saw {text:?} on:\n{s}"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = Command::new("tmux")
+            .args(["kill-session", "-t", &self.name])
+            .status();
+    }
+}
+
+/// How a text looks on screen: the first display line of it, in visual order.
+fn shown(text: &str, rtl: bool, width: usize) -> String {
+    let dir = if rtl { Dir::Rtl } else { Dir::Ltr };
+    bidi::layout(text, dir, width, TextOpts::default())[0]
+        .text
+        .clone()
+}
+
+#[test]
+fn walk_to_a_remedy_in_persian_switch_to_english_and_quit_cleanly() {
+    let dir = tempfile::tempdir().unwrap();
+    let bundle = dir.path().join("expired.json");
+    std::fs::write(&bundle, serde_json::to_string(&common::expired()).unwrap()).unwrap();
+    let query = "گواهی منقضی";
+    // Where this walk leads in this knowledge base, found the same way in-process.
+    let mut m = common::model(Lang::Fa, &common::expired());
+    for c in query.chars() {
+        let fx = update::update(&mut m, Action::Input(c));
+        settle(&mut m, fx);
+    }
+    let fx = update::update(&mut m, Action::Select);
+    settle(&mut m, fx);
+    let remedy = m
+        .walk
+        .as_ref()
+        .unwrap()
+        .session
+        .steps()
+        .last()
+        .unwrap()
+        .node
+        .clone();
+    let title = m.kb.node(&remedy).unwrap().title.clone();
+
+    let t = Tmux::start(dir.path());
+    let log = dir.path().join("pane.log");
+    t.tmux(&[
+        "pipe-pane",
+        "-t",
+        &t.name,
+        "-o",
+        &format!("cat >> {}", log.display()),
+    ]);
+    let cmd = format!(
+        "TOKENYAR_CONFIG_DIR={} TOKENYAR_TIMING=1 {} --snapshot expired.json --lang fa; echo EXIT=$?",
+        dir.path().join("config").display(),
+        env!("CARGO_BIN_EXE_tokenyar"),
+    );
+    t.literal(&cmd);
+    t.keys(&["Enter"]);
+    // The home screen, in Persian, reordered by the app: the title of the search box.
+    t.wait_for(&shown("پیام خطایی را که می‌بینید بنویسید", true, 90));
+    assert_eq!(t.var("#{alternate_on}"), "1");
+    t.literal(query);
+    let hit_title = m.home.hits[0].title.fa.clone();
+    t.wait_for(&shown(&hit_title, true, 200)[..]);
+    t.keys(&["Enter"]);
+    // The remedy's title as a Persian reader sees it (the box is 96 cells wide inside).
+    let s = t.wait_for(&shown(&title.fa, true, 96));
+    assert!(
+        s.contains(&shown("انجام دادم، دوباره بررسی کن", true, 96)),
+        "{s}"
+    );
+    // One key: English.
+    t.keys(&["F2"]);
+    let s = t.wait_for(&shown(&title.en, false, 96));
+    assert!(s.contains("Done, check again"), "{s}");
+    // A resized terminal is redrawn (ratatui asks for the cursor position then: the app must
+    // not have a second reader on the terminal's input).
+    t.tmux(&["resize-window", "-t", &t.name, "-x", "120", "-y", "35"]);
+    t.wait_for(&shown(&title.en, false, 116));
+    t.keys(&["F10"]);
+    let s = t.wait_for("EXIT=0");
+    assert!(s.contains("first frame"), "{s}");
+    // The terminal is back: main screen, no mouse reporting, cursor shown.
+    assert_eq!(t.var("#{alternate_on}"), "0");
+    assert_eq!(t.var("#{mouse_any_flag}"), "0");
+    assert_eq!(t.var("#{cursor_flag}"), "1");
+    // Cooked mode: the shell's own line editing and echo work again.
+    t.literal("stty -a | tr ' ' '\\n' | grep -x -e icanon -e echo | tr '\\n' +; echo");
+    t.keys(&["Enter"]);
+    t.wait_for("icanon+echo+");
+    // Explicit BiDi mode on start, implicit again on exit.
+    let raw = std::fs::read(&log).unwrap();
+    let raw = String::from_utf8_lossy(&raw);
+    let on = raw.find("\x1b[8l").expect("CSI 8 l sent at start");
+    let off = raw.rfind("\x1b[8h").expect("CSI 8 h sent at exit");
+    assert!(on < off);
+}
+
+#[test]
+fn without_a_terminal_it_says_so_and_exits_2() {
+    let out = Command::new(env!("CARGO_BIN_EXE_tokenyar"))
+        .env("TOKENYAR_CONFIG_DIR", "/nonexistent")
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("needs a terminal"), "{err}");
+    assert!(out.stdout.is_empty());
+}
