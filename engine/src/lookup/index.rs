@@ -26,9 +26,10 @@ const GENERAL_BONUS: f32 = 0.05;
 const SYNONYM_SIMILARITY: f32 = 0.8;
 /// Similarity of a word one or two edits away from a known word.
 const TYPO_SIMILARITY: [f32; 3] = [1.0, 0.85, 0.7];
-/// Below these a symptom is not relevant: the words it shares with the query must carry some
-/// weight (not just "error"), and cover a fair part of the query.
-const MIN_MATCHED_IDF: f32 = 1.2;
+/// Below these a symptom is not relevant: the words it shares with the query must weigh at least
+/// as much as one word that a third of all symptoms share (so "error" alone is not enough), and
+/// cover a fair part of the query.
+const COMMON_SHARE: f32 = 0.3;
 const MIN_OVERLAP: f32 = 0.3;
 const STRONG_PHRASE: f32 = 0.5;
 
@@ -126,6 +127,8 @@ pub struct Index {
     /// The weight of a query word or trigram the index has never seen.
     unknown_word_idf: f32,
     unknown_gram_idf: f32,
+    /// The least weight of shared words that makes a symptom relevant.
+    min_matched_idf: f32,
     /// Per system: its aliases, each as words.
     systems: Vec<(String, Vec<Vec<String>>)>,
     lang: Language,
@@ -260,7 +263,7 @@ impl Index {
         }
         let mut idfs: Vec<f32> = words.iter().map(|w| w.idf).collect();
         idfs.sort_by(f32::total_cmp);
-        let unknown_word_idf = 0.5 * idfs.get(idfs.len() / 2).copied().unwrap_or(1.0);
+        let unknown_word_idf = idfs.get(idfs.len() / 2).copied().unwrap_or(1.0);
 
         // Trigrams: which fields hold each.
         let mut grams: HashMap<u64, Gram> = HashMap::new();
@@ -317,6 +320,7 @@ impl Index {
             grams,
             unknown_word_idf,
             unknown_gram_idf,
+            min_matched_idf: idf(n, ((n as f32 * COMMON_SHARE).round() as usize).max(1)) - 1e-4,
             systems,
             lang,
         }
@@ -364,6 +368,14 @@ impl Index {
             }
         }
         best
+    }
+
+    fn is_code(&self, n: &str) -> bool {
+        let bare = n.trim_start_matches('0');
+        self.entries
+            .iter()
+            .flat_map(|e| &e.codes)
+            .any(|c| c == n || (!bare.is_empty() && c.trim_start_matches('0') == bare))
     }
 
     fn known(&self, w: &str) -> bool {
@@ -478,7 +490,10 @@ impl Index {
                 numbers.push(t.text.clone());
             }
             if content(t) {
-                if (!is_number(&t.text) || self.known(&t.text)) && !terms.contains(&t.text) {
+                // A number is a word when the KB's texts have it, and a code when its codes do;
+                // any other number is an unknown code, which counts against every symptom.
+                let code = is_number(&t.text) && !self.known(&t.text) && self.is_code(&t.text);
+                if !code && !terms.contains(&t.text) {
                     terms.push(t.text.clone());
                 }
                 run.push(t.text.clone());
@@ -683,7 +698,7 @@ impl Index {
             // Relevant: a code, or words of weight that cover half the query's words, or the
             // query holding most of one of its texts.
             let relevant = code > 0.0
-                || (matched[i] >= MIN_MATCHED_IDF
+                || (matched[i] >= self.min_matched_idf
                     && ((words >= MIN_OVERLAP && 2 * count[i] >= q.terms.len())
                         || phrase[i] >= STRONG_PHRASE));
             if !relevant {
