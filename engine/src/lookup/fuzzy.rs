@@ -12,8 +12,9 @@ pub(crate) fn allowed_edits(len: usize) -> usize {
 
 /// A 64-bit set of the characters of a word (hashed), for the filter in [`maybe_within`].
 pub(crate) fn char_mask(w: &[char]) -> u64 {
-    w.iter()
-        .fold(0u64, |m, &c| m | 1u64 << ((c as u32).wrapping_mul(2_654_435_761) >> 26))
+    w.iter().fold(0u64, |m, &c| {
+        m | 1u64 << ((c as u32).wrapping_mul(2_654_435_761) >> 26)
+    })
 }
 
 /// False when `a` and `b` surely differ by more than `k` edits: each edit adds at most one

@@ -422,11 +422,9 @@ impl Index {
             if i + 1 < toks.len() {
                 let (a, b) = (&toks[i], &toks[i + 1]);
                 let both = format!("{}{}", a.text, b.text);
-                if !is_number(&a.text)
-                    && !is_number(&b.text)
-                    && self.known(&both)
-                    && !(self.known(&a.text) && self.known(&b.text))
-                {
+                let both_known = self.known(&a.text) && self.known(&b.text);
+                let numbers = is_number(&a.text) || is_number(&b.text);
+                if !numbers && !both_known && self.known(&both) {
                     joined.push(Tok {
                         text: both,
                         stop: false,
@@ -480,7 +478,7 @@ impl Index {
         }
 
         // A system's name is not part of the error unless the KB's texts use the word.
-        let content = |t: &Tok| !t.stop && !(t.alias && !self.known(&t.text));
+        let content = |t: &Tok| !t.stop && (!t.alias || self.known(&t.text));
         let mut terms: Vec<String> = Vec::new();
         let mut grams = Vec::new();
         let mut run: Vec<String> = Vec::new();
@@ -585,7 +583,11 @@ impl Index {
                     .iter()
                     .map(|(id, sim)| {
                         let w = &self.words[*id as usize];
-                        format!("{}~{sim:.2} idf {:.2}", w.chars.iter().collect::<String>(), w.idf)
+                        format!(
+                            "{}~{sim:.2} idf {:.2}",
+                            w.chars.iter().collect::<String>(),
+                            w.idf
+                        )
                     })
                     .collect();
                 out.push_str(&format!("  {t}: {}\n", m.join(", ")));
@@ -705,7 +707,11 @@ impl Index {
                 continue;
             }
             let bonus = if named.is_empty() {
-                if e.system == GENERAL { GENERAL_BONUS } else { 0.0 }
+                if e.system == GENERAL {
+                    GENERAL_BONUS
+                } else {
+                    0.0
+                }
             } else if named.contains(e.system.as_str()) {
                 NAMED_SYSTEM_BONUS
             } else {

@@ -32,7 +32,10 @@ fn tatweel_diacritics_and_format_characters_are_dropped() {
     assert_eq!(normalize("خـــطا"), "خطا");
     assert_eq!(normalize("خَطاٌ"), "خطا");
     assert_eq!(normalize("\u{202B}خطا\u{202C}"), "خطا");
-    assert_eq!(normalize("\u{200F}توکن\u{200E} \u{2067}قفل\u{2069}\u{FEFF}"), "توکن قفل");
+    assert_eq!(
+        normalize("\u{200F}توکن\u{200E} \u{2067}قفل\u{2069}\u{FEFF}"),
+        "توکن قفل"
+    );
     assert_eq!(normalize("a\u{200B}b"), "ab");
 }
 
@@ -96,8 +99,34 @@ impl Rng {
 }
 
 const PIECES: &[&str] = &[
-    "خطای", "گواهی", "توکن", "ﺗﻮﮐﻦ", "ﻻ", "ي", "ك", "ة", "ۀ", "أ", "ـ", "َ", "\u{200C}", "\u{200F}",
-    "\u{202B}", "۲۹", "٤٠١", "31", "SHA", "-", "Épass", "İ", "ß", " ", "  ", "\u{00A0}", "،", ".",
+    "خطای",
+    "گواهی",
+    "توکن",
+    "ﺗﻮﮐﻦ",
+    "ﻻ",
+    "ي",
+    "ك",
+    "ة",
+    "ۀ",
+    "أ",
+    "ـ",
+    "َ",
+    "\u{200C}",
+    "\u{200F}",
+    "\u{202B}",
+    "۲۹",
+    "٤٠١",
+    "31",
+    "SHA",
+    "-",
+    "Épass",
+    "İ",
+    "ß",
+    " ",
+    "  ",
+    "\u{00A0}",
+    "،",
+    ".",
 ];
 
 #[test]
@@ -113,7 +142,16 @@ fn normalizing_twice_changes_nothing() {
 
 #[test]
 fn reading_visual_order_twice_gives_the_line_back() {
-    let words_ = &["خطای", "گواهی", "توکن", "در", "31", "04132", "Holoo", "SHA-256"];
+    let words_ = &[
+        "خطای",
+        "گواهی",
+        "توکن",
+        "در",
+        "31",
+        "04132",
+        "Holoo",
+        "SHA-256",
+    ];
     let mut rng = Rng(42);
     for _ in 0..2000 {
         let line: Vec<&str> = (0..1 + rng.next() % 6).map(|_| rng.pick(words_)).collect();
@@ -247,9 +285,18 @@ fn a_code_wins_and_the_named_system_breaks_the_tie() {
     let both = cases("خطای 31");
     assert_eq!(both.len(), 2, "{both:?}");
     assert!(both.contains(&"sabt-man/error-31".to_string()));
-    assert_eq!(top(&index, "خطای ۳۱ هلو").as_deref(), Some("moadian/holoo-error-31"));
-    assert_eq!(top(&index, "holoo error 31").as_deref(), Some("moadian/holoo-error-31"));
-    assert_eq!(top(&index, "خطای٣١ در ثبت من").as_deref(), Some("sabt-man/error-31"));
+    assert_eq!(
+        top(&index, "خطای ۳۱ هلو").as_deref(),
+        Some("moadian/holoo-error-31")
+    );
+    assert_eq!(
+        top(&index, "holoo error 31").as_deref(),
+        Some("moadian/holoo-error-31")
+    );
+    assert_eq!(
+        top(&index, "خطای٣١ در ثبت من").as_deref(),
+        Some("sabt-man/error-31")
+    );
     let hinted = index.search_with(
         "خطای 31",
         &Options {
@@ -260,7 +307,10 @@ fn a_code_wins_and_the_named_system_breaks_the_tie() {
     assert_eq!(hinted[0].case.as_deref(), Some("moadian/holoo-error-31"));
     assert!(hinted[0].code);
     // A code without its leading zero is still that code.
-    assert_eq!(top(&index, "ارور ۴۱۳۲").as_deref(), Some("moadian/error-04132"));
+    assert_eq!(
+        top(&index, "ارور ۴۱۳۲").as_deref(),
+        Some("moadian/error-04132")
+    );
 }
 
 #[test]
@@ -279,7 +329,10 @@ fn typos_are_forgiven() {
         top(&index, "unable to lunch appliction").as_deref(),
         Some("general/java-error")
     );
-    assert_eq!(top(&index, "PIN lockd").as_deref(), Some("general/pin-locked"));
+    assert_eq!(
+        top(&index, "PIN lockd").as_deref(),
+        Some("general/pin-locked")
+    );
 }
 
 #[test]
@@ -307,7 +360,14 @@ fn filler_words_change_nothing_and_alone_find_nothing() {
 #[test]
 fn unrelated_text_finds_nothing() {
     let index = Index::build(&fixture());
-    for q in ["قیمت دلار امروز", "printer out of paper", "خطای 999", "خطا", "", "؟!"] {
+    for q in [
+        "قیمت دلار امروز",
+        "printer out of paper",
+        "خطای 999",
+        "خطا",
+        "",
+        "؟!",
+    ] {
         let hits = index.search(q, 3);
         assert!(hits.is_empty(), "{q:?} -> {hits:?}");
     }
@@ -324,7 +384,10 @@ fn visual_order_and_presentation_forms_are_found() {
         top(&index, "ﻩﺪﺷ ﻞﻔﻗ ﻦﮐﻮﺗ").as_deref(),
         Some("general/pin-locked")
     );
-    assert_eq!(top(&index, "29 رادشه").as_deref(), Some("sabt-man/warning-29"));
+    assert_eq!(
+        top(&index, "29 رادشه").as_deref(),
+        Some("sabt-man/warning-29")
+    );
 }
 
 #[test]

@@ -184,5 +184,6 @@ pub fn visual_to_logical(text: &str) -> String {
 /// Characters that keep left-to-right order inside a right-to-left line: Latin (and other
 /// non-Arabic) letters and every kind of digit.
 fn is_ltr(c: char) -> bool {
-    c.is_alphanumeric() && !is_arabic(c) || matches!(c, '\u{06F0}'..='\u{06F9}' | '\u{0660}'..='\u{0669}')
+    c.is_alphanumeric() && !is_arabic(c)
+        || matches!(c, '\u{06F0}'..='\u{06F9}' | '\u{0660}'..='\u{0669}')
 }
