@@ -52,6 +52,9 @@ pub struct LookupArgs {
     /// The system you are working in, when you know it: its cases come first on a tie.
     #[arg(long)]
     pub system: Option<String>,
+    /// Also print how the text was read (words, matches, numbers, systems), for KB editors.
+    #[arg(long)]
+    pub explain: bool,
     /// The error message, as you see it (quotes are optional).
     #[arg(required = true, value_name = "TEXT")]
     pub text: Vec<String>,

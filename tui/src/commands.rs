@@ -301,6 +301,9 @@ pub fn lookup_cmd(common: &Common, args: &LookupArgs) -> Result<i32, CliError> {
             system: args.system.clone(),
         },
     );
+    if args.explain {
+        eprint!("{}", index.explain(&query));
+    }
     let mut out = std::io::stdout().lock();
     if args.json {
         let results: Vec<serde_json::Value> = hits

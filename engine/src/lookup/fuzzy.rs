@@ -1,11 +1,12 @@
 //! Typo tolerance: edit distance with a bound, and a cheap filter that skips most words before it.
 
 /// How many edits a word of this length may carry and still count as the same word: none for
-/// short words (too many of them are one edit apart), one from four letters, two from eight.
+/// short words (too many of them are one edit apart: "سایت" and "ساعت"), one from five letters,
+/// two from nine.
 pub(crate) fn allowed_edits(len: usize) -> usize {
     match len {
-        0..=3 => 0,
-        4..=7 => 1,
+        0..=4 => 0,
+        5..=8 => 1,
         _ => 2,
     }
 }

@@ -32,6 +32,7 @@ const TYPO_SIMILARITY: [f32; 3] = [1.0, 0.85, 0.7];
 const COMMON_SHARE: f32 = 0.3;
 const MIN_OVERLAP: f32 = 0.3;
 const STRONG_PHRASE: f32 = 0.5;
+const STRONG_COVER: f32 = 0.6;
 
 /// One ranked symptom.
 #[derive(Debug, Clone, serde::Serialize)]
@@ -91,6 +92,9 @@ struct Field {
     words: Vec<String>,
     /// The summed weight of the field's distinct trigrams.
     mass: f32,
+    /// The field's distinct words that are not stop words, and their summed weight.
+    ids: Vec<u32>,
+    word_mass: f32,
 }
 
 struct Entry {
@@ -100,6 +104,8 @@ struct Entry {
     title: Text,
     /// Normalised codes (ASCII digits).
     codes: Vec<String>,
+    /// Its fields, in `Index::fields`.
+    fields: std::ops::Range<usize>,
 }
 
 struct Word {
@@ -191,6 +197,7 @@ impl Index {
                 continue;
             };
             let e = entries.len() as u32;
+            let first = fields.len();
             let mut add = |text: &str, kind: FieldKind| {
                 let words = lang.words(text);
                 if !words.is_empty() {
@@ -200,6 +207,8 @@ impl Index {
                         kind,
                         words,
                         mass: 0.0,
+                        ids: Vec::new(),
+                        word_mass: 0.0,
                     });
                 }
             };
@@ -220,6 +229,7 @@ impl Index {
                     .iter()
                     .flat_map(|c| text::words(&text::normalize(c)))
                     .collect(),
+                fields: first..fields.len(),
             });
         }
 
@@ -253,6 +263,18 @@ impl Index {
                 idf: idf(n, p.len()),
                 postings: p,
             });
+        }
+        for f in fields.iter_mut() {
+            let mut ids: Vec<u32> = f
+                .words
+                .iter()
+                .filter(|w| !lang.stop.contains(*w))
+                .filter_map(|w| vocab.get(w).copied())
+                .collect();
+            ids.sort_unstable();
+            ids.dedup();
+            f.word_mass = ids.iter().map(|id| words[*id as usize].idf).sum();
+            f.ids = ids;
         }
         let mut by_len: Vec<Vec<u32>> = Vec::new();
         for (id, w) in words.iter().enumerate() {
@@ -501,6 +523,16 @@ impl Index {
             }
         }
         grams_of(&run, &mut grams);
+        // A query that only names a system asks for that system's walk, not for one of its
+        // cases.
+        let named_only = toks
+            .iter()
+            .filter(|t| content(t))
+            .all(|t| t.alias && !self.lang.stop.contains(&t.text));
+        if named_only {
+            terms.clear();
+            grams.clear();
+        }
         grams.sort_unstable();
         grams.dedup();
         Query {
@@ -602,6 +634,22 @@ impl Index {
         out
     }
 
+    /// The largest share (by weight) of one of the entry's texts' words that the query holds.
+    fn covered(&self, e: &Entry, sims: &HashMap<u32, f32>) -> f32 {
+        self.fields[e.fields.clone()]
+            .iter()
+            .filter(|f| f.ids.len() >= 2)
+            .map(|f| {
+                let have: f32 = f
+                    .ids
+                    .iter()
+                    .filter_map(|id| sims.get(id).map(|s| s * self.words[*id as usize].idf))
+                    .sum();
+                have / f.word_mass.max(f32::EPSILON)
+            })
+            .fold(0.0, f32::max)
+    }
+
     fn rank(&self, q: &Query, opts: &Options) -> Vec<Hit> {
         let n = self.entries.len();
 
@@ -610,6 +658,7 @@ impl Index {
         let mut total = 0f32;
         let mut best = vec![0f32; n];
         let mut count = vec![0usize; n];
+        let mut sims: HashMap<u32, f32> = HashMap::new();
         for term in &q.terms {
             let m = self.matches(term);
             if m.is_empty() {
@@ -622,6 +671,8 @@ impl Index {
                 .fold(0.0, f32::max);
             best.iter_mut().for_each(|b| *b = 0.0);
             for (id, sim) in m {
+                let s = sims.entry(id).or_insert(0.0);
+                *s = s.max(sim);
                 let w = &self.words[id as usize];
                 for &(e, fw) in &w.postings {
                     let s = sim * w.idf * fw;
@@ -698,11 +749,12 @@ impl Index {
                 .fold(0.0, f32::max);
             let words = if total > 0.0 { matched[i] / total } else { 0.0 };
             // Relevant: a code, or words of weight that cover half the query's words, or the
-            // query holding most of one of its texts.
+            // query holding most of one of its texts, or most of the words of one of its texts.
             let relevant = code > 0.0
                 || (matched[i] >= self.min_matched_idf
                     && ((words >= MIN_OVERLAP && 2 * count[i] >= q.terms.len())
-                        || phrase[i] >= STRONG_PHRASE));
+                        || phrase[i] >= STRONG_PHRASE
+                        || self.covered(e, &sims) >= STRONG_COVER));
             if !relevant {
                 continue;
             }
