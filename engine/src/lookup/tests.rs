@@ -411,3 +411,32 @@ fn a_hit_says_what_matched() {
     let hits = index.search("۲۹", 1);
     assert_eq!(hits[0].matched.as_deref(), Some("هشدار 29"));
 }
+
+#[test]
+fn a_mistake_in_lookup_yaml_is_reported_with_its_line() {
+    let files = [
+        ("kb/kb.yaml", "version: \"1\"\n"),
+        ("kb/catalog.yaml", "cases: []\n"),
+        ("kb/tokens.yaml", "{}\n"),
+        (
+            "kb/systems.yaml",
+            "systems:\n  - {id: general, name: {fa: عمومی, en: General}, root: general/a}\n",
+        ),
+        ("kb/lookup.yaml", "stop_words: [سلام]\nstopwords: [please]\n"),
+    ];
+    let source = Source {
+        files: files
+            .iter()
+            .map(|(p, t)| (p.to_string(), t.to_string()))
+            .collect(),
+        origin: "fixture".into(),
+    };
+    let (_, diags) = Kb::load(&source);
+    let shown: Vec<String> = diags.iter().map(|d| d.to_string()).collect();
+    assert!(
+        shown
+            .iter()
+            .any(|d| d.contains("kb/lookup.yaml:2") && d.contains("stopwords")),
+        "{shown:?}"
+    );
+}
