@@ -88,8 +88,7 @@ pub(crate) fn is_arabic(c: char) -> bool {
         | '\u{08A0}'..='\u{08FF}'
         | '\u{FB50}'..='\u{FDFF}'
         | '\u{FE70}'..='\u{FEFF}')
-        && !c.is_ascii_digit()
-        && !matches!(c, '\u{06F0}'..='\u{06F9}' | '\u{0660}'..='\u{0669}')
+        && !is_eastern_digit(c)
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -184,6 +183,10 @@ pub fn visual_to_logical(text: &str) -> String {
 /// Characters that keep left-to-right order inside a right-to-left line: Latin (and other
 /// non-Arabic) letters and every kind of digit.
 fn is_ltr(c: char) -> bool {
-    c.is_alphanumeric() && !is_arabic(c)
-        || matches!(c, '\u{06F0}'..='\u{06F9}' | '\u{0660}'..='\u{0669}')
+    (c.is_alphanumeric() && !is_arabic(c)) || is_eastern_digit(c)
+}
+
+/// Persian and Arabic-Indic digits: in the Arabic block, but written left to right.
+fn is_eastern_digit(c: char) -> bool {
+    matches!(c, '\u{06F0}'..='\u{06F9}' | '\u{0660}'..='\u{0669}')
 }
