@@ -770,11 +770,20 @@ impl Index {
                 0.0
             };
             let score = CODE_WEIGHT * code + words + phrase[i] + bonus;
+            // For a code, the message that shows it and shares the most with the query.
             let shown = if code > 0.0 {
-                self.fields
-                    .iter()
-                    .filter(|f| f.entry as usize == i && f.kind == FieldKind::Message)
-                    .find(|f| f.words.iter().any(|w| q.numbers.contains(w)))
+                e.fields
+                    .clone()
+                    .filter(|&f| {
+                        let f = &self.fields[f];
+                        f.kind == FieldKind::Message
+                            && f.words.iter().any(|w| q.numbers.contains(w))
+                    })
+                    .max_by(|a, b| {
+                        let share = |f: &usize| acc.get(&(*f as u32)).copied().unwrap_or(0.0);
+                        share(a).total_cmp(&share(b)).then(b.cmp(a))
+                    })
+                    .map(|f| &self.fields[f])
                     .or(phrase_field[i].map(|f| &self.fields[f as usize]))
             } else {
                 phrase_field[i].map(|f| &self.fields[f as usize])

@@ -410,6 +410,8 @@ fn a_hit_says_what_matched() {
     assert_eq!(hits[0].matched.as_deref(), Some("گواهی امضا یافت نشد"));
     let hits = index.search("۲۹", 1);
     assert_eq!(hits[0].matched.as_deref(), Some("هشدار 29"));
+    let hits = index.search("خطای ۲۹", 1);
+    assert_eq!(hits[0].matched.as_deref(), Some("خطای 29"));
 }
 
 #[test]
