@@ -34,6 +34,9 @@ pub struct Common {
 pub enum Command {
     /// Run every check of a system (or all) and report what is wrong.
     Diagnose(DiagnoseArgs),
+    /// Record every fact the checks read on this computer into one bundle, for a support agent
+    /// to replay with `diagnose --snapshot`.
+    Collect(CollectArgs),
     /// Work on the knowledge base: check, test, graph, coverage.
     #[command(subcommand)]
     Kb(KbCommand),
@@ -77,6 +80,22 @@ pub struct DiagnoseArgs {
     /// Do not use the network (no remote time check).
     #[arg(long)]
     pub offline: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct CollectArgs {
+    /// Where to write the bundle (`-` for standard output). Default: tokenyar-bundle-<time>.json.
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Keep national ids, user names and host names (only with the user's consent).
+    #[arg(long)]
+    pub no_redact: bool,
+    /// Do not use the network (no remote time check).
+    #[arg(long)]
+    pub offline: bool,
+    /// A PKCS#11 module to probe (repeatable); adds to the ones found on this machine.
+    #[arg(long = "pkcs11-module", value_name = "PATH")]
+    pub pkcs11_modules: Vec<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]

@@ -10,7 +10,7 @@ use tokenyar_engine::infer::{Diagnosis, diagnose};
 use tokenyar_engine::kb::{self, Diagnostic, Kb, Lang, Source, Status};
 use tokenyar_engine::lookup;
 
-use crate::cli::{Common, DiagnoseArgs, GraphFormat, KbCommand, LookupArgs};
+use crate::cli::{CollectArgs, Common, DiagnoseArgs, GraphFormat, KbCommand, LookupArgs};
 
 /// An error that ends the command with exit code 2 and one clear message.
 #[derive(Debug, thiserror::Error)]
@@ -53,6 +53,23 @@ pub fn load_kb(common: &Common) -> Result<Arc<Kb>, CliError> {
         });
     }
     Ok(Arc::new(kb))
+}
+
+/// Loads the knowledge base for the editor's tools (`kb test`, `kb coverage`): one with errors
+/// is still used, so an editor sees which scenarios pass while fixing it; the errors are
+/// announced on stderr and counted.
+pub fn load_for_editing(common: &Common) -> Result<(Arc<Kb>, usize), CliError> {
+    let src = source(common)?;
+    let (kb, diags) = kb::load_checked(&src);
+    let errors: Vec<&Diagnostic> = diags.iter().filter(|d| d.is_error()).collect();
+    if let Some(first) = errors.first() {
+        eprintln!(
+            "warning: the knowledge base at {} has {} error(s) (run `tokenyar kb check`); using what loaded\n{first}\n",
+            src.origin,
+            errors.len()
+        );
+    }
+    Ok((Arc::new(kb), errors.len()))
 }
 
 /// The language: `--lang`, else the environment, else English (Persian needs a terminal that
@@ -106,6 +123,63 @@ pub fn diagnose_cmd(common: &Common, args: &DiagnoseArgs) -> Result<i32, CliErro
         print_diagnosis(&mut out, &kb, &d, lang)?;
     }
     Ok(if d.has_problems() { 1 } else { 0 })
+}
+
+pub fn collect_cmd(common: &Common, args: &CollectArgs) -> Result<i32, CliError> {
+    let kb = load_kb(common)?;
+    let lang = lang(common)?;
+    let live = LiveFacts::new(LiveOptions {
+        offline: args.offline,
+        pkcs11_modules: args.pkcs11_modules.clone(),
+        kb_data: Arc::clone(&kb.data),
+        ..LiveOptions::default()
+    });
+    let bundle = tokenyar_engine::facts::collect::collect(&kb, live, !args.no_redact);
+    let json = bundle.to_json();
+    let path = match &args.output {
+        Some(p) if p.as_os_str() == "-" => None,
+        Some(p) => Some(p.clone()),
+        None => Some(std::path::PathBuf::from(format!(
+            "tokenyar-bundle-{}.json",
+            chrono::Local::now().format("%Y%m%d-%H%M%S")
+        ))),
+    };
+    match &path {
+        None => writeln!(std::io::stdout().lock(), "{json}")?,
+        Some(p) => std::fs::write(p, format!("{json}\n"))
+            .map_err(|e| CliError::Usage(format!("cannot write {}: {e}", p.display())))?,
+    }
+    let n = bundle.facts.len();
+    let where_ = path.map_or_else(|| "-".to_string(), |p| p.display().to_string());
+    let msg = match (lang, bundle.redacted) {
+        (Lang::Fa, true) => format!(
+            "{} واقعیت در {where_} ثبت شد؛ کد ملی، نام کاربر و نام رایانه با جای‌نشین عوض شده‌اند.",
+            persian_digits(n)
+        ),
+        (Lang::Fa, false) => format!(
+            "{} واقعیت در {where_} ثبت شد؛ اطلاعات شخصی حذف نشده است.",
+            persian_digits(n)
+        ),
+        (Lang::En, true) => format!(
+            "recorded {n} facts in {where_}; national ids, user and host names are replaced by placeholders"
+        ),
+        (Lang::En, false) => {
+            format!("recorded {n} facts in {where_}; personal data is NOT redacted")
+        }
+    };
+    eprintln!("tokenyar: {msg}");
+    Ok(0)
+}
+
+fn persian_digits(n: usize) -> String {
+    n.to_string()
+        .chars()
+        .map(|c| {
+            c.to_digit(10)
+                .and_then(|d| char::from_u32(0x06F0 + d))
+                .unwrap_or(c)
+        })
+        .collect()
 }
 
 fn print_diagnosis(
@@ -197,11 +271,11 @@ pub fn kb_cmd(common: &Common, cmd: &KbCommand) -> Result<i32, CliError> {
             Ok(if errors > 0 { 1 } else { 0 })
         }
         KbCommand::Test { json } => {
-            let kb = load_kb(common)?;
+            let (kb, errors) = load_for_editing(common)?;
             let reports = kb::scenario::run_all(&kb);
             let failed = reports.iter().filter(|r| !r.passed()).count();
             if *json {
-                let v = serde_json::json!({"passed": reports.len() - failed, "failed": failed, "scenarios": reports});
+                let v = serde_json::json!({"passed": reports.len() - failed, "failed": failed, "kb_errors": errors, "scenarios": reports});
                 writeln!(
                     out,
                     "{}",
@@ -211,16 +285,25 @@ pub fn kb_cmd(common: &Common, cmd: &KbCommand) -> Result<i32, CliError> {
                 for r in &reports {
                     let mark = if r.passed() { "ok  " } else { "FAIL" };
                     writeln!(out, "{mark} {} — {}", r.path, r.name)?;
+                    if r.passed() {
+                        continue;
+                    }
                     for f in &r.failures {
-                        writeln!(out, "       {f}")?;
+                        for line in f.lines() {
+                            writeln!(out, "       {line}")?;
+                        }
+                    }
+                    if !r.walk.is_empty() {
+                        writeln!(out, "       walk ({} question(s) answered):", r.questions)?;
+                        writeln!(out, "         {}", r.walk_line())?;
                     }
                 }
                 writeln!(out, "{} passed, {failed} failed", reports.len() - failed)?;
             }
-            Ok(if failed > 0 { 1 } else { 0 })
+            Ok(if failed > 0 || errors > 0 { 1 } else { 0 })
         }
         KbCommand::Coverage { json } => {
-            let kb = load_kb(common)?;
+            let (kb, _) = load_for_editing(common)?;
             let c = kb::coverage::coverage(&kb);
             if *json {
                 writeln!(
@@ -229,26 +312,49 @@ pub fn kb_cmd(common: &Common, cmd: &KbCommand) -> Result<i32, CliError> {
                     serde_json::to_string_pretty(&c).unwrap_or_default()
                 )?;
             } else {
-                writeln!(out, "{:<48} {:>5} {:>5}", "case", "nodes", "tests")?;
+                writeln!(
+                    out,
+                    "{:<44} {:>5} {:>5} {:>5} {:>6}",
+                    "case", "nodes", "tests", "walk", "lookup"
+                )?;
+                let yes = |b: bool| if b { "yes" } else { "no" };
                 for cc in &c.cases {
-                    let flag = if cc.nodes == 0 || cc.tests == 0 {
+                    let flag = if cc.nodes == 0 || cc.tests == 0 || !cc.reachable {
                         "  ←"
                     } else {
                         ""
                     };
-                    writeln!(out, "{:<48} {:>5} {:>5}{flag}", cc.case, cc.nodes, cc.tests)?;
+                    writeln!(
+                        out,
+                        "{:<44} {:>5} {:>5} {:>5} {:>6}{flag}",
+                        cc.case,
+                        cc.nodes,
+                        cc.tests,
+                        yes(cc.reachable),
+                        yes(cc.lookup)
+                    )?;
                 }
                 let covered = c
                     .cases
                     .iter()
                     .filter(|x| x.nodes > 0 && x.tests > 0)
                     .count();
+                let reachable = c.cases.iter().filter(|x| x.reachable).count();
                 writeln!(
                     out,
-                    "\n{covered}/{} catalog cases have nodes and tests",
+                    "\n{covered}/{} catalog cases have nodes and tests; {reachable}/{} are reachable from their system's root",
+                    c.cases.len(),
                     c.cases.len()
                 )?;
+                writeln!(
+                    out,
+                    "{} scenarios ({} failing)",
+                    c.scenarios, c.scenarios_failed
+                )?;
                 writeln!(out, "{} nodes no scenario reaches", c.unreached_nodes.len())?;
+                for n in &c.unreached_nodes {
+                    writeln!(out, "  {n}")?;
+                }
                 if let Some(m) = c.median_questions {
                     writeln!(out, "median questions asked per scenario: {m}")?;
                 }

@@ -19,6 +19,7 @@ pub fn main_with_args() -> i32 {
         Some(cli::Command::Diagnose(a)) => commands::diagnose_cmd(&cli.common, a),
         Some(cli::Command::Kb(k)) => commands::kb_cmd(&cli.common, k),
         Some(cli::Command::Lookup(a)) => commands::lookup_cmd(&cli.common, a),
+        Some(cli::Command::Collect(a)) => commands::collect_cmd(&cli.common, a),
         None => {
             use clap::CommandFactory;
             let _ = cli::Cli::command().print_help();

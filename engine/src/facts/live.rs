@@ -49,6 +49,8 @@ impl LiveFacts {
             cache: Mutex::new(HashMap::new()),
         };
         me.register("clock", clock);
+        super::os::register(&mut me);
+        super::net::register(&mut me);
         me
     }
 

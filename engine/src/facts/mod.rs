@@ -7,7 +7,11 @@
 
 pub mod bundle;
 pub mod cert;
+pub mod collect;
 pub mod live;
+pub mod net;
+pub mod os;
+pub mod redact;
 
 use std::collections::BTreeMap;
 use std::sync::Mutex;

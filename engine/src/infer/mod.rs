@@ -19,7 +19,7 @@ pub struct Runner {
     kb: Arc<Kb>,
     facts: Arc<dyn Facts>,
     system: Option<String>,
-    cache: Mutex<HashMap<String, ProbeResult>>,
+    cache: Mutex<HashMap<(Option<String>, String), ProbeResult>>,
 }
 
 impl Runner {
@@ -42,32 +42,43 @@ impl Runner {
 
     /// The result of a probe node, from this run's cache when it already ran.
     pub fn run(&self, probe_id: &str) -> ProbeResult {
-        if let Some(r) = self
-            .cache
-            .lock()
-            .ok()
-            .and_then(|c| c.get(probe_id).cloned())
-        {
-            return r;
-        }
-        let r = self.run_fresh(probe_id);
-        if let Ok(mut c) = self.cache.lock() {
-            c.insert(probe_id.to_string(), r.clone());
-        }
-        r
+        self.run_in(probe_id, self.system.as_deref())
     }
 
     /// Runs a probe again after the world may have changed (a remedy's `verify`).
     pub fn rerun(&self, probe_id: &str) -> ProbeResult {
-        self.facts.refresh();
-        let r = self.run_fresh(probe_id);
+        self.rerun_in(probe_id, self.system.as_deref())
+    }
+
+    /// Like [`Runner::run`], for another system's rules: a walk that moved from the general root
+    /// into a system's subtree judges certificates by that system's rules.
+    pub fn run_in(&self, probe_id: &str, system: Option<&str>) -> ProbeResult {
+        let key = (system.map(str::to_string), probe_id.to_string());
+        if let Some(r) = self.cache.lock().ok().and_then(|c| c.get(&key).cloned()) {
+            return r;
+        }
+        let r = self.run_fresh(probe_id, system);
         if let Ok(mut c) = self.cache.lock() {
-            c.insert(probe_id.to_string(), r.clone());
+            c.insert(key, r.clone());
         }
         r
     }
 
-    fn run_fresh(&self, probe_id: &str) -> ProbeResult {
+    pub fn rerun_in(&self, probe_id: &str, system: Option<&str>) -> ProbeResult {
+        self.facts.refresh();
+        let r = self.run_fresh(probe_id, system);
+        if let Ok(mut c) = self.cache.lock() {
+            // Everything read before the refresh is stale now.
+            c.clear();
+            c.insert(
+                (system.map(str::to_string), probe_id.to_string()),
+                r.clone(),
+            );
+        }
+        r
+    }
+
+    fn run_fresh(&self, probe_id: &str, system: Option<&str>) -> ProbeResult {
         let Some(node) = self.kb.node(probe_id) else {
             return ProbeResult::unknown(format!("the probe `{probe_id}` does not exist"));
         };
@@ -80,7 +91,7 @@ impl Runner {
             ));
         };
         let input = RunInput {
-            system: self.system.clone(),
+            system: system.map(str::to_string),
             args: args.clone(),
         };
         self.kb.sandbox.run(

@@ -183,6 +183,19 @@ impl Session {
         &self.kb
     }
 
+    /// The system whose rules apply now: the last system subtree the walk entered (a walk from
+    /// the general root into Setad's judges by Setad's rules), else the one it started with.
+    pub fn system(&self) -> Option<&str> {
+        self.state
+            .steps
+            .iter()
+            .rev()
+            .filter_map(|s| self.kb.node(&s.node))
+            .map(|n| n.system.as_str())
+            .find(|s| *s != "general")
+            .or(self.state.system.as_deref())
+    }
+
     pub fn current(&self) -> Option<&Node> {
         self.state.steps.last().and_then(|s| self.kb.node(&s.node))
     }
@@ -484,10 +497,11 @@ impl Session {
         for _ in 0..MAX_AUTO_STEPS {
             match self.need() {
                 Need::Probe { probe, purpose } => {
+                    let system = self.system().map(str::to_string);
                     let r = if purpose == Purpose::Verify {
-                        runner.rerun(&probe)
+                        runner.rerun_in(&probe, system.as_deref())
                     } else {
-                        runner.run(&probe)
+                        runner.run_in(&probe, system.as_deref())
                     };
                     if self.supply(&probe, r).is_err() {
                         break;

@@ -386,7 +386,9 @@ pub(crate) fn can_end_here(n: &Node) -> bool {
 }
 
 fn reachability(kb: &Kb, out: &mut Vec<Diagnostic>) {
-    let g = WalkGraph::build(kb);
+    // One search over walk edges and the `check`/`auto`/`verify` edges that run probes in place:
+    // a probe is used when a reachable node runs it.
+    let g = WalkGraph::build_with(kb, true);
     let mut starts: Vec<&str> = kb.systems.iter().map(|s| s.root.as_str()).collect();
     starts.extend(
         kb.nodes
@@ -394,24 +396,12 @@ fn reachability(kb: &Kb, out: &mut Vec<Diagnostic>) {
             .filter(|n| n.kind == Kind::Symptom)
             .map(|n| n.id.as_str()),
     );
-    let mut reached = g.reachable_from(&starts);
-    // Probes run in place by `check`, `auto` and `verify`, and prerequisite checks, are used too.
-    for n in &kb.nodes {
-        for (field, to) in n.references() {
-            if matches!(field.as_str(), "check" | "auto" | "verify")
-                && reached.contains(n.id.as_str())
-            {
-                reached.extend(g.reachable_from(&[to]));
-            }
-        }
-    }
-    for s in &kb.systems {
-        for p in &s.prerequisites {
-            if let Some(c) = &p.check {
-                reached.extend(g.reachable_from(&[c.as_str()]));
-            }
-        }
-    }
+    starts.extend(
+        kb.systems
+            .iter()
+            .flat_map(|s| s.prerequisites.iter().filter_map(|p| p.check.as_deref())),
+    );
+    let reached = g.reachable_from(&starts);
     for n in &kb.nodes {
         if !reached.contains(n.id.as_str()) {
             out.push(Diagnostic::new(

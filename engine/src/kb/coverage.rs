@@ -5,7 +5,9 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
+use super::graph::WalkGraph;
 use super::load::Kb;
+use super::model::Kind;
 use super::scenario;
 
 #[derive(Debug, Clone, Serialize)]
@@ -16,6 +18,10 @@ pub struct CaseCoverage {
     pub nodes: usize,
     /// Scenario tests that assert this case (in `expect.cases` or `expect.findings`).
     pub tests: usize,
+    /// Whether a guided walk from the system's root can reach a node of this case.
+    pub reachable: bool,
+    /// Whether a symptom node carries this case, so the error-text lookup can find it.
+    pub lookup: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -50,19 +56,35 @@ pub fn coverage(kb: &Arc<Kb>) -> Coverage {
         if !r.passed() {
             failed += 1;
         }
-        if !r.cases.is_empty() || r.remedy.is_some() {
+        if !r.walk.is_empty() {
             questions.push(r.questions);
         }
         visited.extend(r.visited);
     }
+    let g = WalkGraph::build(kb);
     let cases = kb
         .catalog
         .iter()
-        .map(|c| CaseCoverage {
-            case: c.id.clone(),
-            system: c.system.clone(),
-            nodes: nodes_per_case.get(c.id.as_str()).copied().unwrap_or(0),
-            tests: tests_per_case.get(&c.id).copied().unwrap_or(0),
+        .map(|c| {
+            let root = kb.system(&c.system).map(|s| s.root.as_str());
+            let from_root = g.reachable_from(&root.into_iter().collect::<Vec<_>>());
+            let of_case = |n: &&super::model::Node| n.case.as_deref() == Some(c.id.as_str());
+            CaseCoverage {
+                case: c.id.clone(),
+                system: c.system.clone(),
+                nodes: nodes_per_case.get(c.id.as_str()).copied().unwrap_or(0),
+                tests: tests_per_case.get(&c.id).copied().unwrap_or(0),
+                reachable: kb
+                    .nodes
+                    .iter()
+                    .filter(of_case)
+                    .any(|n| from_root.contains(n.id.as_str())),
+                lookup: kb
+                    .nodes
+                    .iter()
+                    .filter(of_case)
+                    .any(|n| n.kind == Kind::Symptom),
+            }
         })
         .collect();
     let unreached_nodes = kb

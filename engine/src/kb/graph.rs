@@ -5,7 +5,7 @@ use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
 
 use petgraph::graph::{DiGraph, NodeIndex};
-use petgraph::visit::{Bfs, EdgeRef};
+use petgraph::visit::{Dfs, EdgeRef};
 
 use super::load::Kb;
 use super::model::Kind;
@@ -44,14 +44,17 @@ impl<'a> WalkGraph<'a> {
         WalkGraph { graph, index }
     }
 
+    /// Every node reachable from any of `starts`, in one traversal: the visited set is shared,
+    /// so a node reachable from many starts is visited once (linear, not starts × nodes).
     pub fn reachable_from(&self, starts: &[&str]) -> HashSet<&'a str> {
         let mut seen = HashSet::new();
+        let mut dfs = Dfs::empty(&self.graph);
         for s in starts {
             let Some(&ix) = self.index.get(s) else {
                 continue;
             };
-            let mut bfs = Bfs::new(&self.graph, ix);
-            while let Some(n) = bfs.next(&self.graph) {
+            dfs.move_to(ix);
+            while let Some(n) = dfs.next(&self.graph) {
                 seen.insert(self.graph[n]);
             }
         }

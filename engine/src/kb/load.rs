@@ -95,6 +95,7 @@ impl Kb {
             .and_then(|_| l.single::<crate::lookup::LookupData>(source, "kb/lookup.yaml"))
             .and_then(|d| serde_json::to_value(d).ok())
             .unwrap_or(serde_json::Value::Null);
+        let software = l.software(source);
         let catalog: Vec<CatalogCase> = l
             .single::<CatalogFile>(source, "kb/catalog.yaml")
             .map(|c| c.cases)
@@ -198,6 +199,9 @@ impl Kb {
         );
         data.insert("tokens".into(), tokens);
         data.insert("lookup".into(), lookup);
+        if let Some(sw) = software {
+            data.insert("software".into(), sw);
+        }
         data.insert("kb".into(), serde_json::to_value(&meta).unwrap_or_default());
 
         let version = format!("{}+{}", meta.version, digest(source));
@@ -290,6 +294,28 @@ impl Loader {
                 None
             }
         }
+    }
+
+    /// `kb/software.yaml` (optional): typed for its mistakes, kept as JSON for providers and
+    /// scripts (`kb_data("software")`).
+    fn software(&mut self, source: &Source) -> Option<serde_json::Value> {
+        const PATH: &str = "kb/software.yaml";
+        source.get(PATH)?;
+        let cat = self.single::<crate::facts::os::catalog::SoftwareCatalog>(source, PATH)?;
+        let file: Arc<str> = Arc::from(PATH);
+        if let Some(doc) = source.get(PATH).and_then(|t| yaml::parse(t).ok()) {
+            for (path, msg) in cat.problems() {
+                let at = doc.nearest(&path);
+                self.err(
+                    Code::E002Schema,
+                    &file,
+                    at,
+                    None,
+                    format!("{msg} (at `{path}`)"),
+                );
+            }
+        }
+        serde_json::to_value(&cat).ok()
     }
 
     /// A file of nodes: a YAML sequence, each item one node.

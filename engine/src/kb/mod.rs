@@ -8,6 +8,8 @@ pub mod load;
 pub mod model;
 pub mod scenario;
 pub mod source;
+#[doc(hidden)]
+pub mod synthetic;
 pub mod yaml;
 
 pub use diag::{Code, Diagnostic, Level};

@@ -4,17 +4,25 @@
 //! ```yaml
 //! name: An expired certificate is found and renewal is offered
 //! start: general/root            # default: the system's root
-//! facts:                         # the `facts` of a bundle (or `bundle: file.json` beside it)
+//! bundle: machine.json           # optional: facts recorded in a bundle beside the test
+//! facts:                         # the `facts` of a bundle, replacing the bundle's per key
 //!   clock: {value: {now: "2025-06-01T10:00:00+03:30"}}
+//! patch:                         # values merged into the facts (maps merge, the rest replaces)
+//!   software: {items: {java: {installed: false}}}
 //! answers: {general/root: general/cert-problems}   # question -> chosen next node (or index)
+//! remedy_outcomes: {general/cert-renew: not-helped} # what the user says of a remedy
+//! until: general/token-not-detected  # stop the walk once it reaches this node
 //! expect:
 //!   cases: [general/cert-expired]   # the walk passes through these cases
 //!   remedy: general/cert-renew      # and stops at this remedy
 //!   questions: 1                    # after the user answered this many questions
+//!   visits: [general/cert-renew]    # nodes the walk must pass through
+//!   end: escalated                  # resolved | escalated | finished | open
 //!   findings: [general/cert-expired] # `diagnose` finds exactly these cases
+//!   findings_include: [general/cert-expired] # `diagnose` finds at least these
 //! ```
-//! A certificate in the facts may be written as `{synth_cert: {cn, o, serial_number,
-//! not_before, not_after}}`; it is generated (DER, base64) before the test runs.
+//! A certificate in the facts (or the bundle) may be written as `{synth_cert: {cn, o,
+//! serial_number, not_before, not_after}}`; it is generated (DER, base64) before the test runs.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
@@ -27,7 +35,7 @@ use super::load::{Kb, ScenarioFile};
 use super::model::Pos;
 use super::yaml;
 use crate::facts::{Bundle, Fact, Snapshot};
-use crate::infer::session::{End, Need};
+use crate::infer::session::{End, Need, Via};
 use crate::infer::{Runner, Session, diagnose};
 
 #[derive(Debug, Clone, Deserialize)]
@@ -44,11 +52,19 @@ pub struct Scenario {
     /// A bundle file, relative to the test file, used instead of (or under) `facts`.
     #[serde(default)]
     pub bundle: Option<String>,
+    /// Plain values deep-merged into the facts' values (after `bundle` and `facts`): a map
+    /// merges key by key, anything else replaces. A small change to a recorded machine.
+    #[serde(default)]
+    pub patch: BTreeMap<String, serde_json::Value>,
     #[serde(default)]
     pub answers: BTreeMap<String, Answer>,
     /// What the user says of remedies on the way: `not-helped` walks on to `unresolved`.
     #[serde(default)]
     pub remedy_outcomes: BTreeMap<String, Outcome>,
+    /// Stop the walk as soon as it has passed this node (an entry into another subtree whose
+    /// questions this test does not want to answer).
+    #[serde(default)]
+    pub until: Option<String>,
     pub expect: Expect,
 }
 
@@ -75,11 +91,32 @@ pub struct Expect {
     pub remedy: Option<String>,
     #[serde(default)]
     pub questions: Option<usize>,
+    /// Nodes the walk must pass through (in any order).
+    #[serde(default)]
+    pub visits: Option<Vec<String>>,
     #[serde(default)]
     pub findings: Option<Vec<String>>,
-    /// `resolved`, `escalated` or `finished`: how the walk must end (with `remedy_outcomes`).
+    /// Cases `diagnose` must find; others may be found too.
+    #[serde(default)]
+    pub findings_include: Option<Vec<String>>,
+    /// `resolved`, `escalated`, `finished` or `open`: how the walk must end (with
+    /// `remedy_outcomes`; `open` is a walk still waiting at a remedy or a question).
     #[serde(default)]
     pub end: Option<String>,
+}
+
+impl Expect {
+    fn walks(&self) -> bool {
+        self.cases.is_some()
+            || self.remedy.is_some()
+            || self.questions.is_some()
+            || self.visits.is_some()
+            || self.end.is_some()
+    }
+
+    fn diagnoses(&self) -> bool {
+        self.findings.is_some() || self.findings_include.is_some()
+    }
 }
 
 impl Scenario {
@@ -88,8 +125,17 @@ impl Scenario {
         let mut s: BTreeSet<String> = BTreeSet::new();
         s.extend(self.expect.cases.iter().flatten().cloned());
         s.extend(self.expect.findings.iter().flatten().cloned());
+        s.extend(self.expect.findings_include.iter().flatten().cloned());
         s
     }
+}
+
+/// One step of a walk as a scenario report shows it.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct PathStep {
+    pub node: String,
+    /// How the walk got here: `start`, `answer 2`, `auto general/probe/java: fail`, ...
+    pub via: String,
 }
 
 /// The outcome of one scenario.
@@ -97,18 +143,35 @@ impl Scenario {
 pub struct Report {
     pub path: String,
     pub name: String,
+    /// What differs from the expectation, one item per line (`- expected`, `+ got`).
     pub failures: Vec<String>,
     pub questions: usize,
     pub cases: Vec<String>,
     pub remedy: Option<String>,
     pub findings: Vec<String>,
-    /// Every node the walk passed through, for coverage.
+    /// How the walk ended: `resolved`, `escalated`, `finished` or `open`.
+    pub end: Option<String>,
+    /// The walk step by step, with how each step was reached.
+    pub walk: Vec<PathStep>,
+    /// Every node the walk or the diagnosis passed through, for coverage.
     pub visited: Vec<String>,
 }
 
 impl Report {
     pub fn passed(&self) -> bool {
         self.failures.is_empty()
+    }
+
+    /// The walk on one line: `a ─answer 1→ b ─probe fail→ c`.
+    pub fn walk_line(&self) -> String {
+        let mut out = String::new();
+        for (i, s) in self.walk.iter().enumerate() {
+            if i > 0 {
+                out.push_str(&format!(" ─{}→ ", s.via));
+            }
+            out.push_str(&s.node);
+        }
+        out
     }
 }
 
@@ -135,7 +198,8 @@ pub fn parse(kb: &Kb, file: &ScenarioFile) -> Result<Scenario, Diagnostic> {
         .start
         .iter()
         .chain(sc.expect.remedy.iter())
-        .chain(sc.answers.keys());
+        .chain(sc.answers.keys())
+        .chain(sc.remedy_outcomes.keys());
     for r in refs {
         if kb.node(r).is_none() {
             let at = doc.nearest("");
@@ -146,6 +210,17 @@ pub fn parse(kb: &Kb, file: &ScenarioFile) -> Result<Scenario, Diagnostic> {
                 format!("the scenario names the node `{r}`, which does not exist"),
             ));
         }
+    }
+    if let Some(end) = &sc.expect.end
+        && !["resolved", "escalated", "finished", "open"].contains(&end.as_str())
+    {
+        let at = doc.nearest(".expect.end");
+        return Err(Diagnostic::new(
+            Code::E013Scenario,
+            &pos(at.line, at.col),
+            None,
+            format!("`end: {end}` must be resolved, escalated, finished or open"),
+        ));
     }
     Ok(sc)
 }
@@ -158,8 +233,40 @@ pub fn check_files(kb: &Kb) -> Vec<Diagnostic> {
         .collect()
 }
 
-/// Builds the facts of a scenario: its bundle, overlaid with its inline facts, certificates
-/// synthesised.
+/// `a/b/../c` -> `a/c`, so a test may share a bundle with another folder's tests.
+fn normalise(path: &str) -> String {
+    let mut out: Vec<&str> = Vec::new();
+    for seg in path.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                out.pop();
+            }
+            s => out.push(s),
+        }
+    }
+    out.join("/")
+}
+
+/// Merges `patch` into `base`: maps key by key (recursively), anything else replaces.
+fn merge(base: &mut serde_json::Value, patch: &serde_json::Value) {
+    match (base, patch) {
+        (serde_json::Value::Object(b), serde_json::Value::Object(p)) => {
+            for (k, v) in p {
+                match b.get_mut(k) {
+                    Some(slot) => merge(slot, v),
+                    None => {
+                        b.insert(k.clone(), v.clone());
+                    }
+                }
+            }
+        }
+        (b, p) => *b = p.clone(),
+    }
+}
+
+/// Builds the facts of a scenario: its bundle, overlaid with its inline facts, patched,
+/// certificates synthesised.
 pub fn facts_of(
     kb: &Kb,
     file: &ScenarioFile,
@@ -168,7 +275,7 @@ pub fn facts_of(
     let mut facts = BTreeMap::new();
     if let Some(b) = &sc.bundle {
         let dir = file.path.rsplit_once('/').map(|(d, _)| d).unwrap_or("");
-        let path = format!("{dir}/{b}");
+        let path = normalise(&format!("{dir}/{b}"));
         let text = kb
             .test_data
             .get(&path)
@@ -180,13 +287,251 @@ pub fn facts_of(
         let v: Fact = serde_json::from_value(v.clone()).map_err(|e| {
             format!("the fact `{k}` must be {{value: ...}}, {{unknown: reason}} or {{not_applicable: reason}}: {e}")
         })?;
-        let v = match &v {
-            Fact::Value(j) => Fact::Value(synthesise(j.clone())?),
-            other => other.clone(),
-        };
         facts.insert(k.clone(), v);
     }
+    for (k, p) in &sc.patch {
+        match facts.get_mut(k) {
+            Some(Fact::Value(v)) => merge(v, p),
+            _ => {
+                facts.insert(k.clone(), Fact::Value(p.clone()));
+            }
+        }
+    }
+    for v in facts.values_mut() {
+        if let Fact::Value(j) = v {
+            *j = synthesise(j.clone())?;
+        }
+    }
     Ok(facts)
+}
+
+fn via_text(via: &Via) -> String {
+    match via {
+        Via::Start => "start".into(),
+        Via::Answer { choice } => format!("answer {}", choice + 1),
+        Via::Auto { probe, status } => format!("auto {probe}: {}", status.name()),
+        Via::Probe { status } => status.name().into(),
+        Via::Next => "next".into(),
+        Via::Unresolved => "not helped".into(),
+    }
+}
+
+fn end_name(end: Option<&End>) -> &'static str {
+    match end {
+        Some(End::Resolved { .. }) => "resolved",
+        Some(End::Escalated { .. }) => "escalated",
+        Some(End::Finished { .. }) => "finished",
+        None => "open",
+    }
+}
+
+fn list(v: &[String]) -> String {
+    if v.is_empty() {
+        "(none)".into()
+    } else {
+        v.join(", ")
+    }
+}
+
+/// Walks from the start with the scenario's answers; fills the walk part of the report.
+fn walk(
+    kb: &Arc<Kb>,
+    sc: &Scenario,
+    system: &str,
+    facts: &Arc<dyn crate::facts::Facts>,
+    report: &mut Report,
+) {
+    let start = sc
+        .start
+        .clone()
+        .or_else(|| kb.system(system).map(|s| s.root.clone()))
+        .unwrap_or_default();
+    let runner = Runner::new(Arc::clone(kb), Arc::clone(facts), Some(system.to_string()));
+    let mut walk = match Session::start(Arc::clone(kb), &start, Some(system.to_string())) {
+        Ok(w) => w,
+        Err(e) => {
+            report.failures.push(e.to_string());
+            return;
+        }
+    };
+    let mut end = None;
+    let reached_until = |w: &Session| {
+        sc.until
+            .as_ref()
+            .is_some_and(|u| w.steps().iter().any(|s| &s.node == u))
+    };
+    for _ in 0..200 {
+        let need = walk.run_until_input(&runner);
+        if reached_until(&walk) {
+            break;
+        }
+        match need {
+            Need::Answer { node } => {
+                let Some(a) = sc.answers.get(&node) else {
+                    let choices = choice_list(kb, &node);
+                    report.failures.push(format!(
+                        "the walk asked `{node}` and the scenario gives no answer (its choices: {choices})"
+                    ));
+                    break;
+                };
+                let idx = match a {
+                    Answer::Index(i) => Some(*i),
+                    Answer::Next(to) => choice_index(kb, &node, to),
+                };
+                if idx.map(|i| walk.answer(i)) != Some(Ok(())) {
+                    let choices = choice_list(kb, &node);
+                    report.failures.push(format!(
+                        "`{node}` has no choice {a:?} (its choices: {choices})"
+                    ));
+                    break;
+                }
+            }
+            Need::Read { .. } => {
+                let _ = walk.proceed();
+            }
+            // The user said it helped but the remedy's check still finds the problem: the
+            // walk waits at the remedy again, and the scenario stops there (`end: open`).
+            Need::Remedy {
+                verify_failed: true,
+                ..
+            } => break,
+            Need::Remedy { node, .. } => match sc.remedy_outcomes.get(&node) {
+                Some(Outcome::NotHelped) => {
+                    let _ = walk.remedy_not_helped();
+                }
+                Some(Outcome::Helped) => {
+                    let _ = walk.remedy_helped();
+                }
+                None => break,
+            },
+            Need::Ended(e) => {
+                end = Some(e);
+                break;
+            }
+            Need::Probe { .. } => break,
+        }
+    }
+    if let (Some(u), false) = (&sc.until, reached_until(&walk)) {
+        let exists = if kb.node(u).is_some() {
+            ""
+        } else {
+            " (no node has this id)"
+        };
+        report
+            .failures
+            .push(format!("until: the walk never reached `{u}`{exists}"));
+    }
+    report.questions = walk.questions_answered();
+    report.cases = walk.cases();
+    report.remedy = walk.remedies().last().cloned();
+    report.end = Some(end_name(end.as_ref()).to_string());
+    report.walk = walk
+        .steps()
+        .iter()
+        .map(|s| PathStep {
+            node: s.node.clone(),
+            via: via_text(&s.via),
+        })
+        .collect();
+    report.visited = walk.steps().iter().map(|s| s.node.clone()).collect();
+    for e in &walk.state.evidence {
+        report.visited.push(e.probe.clone());
+    }
+
+    let x = &sc.expect;
+    if let Some(want) = &x.cases {
+        let missing: Vec<String> = want
+            .iter()
+            .filter(|c| !report.cases.contains(c))
+            .cloned()
+            .collect();
+        if !missing.is_empty() {
+            report.failures.push(format!(
+                "cases:\n  - expected to pass through {}\n  + passed through {}",
+                list(&missing),
+                list(&report.cases)
+            ));
+        }
+    }
+    if let Some(want) = &x.remedy
+        && report.remedy.as_ref() != Some(want)
+    {
+        report.failures.push(format!(
+            "remedy:\n  - {want}\n  + {}",
+            report.remedy.as_deref().unwrap_or("(no remedy)")
+        ));
+    }
+    if let Some(q) = x.questions
+        && q != report.questions
+    {
+        report.failures.push(format!(
+            "questions answered by the user:\n  - {q}\n  + {}",
+            report.questions
+        ));
+    }
+    if let Some(want) = &x.visits {
+        let missing: Vec<String> = want
+            .iter()
+            .filter(|n| !report.visited.contains(n))
+            .cloned()
+            .collect();
+        if !missing.is_empty() {
+            report.failures.push(format!(
+                "visits:\n  - {}\n  + (not visited)",
+                list(&missing)
+            ));
+        }
+    }
+    if let Some(want) = &x.end {
+        let got = report.end.as_deref().unwrap_or("open");
+        if got != want {
+            report
+                .failures
+                .push(format!("end of the walk:\n  - {want}\n  + {got}"));
+        }
+    }
+}
+
+/// Runs `diagnose` on the scenario's facts; fills the findings part of the report.
+fn diagnosis(
+    kb: &Arc<Kb>,
+    sc: &Scenario,
+    system: &str,
+    facts: &Arc<dyn crate::facts::Facts>,
+    report: &mut Report,
+) {
+    let d = diagnose(kb, Arc::clone(facts), Some(system));
+    report.findings = d.findings.iter().map(|f| f.case.clone()).collect();
+    for f in &d.findings {
+        report.visited.push(f.node.clone());
+        report
+            .visited
+            .extend(f.trace.path.iter().map(|s| s.node.clone()));
+    }
+    report
+        .visited
+        .extend(d.checks.iter().map(|c| c.probe.clone()));
+    let got: BTreeSet<&String> = report.findings.iter().collect();
+    let mut lines = Vec::new();
+    if let Some(want) = &sc.expect.findings {
+        let want: BTreeSet<&String> = want.iter().collect();
+        lines.extend(want.difference(&got).map(|m| format!("  - {m}")));
+        lines.extend(got.difference(&want).map(|e| format!("  + {e}")));
+    }
+    if let Some(want) = &sc.expect.findings_include {
+        lines.extend(
+            want.iter()
+                .filter(|w| !got.contains(w))
+                .map(|m| format!("  - {m}")),
+        );
+    }
+    if !lines.is_empty() {
+        report.failures.push(format!(
+            "findings (- expected, not found; + found, not expected; found: {}):\n{}",
+            list(&report.findings),
+            lines.join("\n")
+        ));
+    }
 }
 
 /// Runs one scenario.
@@ -199,6 +544,8 @@ pub fn run(kb: &Arc<Kb>, file: &ScenarioFile) -> Report {
         cases: Vec::new(),
         remedy: None,
         findings: Vec::new(),
+        end: None,
+        walk: Vec::new(),
         visited: Vec::new(),
     };
     let sc = match parse(kb, file) {
@@ -218,143 +565,11 @@ pub fn run(kb: &Arc<Kb>, file: &ScenarioFile) -> Report {
     };
     let snapshot: Arc<dyn crate::facts::Facts> = Arc::new(Snapshot::new(facts));
     let system = sc.system.clone().unwrap_or_else(|| file.system.clone());
-    let walk_expected = sc.expect.cases.is_some()
-        || sc.expect.remedy.is_some()
-        || sc.expect.questions.is_some()
-        || sc.expect.end.is_some();
-
-    if walk_expected {
-        let start = sc
-            .start
-            .clone()
-            .or_else(|| kb.system(&system).map(|s| s.root.clone()))
-            .unwrap_or_default();
-        let runner = Runner::new(Arc::clone(kb), Arc::clone(&snapshot), Some(system.clone()));
-        match Session::start(Arc::clone(kb), &start, Some(system.clone())) {
-            Err(e) => report.failures.push(e.to_string()),
-            Ok(mut walk) => {
-                let mut end = None;
-                for _ in 0..200 {
-                    match walk.run_until_input(&runner) {
-                        Need::Answer { node } => match sc.answers.get(&node) {
-                            None => {
-                                report.failures.push(format!(
-                                    "the walk asked `{node}` and the scenario gives no answer"
-                                ));
-                                break;
-                            }
-                            Some(a) => {
-                                let idx = match a {
-                                    Answer::Index(i) => Some(*i),
-                                    Answer::Next(to) => choice_index(kb, &node, to),
-                                };
-                                match idx.map(|i| walk.answer(i)) {
-                                    Some(Ok(())) => {}
-                                    _ => {
-                                        report
-                                            .failures
-                                            .push(format!("`{node}` has no choice {a:?}"));
-                                        break;
-                                    }
-                                }
-                            }
-                        },
-                        Need::Read { .. } => {
-                            let _ = walk.proceed();
-                        }
-                        Need::Remedy { node, .. } => match sc.remedy_outcomes.get(&node) {
-                            Some(Outcome::NotHelped) => {
-                                let _ = walk.remedy_not_helped();
-                            }
-                            Some(Outcome::Helped) => {
-                                let _ = walk.remedy_helped();
-                            }
-                            None => break,
-                        },
-                        Need::Ended(e) => {
-                            end = Some(e);
-                            break;
-                        }
-                        Need::Probe { .. } => break,
-                    }
-                }
-                report.questions = walk.questions_answered();
-                report.cases = walk.cases();
-                report.remedy = walk.remedies().last().cloned();
-                report.visited = walk.steps().iter().map(|s| s.node.clone()).collect();
-                for e in &walk.state.evidence {
-                    report.visited.push(e.probe.clone());
-                }
-                if let Some(want) = &sc.expect.cases {
-                    for c in want {
-                        if !report.cases.contains(c) {
-                            report.failures.push(format!(
-                                "expected the walk to reach case `{c}`; it reached {:?}",
-                                report.cases
-                            ));
-                        }
-                    }
-                }
-                if let Some(want) = &sc.expect.remedy
-                    && report.remedy.as_ref() != Some(want)
-                {
-                    report.failures.push(format!(
-                        "expected remedy `{want}`, got {}",
-                        report
-                            .remedy
-                            .as_deref()
-                            .map_or("no remedy".to_string(), |r| format!("`{r}`"))
-                    ));
-                }
-                if let Some(q) = sc.expect.questions
-                    && q != report.questions
-                {
-                    report.failures.push(format!(
-                        "expected {q} question(s) answered by the user, counted {}",
-                        report.questions
-                    ));
-                }
-                if let Some(want) = &sc.expect.end {
-                    let got = match &end {
-                        Some(End::Resolved { .. }) => "resolved",
-                        Some(End::Escalated { .. }) => "escalated",
-                        Some(End::Finished { .. }) => "finished",
-                        None => "open",
-                    };
-                    if got != want {
-                        report
-                            .failures
-                            .push(format!("expected the walk to end {want}, it ended {got}"));
-                    }
-                }
-            }
-        }
+    if sc.expect.walks() {
+        walk(kb, &sc, &system, &snapshot, &mut report);
     }
-
-    if let Some(want) = &sc.expect.findings {
-        let d = diagnose(kb, Arc::clone(&snapshot), Some(&system));
-        report.findings = d.findings.iter().map(|f| f.case.clone()).collect();
-        for f in &d.findings {
-            report.visited.push(f.node.clone());
-            report
-                .visited
-                .extend(f.trace.path.iter().map(|s| s.node.clone()));
-        }
-        report
-            .visited
-            .extend(d.checks.iter().map(|c| c.probe.clone()));
-        let got: BTreeSet<&String> = report.findings.iter().collect();
-        let want: BTreeSet<&String> = want.iter().collect();
-        for missing in want.difference(&got) {
-            report
-                .failures
-                .push(format!("- finding `{missing}` expected but not found"));
-        }
-        for extra in got.difference(&want) {
-            report
-                .failures
-                .push(format!("+ finding `{extra}` found but not expected"));
-        }
+    if sc.expect.diagnoses() {
+        diagnosis(kb, &sc, &system, &snapshot, &mut report);
     }
     report
 }
@@ -362,6 +577,18 @@ pub fn run(kb: &Arc<Kb>, file: &ScenarioFile) -> Report {
 /// Runs every scenario of the knowledge base.
 pub fn run_all(kb: &Arc<Kb>) -> Vec<Report> {
     kb.scenarios.iter().map(|f| run(kb, f)).collect()
+}
+
+fn choice_list(kb: &Kb, question: &str) -> String {
+    match kb.node(question).map(|n| &n.body) {
+        Some(super::model::Body::Question { choices, .. }) => choices
+            .iter()
+            .enumerate()
+            .map(|(i, c)| format!("{i}: {}", c.next))
+            .collect::<Vec<_>>()
+            .join(", "),
+        _ => "none".into(),
+    }
 }
 
 fn choice_index(kb: &Kb, question: &str, next: &str) -> Option<usize> {

@@ -79,8 +79,12 @@ pub fn parse(text: &str) -> Result<Document, YamlError> {
     })
 }
 
-/// Deserializes one value, reporting the path inside it that failed.
+/// Deserializes one value, reporting the path inside it that failed. The path is tracked only
+/// when the fast attempt fails: tracking it costs as much as the deserialization itself.
 pub fn from_value<T: DeserializeOwned>(value: serde_yaml::Value) -> Result<T, (String, String)> {
+    if let Ok(v) = T::deserialize(&value) {
+        return Ok(v);
+    }
     serde_path_to_error::deserialize(value).map_err(|e| {
         let path = e.path().to_string();
         let path = if path == "." { String::new() } else { path };

@@ -1,0 +1,233 @@
+//! The knowledge base's `kb/software.yaml`, typed: which programs matter and how each is
+//! recognised per OS, Dastine's local service, where the clock is checked and what a VPN
+//! adapter looks like. Providers read it from `LiveOptions.kb_data["software"]`.
+
+use serde::{Deserialize, Serialize};
+
+use crate::kb::model::{Confidence, Text};
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SoftwareCatalog {
+    #[serde(default)]
+    pub programs: Vec<Program>,
+    #[serde(default)]
+    pub dastine: Option<DastineConf>,
+    #[serde(default)]
+    pub time_check: Option<TimeCheck>,
+    #[serde(default)]
+    pub vpn: Option<VpnConf>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Program {
+    /// The software id probes and `systems.yaml` prerequisites name.
+    pub id: String,
+    pub name: Text,
+    /// `virtual-drive` for tools that stop the token being recognised.
+    #[serde(default)]
+    pub category: Option<String>,
+    /// The oldest version that works, when one is known.
+    #[serde(default)]
+    pub min_version: Option<String>,
+    #[serde(default)]
+    pub confidence: Confidence,
+    #[serde(default)]
+    pub windows: Option<Recognise>,
+    #[serde(default)]
+    pub linux: Option<Recognise>,
+    #[serde(default)]
+    pub macos: Option<Recognise>,
+}
+
+/// How one program shows itself on one OS. Any match means "installed".
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Recognise {
+    /// Regular expressions (case-insensitive) over the DisplayName of Windows' uninstall entries;
+    /// a named group `version` takes the version from the name instead of DisplayVersion.
+    #[serde(default)]
+    pub uninstall: Vec<String>,
+    /// Registry values whose presence shows the program; `version: true` reads the version there.
+    #[serde(default)]
+    pub registry: Vec<RegistryValue>,
+    /// Files or folders (`%VAR%`, `$VAR`, `~`, and `*` inside a component).
+    #[serde(default)]
+    pub files: Vec<String>,
+    /// Process names (case-insensitive) that show it running.
+    #[serde(default)]
+    pub processes: Vec<String>,
+    /// Service names (case-insensitive) that show it running.
+    #[serde(default)]
+    pub services: Vec<String>,
+    /// Commands that print the version (run only when the program exists).
+    #[serde(default)]
+    pub commands: Vec<VersionCommand>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RegistryValue {
+    /// `HKLM\SOFTWARE\...`.
+    pub key: String,
+    pub value: String,
+    #[serde(default)]
+    pub version: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VersionCommand {
+    /// The program and its arguments.
+    pub run: Vec<String>,
+    /// A regular expression over stdout and stderr whose first group is the version.
+    pub version: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DastineConf {
+    /// Loopback ports that are only connected to (a TCP handshake, nothing sent).
+    pub ports: Vec<u16>,
+    /// The plain WebSocket the version request goes to.
+    pub websocket: DastineSocket,
+    /// The one message ever sent to Dastine, verbatim.
+    pub request: String,
+    /// The reply field that holds the version.
+    pub version_field: String,
+    pub min_version: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DastineSocket {
+    pub port: u16,
+    pub path: String,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TimeCheck {
+    /// Tried in order until one answers.
+    pub sources: Vec<TimeSource>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TimeSource {
+    /// `http-date` (the `Date` header of a plain HTTP HEAD) or `ntp`.
+    pub kind: TimeKind,
+    /// A host name, optionally with `:port`.
+    pub host: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum TimeKind {
+    HttpDate,
+    Ntp,
+}
+
+impl TimeKind {
+    pub fn name(self) -> &'static str {
+        match self {
+            TimeKind::HttpDate => "http-date",
+            TimeKind::Ntp => "ntp",
+        }
+    }
+}
+
+/// Regular expressions (case-insensitive) over adapter descriptions (Windows) or interface
+/// names (Linux, macOS) that mark a VPN.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VpnConf {
+    #[serde(default)]
+    pub windows: Vec<String>,
+    #[serde(default)]
+    pub linux: Vec<String>,
+    #[serde(default)]
+    pub macos: Vec<String>,
+}
+
+impl SoftwareCatalog {
+    /// The catalog from a KB's data map; an absent or unreadable one is empty (the KB checker
+    /// reports a broken file, so providers need not).
+    pub fn from_kb_data(data: &serde_json::Map<String, serde_json::Value>) -> SoftwareCatalog {
+        data.get("software")
+            .and_then(|v| serde_json::from_value(v.clone()).ok())
+            .unwrap_or_default()
+    }
+
+    /// Mistakes `kb check` reports: (path inside the file, message).
+    pub fn problems(&self) -> Vec<(String, String)> {
+        let mut out = Vec::new();
+        let re = |path: String, pat: &str, out: &mut Vec<(String, String)>| {
+            if let Err(e) = regex::RegexBuilder::new(pat).case_insensitive(true).build() {
+                out.push((path, format!("not a valid regular expression: {e}")));
+            }
+        };
+        let mut seen = std::collections::HashSet::new();
+        for (i, p) in self.programs.iter().enumerate() {
+            if !seen.insert(p.id.as_str()) {
+                out.push((
+                    format!(".programs[{i}].id"),
+                    format!("the software id `{}` is listed twice", p.id),
+                ));
+            }
+            for (os, r) in [
+                ("windows", &p.windows),
+                ("linux", &p.linux),
+                ("macos", &p.macos),
+            ] {
+                let Some(r) = r else { continue };
+                for (j, pat) in r.uninstall.iter().enumerate() {
+                    re(format!(".programs[{i}].{os}.uninstall[{j}]"), pat, &mut out);
+                }
+                for (j, c) in r.commands.iter().enumerate() {
+                    re(
+                        format!(".programs[{i}].{os}.commands[{j}].version"),
+                        &c.version,
+                        &mut out,
+                    );
+                    if c.run.is_empty() {
+                        out.push((
+                            format!(".programs[{i}].{os}.commands[{j}].run"),
+                            "a command needs at least the program's name".into(),
+                        ));
+                    }
+                }
+            }
+        }
+        if let Some(v) = &self.vpn {
+            for (os, pats) in [
+                ("windows", &v.windows),
+                ("linux", &v.linux),
+                ("macos", &v.macos),
+            ] {
+                for (j, pat) in pats.iter().enumerate() {
+                    re(format!(".vpn.{os}[{j}]"), pat, &mut out);
+                }
+            }
+        }
+        if let Some(d) = &self.dastine
+            && serde_json::from_str::<serde_json::Value>(&d.request).is_err()
+        {
+            out.push((
+                ".dastine.request".into(),
+                "the request must be JSON text".into(),
+            ));
+        }
+        out
+    }
+}
+
+/// A case-insensitive regex from KB text (already validated by `kb check`).
+pub fn regex_ci(pattern: &str) -> Option<regex::Regex> {
+    regex::RegexBuilder::new(pattern)
+        .case_insensitive(true)
+        .size_limit(1 << 20)
+        .build()
+        .ok()
+}

@@ -1,0 +1,222 @@
+//! The `software` fact: which of the knowledge base's programs are installed, in which version
+//! and architecture, and whether they run. What to look for is `kb/software.yaml`; this module
+//! only matches it against what a platform collector found.
+
+use serde::Serialize;
+use serde_json::{Map, Value, json};
+
+use super::catalog::{Program, Recognise, SoftwareCatalog, regex_ci};
+use super::system::{Family, System, glob};
+use crate::facts::Fact;
+
+/// One entry of Windows' uninstall lists.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct UninstallEntry {
+    pub name: String,
+    pub version: Option<String>,
+    pub publisher: Option<String>,
+    pub install_date: Option<String>,
+    pub location: Option<String>,
+    pub arch: Option<String>,
+    pub key: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Service {
+    pub name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub display_name: Option<String>,
+    pub state: String,
+}
+
+/// What a platform collector found, for matching.
+#[derive(Debug, Clone, Default)]
+pub struct Inventory {
+    pub uninstall: Vec<UninstallEntry>,
+    /// `None` when the list could not be read.
+    pub processes: Option<Vec<String>>,
+    pub services: Option<Vec<Service>>,
+    pub arch: String,
+    /// Why parts of the inventory are missing.
+    pub problems: Vec<String>,
+}
+
+/// One place a program was found.
+#[derive(Debug, Clone)]
+struct Instance {
+    version: Option<String>,
+    arch: Option<String>,
+    install_date: Option<String>,
+    evidence: String,
+}
+
+fn recogniser(p: &Program, family: Family) -> Option<&Recognise> {
+    match family {
+        Family::Windows => p.windows.as_ref(),
+        Family::Linux => p.linux.as_ref(),
+        Family::Macos => p.macos.as_ref(),
+        Family::Other => None,
+    }
+}
+
+/// Builds the `software` fact. Programs the KB has no way to recognise on this OS are left out,
+/// so probes say "cannot tell" rather than "not installed".
+pub fn software_fact(sys: &dyn System, catalog: &SoftwareCatalog, inv: &Inventory) -> Fact {
+    let family = sys.family();
+    let mut items = Map::new();
+    for p in &catalog.programs {
+        let Some(r) = recogniser(p, family) else {
+            continue;
+        };
+        items.insert(p.id.clone(), item(sys, p, r, inv));
+    }
+    let mut v = json!({"items": items});
+    if !inv.problems.is_empty() {
+        v["problems"] = json!(inv.problems);
+    }
+    Fact::Value(v)
+}
+
+fn item(sys: &dyn System, p: &Program, r: &Recognise, inv: &Inventory) -> Value {
+    let mut found: Vec<Instance> = Vec::new();
+    for pat in &r.uninstall {
+        let Some(re) = regex_ci(pat) else { continue };
+        for e in &inv.uninstall {
+            let Some(caps) = re.captures(&e.name) else {
+                continue;
+            };
+            let version = caps
+                .name("version")
+                .map(|m| m.as_str().to_string())
+                .or_else(|| e.version.clone());
+            found.push(Instance {
+                version,
+                arch: e.arch.clone(),
+                install_date: e.install_date.clone(),
+                evidence: format!(
+                    "uninstall entry \"{}\"{} ({})",
+                    e.name,
+                    e.version
+                        .as_ref()
+                        .map(|v| format!(" {v}"))
+                        .unwrap_or_default(),
+                    e.key
+                ),
+            });
+        }
+    }
+    for rv in &r.registry {
+        if let Ok(Some(k)) = super::windows::reg_key(sys, &rv.key)
+            && let Some(v) = k.get(&rv.value)
+        {
+            found.push(Instance {
+                version: rv.version.then(|| v.data.clone()).filter(|s| !s.is_empty()),
+                arch: None,
+                install_date: None,
+                evidence: format!("registry {}\\{} = {}", rv.key, rv.value, v.data),
+            });
+        }
+    }
+    let mut seen_files = std::collections::BTreeSet::new();
+    for pat in &r.files {
+        for path in glob(sys, pat) {
+            // Two patterns may name one file (an exact name and a wildcard).
+            if !seen_files.insert(path.to_lowercase()) {
+                continue;
+            }
+            found.push(Instance {
+                version: None,
+                arch: None,
+                install_date: sys.modified(&path),
+                evidence: format!("file {path}"),
+            });
+        }
+    }
+    for c in &r.commands {
+        let Some((prog, args)) = c.run.split_first() else {
+            continue;
+        };
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let Ok(out) = sys.run(prog, &args) else {
+            continue;
+        };
+        let text = format!("{}\n{}", out.stdout, out.stderr);
+        let version = regex_ci(&c.version)
+            .and_then(|re| re.captures(&text).and_then(|c| c.get(1)))
+            .map(|m| m.as_str().to_string());
+        if version.is_some() || out.success() {
+            found.push(Instance {
+                version,
+                arch: None,
+                install_date: None,
+                evidence: format!("command `{}`", c.run.join(" ")),
+            });
+        }
+    }
+    let best = found
+        .iter()
+        .filter(|i| i.version.is_some())
+        .max_by(|a, b| {
+            version_order(
+                a.version.as_deref().unwrap_or_default(),
+                b.version.as_deref().unwrap_or_default(),
+            )
+        })
+        .or(found.first());
+    let running_process = (!r.processes.is_empty())
+        .then(|| {
+            inv.processes.as_ref().map(|ps| {
+                r.processes
+                    .iter()
+                    .any(|want| ps.iter().any(|p| p.eq_ignore_ascii_case(want)))
+            })
+        })
+        .flatten();
+    let service = r.services.iter().find_map(|want| {
+        inv.services
+            .as_ref()?
+            .iter()
+            .find(|s| s.name.eq_ignore_ascii_case(want))
+    });
+    let service_state = service.map(|s| s.state.clone());
+    let running = match (running_process, &service_state) {
+        (Some(true), _) => Some(true),
+        (_, Some(s)) if s == "running" => Some(true),
+        (Some(false), _) => Some(false),
+        (None, Some(_)) => Some(false),
+        (None, None) => None,
+    };
+    let mut evidence: Vec<String> = found.iter().map(|i| i.evidence.clone()).collect();
+    if let Some(s) = service {
+        evidence.push(format!("service {} is {}", s.name, s.state));
+    }
+    json!({
+        "installed": !found.is_empty(),
+        "version": best.and_then(|b| b.version.clone()),
+        "arch": best.and_then(|b| b.arch.clone()),
+        "install_date": found.iter().filter_map(|i| i.install_date.clone()).max(),
+        "category": p.category,
+        "running": running,
+        "service_state": service_state,
+        "instances": found.len(),
+        "evidence": evidence,
+    })
+}
+
+/// Compares versions numerically part by part ("8 Update 401" > "8 Update 91").
+pub fn version_order(a: &str, b: &str) -> std::cmp::Ordering {
+    let parts = |s: &str| -> Vec<u64> {
+        s.split(|c: char| !c.is_ascii_digit())
+            .filter(|p| !p.is_empty())
+            .filter_map(|p| p.parse().ok())
+            .collect()
+    };
+    let (pa, pb) = (parts(a), parts(b));
+    for i in 0..pa.len().max(pb.len()) {
+        let o = pa.get(i).unwrap_or(&0).cmp(pb.get(i).unwrap_or(&0));
+        if o.is_ne() {
+            return o;
+        }
+    }
+    std::cmp::Ordering::Equal
+}

@@ -1,0 +1,420 @@
+//! The machine as providers see it: commands, environment variables and files. Collectors take a
+//! `&dyn System`, so the Windows and macOS code paths run on Linux in tests against recorded
+//! command outputs and a fake file tree.
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use super::exec::{CmdOutput, ExecError, run_with_deadline};
+
+/// Which operating system a collector reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Family {
+    Windows,
+    Linux,
+    Macos,
+    Other,
+}
+
+impl Family {
+    pub fn current() -> Family {
+        match std::env::consts::OS {
+            "windows" => Family::Windows,
+            "linux" => Family::Linux,
+            "macos" => Family::Macos,
+            _ => Family::Other,
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Family::Windows => "windows",
+            Family::Linux => "linux",
+            Family::Macos => "macos",
+            Family::Other => std::env::consts::OS,
+        }
+    }
+
+    pub fn separator(self) -> char {
+        if self == Family::Windows { '\\' } else { '/' }
+    }
+}
+
+pub trait System: Send + Sync {
+    fn family(&self) -> Family;
+    /// Runs a command under this system's per-command deadline.
+    fn run(&self, program: &str, args: &[&str]) -> Result<CmdOutput, ExecError>;
+    fn env(&self, name: &str) -> Option<String>;
+    /// The names in a folder (empty when it cannot be read).
+    fn list_dir(&self, path: &str) -> Vec<String>;
+    fn exists(&self, path: &str) -> bool;
+    fn read_file(&self, path: &str) -> Option<String>;
+    /// A file's modification date, `YYYY-MM-DD` (UTC).
+    fn modified(&self, path: &str) -> Option<String>;
+}
+
+/// This machine. Commands get `command_timeout`, and never more than what is left before
+/// `until` (the provider's own deadline), so they are killed before the provider is abandoned.
+#[derive(Debug, Clone)]
+pub struct RealSystem {
+    pub command_timeout: Duration,
+    pub until: Option<std::time::Instant>,
+}
+
+impl RealSystem {
+    pub fn with_budget(budget: Duration) -> RealSystem {
+        RealSystem {
+            command_timeout: budget,
+            until: Some(std::time::Instant::now() + budget),
+        }
+    }
+}
+
+impl System for RealSystem {
+    fn family(&self) -> Family {
+        Family::current()
+    }
+
+    fn run(&self, program: &str, args: &[&str]) -> Result<CmdOutput, ExecError> {
+        let left = self.until.map_or(self.command_timeout, |u| {
+            u.saturating_duration_since(std::time::Instant::now())
+        });
+        run_with_deadline(program, args, self.command_timeout.min(left))
+    }
+
+    fn env(&self, name: &str) -> Option<String> {
+        std::env::var(name).ok().filter(|v| !v.is_empty())
+    }
+
+    fn list_dir(&self, path: &str) -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(path)
+            .map(|rd| {
+                rd.filter_map(|e| e.ok())
+                    .map(|e| e.file_name().to_string_lossy().into_owned())
+                    .collect()
+            })
+            .unwrap_or_default();
+        names.sort();
+        names
+    }
+
+    fn exists(&self, path: &str) -> bool {
+        std::path::Path::new(path).exists()
+    }
+
+    fn read_file(&self, path: &str) -> Option<String> {
+        // sysfs and procfs files are tiny; a regular file is read up to a bound.
+        use std::io::Read;
+        let f = std::fs::File::open(path).ok()?;
+        let mut s = Vec::new();
+        f.take(1024 * 1024).read_to_end(&mut s).ok()?;
+        Some(String::from_utf8_lossy(&s).into_owned())
+    }
+
+    fn modified(&self, path: &str) -> Option<String> {
+        let t = std::fs::metadata(path).ok()?.modified().ok()?;
+        let t: chrono::DateTime<chrono::Utc> = t.into();
+        Some(t.format("%Y-%m-%d").to_string())
+    }
+}
+
+/// A recorded machine for tests: command outputs by command line, variables and files.
+#[derive(Debug, Clone)]
+pub struct FakeSystem {
+    pub family: Family,
+    /// `"program arg1 arg2"` -> output; a missing entry is "program not found".
+    pub commands: BTreeMap<String, Result<CmdOutput, ExecError>>,
+    pub env: BTreeMap<String, String>,
+    /// Files and their contents; folders exist implicitly.
+    pub files: BTreeMap<String, String>,
+    /// By program, the answer to a command line not in `commands` (as `reg` answers a key that
+    /// does not exist).
+    pub defaults: BTreeMap<String, Result<CmdOutput, ExecError>>,
+    /// Every command line run, in order.
+    pub ran: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
+}
+
+impl FakeSystem {
+    pub fn new(family: Family) -> FakeSystem {
+        FakeSystem {
+            family,
+            commands: BTreeMap::new(),
+            env: BTreeMap::new(),
+            files: BTreeMap::new(),
+            defaults: BTreeMap::new(),
+            ran: Default::default(),
+        }
+    }
+
+    pub fn command(mut self, line: &str, out: Result<CmdOutput, ExecError>) -> Self {
+        self.commands.insert(line.to_string(), out);
+        self
+    }
+
+    pub fn default_for(mut self, program: &str, out: Result<CmdOutput, ExecError>) -> Self {
+        self.defaults.insert(program.to_string(), out);
+        self
+    }
+
+    pub fn file(mut self, path: &str, text: &str) -> Self {
+        self.files.insert(path.to_string(), text.to_string());
+        self
+    }
+
+    pub fn var(mut self, name: &str, value: &str) -> Self {
+        self.env.insert(name.to_string(), value.to_string());
+        self
+    }
+
+    fn norm(&self, p: &str) -> String {
+        let p = p.trim_end_matches(['/', '\\']);
+        if self.family == Family::Windows {
+            p.to_lowercase()
+        } else {
+            p.to_string()
+        }
+    }
+}
+
+impl System for FakeSystem {
+    fn family(&self) -> Family {
+        self.family
+    }
+
+    fn run(&self, program: &str, args: &[&str]) -> Result<CmdOutput, ExecError> {
+        let line = std::iter::once(program)
+            .chain(args.iter().copied())
+            .collect::<Vec<_>>()
+            .join(" ");
+        if let Ok(mut r) = self.ran.lock() {
+            r.push(line.clone());
+        }
+        self.commands
+            .get(&line)
+            .or_else(|| self.defaults.get(program))
+            .cloned()
+            .unwrap_or(Err(ExecError::NotFound {
+                program: program.to_string(),
+            }))
+    }
+
+    fn env(&self, name: &str) -> Option<String> {
+        self.env
+            .iter()
+            .find(|(k, _)| {
+                if self.family == Family::Windows {
+                    k.eq_ignore_ascii_case(name)
+                } else {
+                    *k == name
+                }
+            })
+            .map(|(_, v)| v.clone())
+    }
+
+    fn list_dir(&self, path: &str) -> Vec<String> {
+        let sep = self.family.separator();
+        let dir = self.norm(path);
+        let mut names: Vec<String> = self
+            .files
+            .keys()
+            .filter_map(|f| {
+                let nf = self.norm(f);
+                let rest = nf.strip_prefix(&dir)?.strip_prefix(sep)?;
+                let first = rest.split(sep).next()?;
+                // Keep the original spelling of the name.
+                let start = f.len() - nf.len() + dir.len() + 1;
+                f.get(start..start + first.len()).map(str::to_string)
+            })
+            .collect();
+        names.sort();
+        names.dedup();
+        names
+    }
+
+    fn exists(&self, path: &str) -> bool {
+        let p = self.norm(path);
+        let sep = self.family.separator();
+        self.files.keys().any(|f| {
+            let nf = self.norm(f);
+            nf == p || nf.strip_prefix(&p).is_some_and(|r| r.starts_with(sep))
+        })
+    }
+
+    fn read_file(&self, path: &str) -> Option<String> {
+        let p = self.norm(path);
+        self.files
+            .iter()
+            .find(|(f, _)| self.norm(f) == p)
+            .map(|(_, t)| t.clone())
+    }
+
+    fn modified(&self, path: &str) -> Option<String> {
+        self.exists(path).then(|| "2024-01-01".to_string())
+    }
+}
+
+/// Expands `%VAR%` (Windows) and `$VAR` / `~` (Unix) in a KB path.
+pub fn expand_vars(sys: &dyn System, path: &str) -> Option<String> {
+    let mut out = String::new();
+    if sys.family() == Family::Windows {
+        let mut parts = path.split('%');
+        out.push_str(parts.next().unwrap_or_default());
+        let mut in_var = true;
+        for p in parts {
+            if in_var {
+                out.push_str(&sys.env(p)?);
+            } else {
+                out.push_str(p);
+            }
+            in_var = !in_var;
+        }
+        return Some(out);
+    }
+    let path = match path.strip_prefix('~') {
+        Some(rest) => format!("{}{rest}", sys.env("HOME")?),
+        None => path.to_string(),
+    };
+    let mut chars = path.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '$' {
+            let mut name = String::new();
+            while let Some(&n) = chars.peek() {
+                if n.is_ascii_alphanumeric() || n == '_' {
+                    name.push(n);
+                    chars.next();
+                } else {
+                    break;
+                }
+            }
+            out.push_str(&sys.env(&name)?);
+        } else {
+            out.push(c);
+        }
+    }
+    Some(out)
+}
+
+/// Every existing path matching a KB path pattern: variables expanded, `*` and `?` allowed inside
+/// one path component (case-insensitive on Windows). Bounded: at most 64 results.
+pub fn glob(sys: &dyn System, pattern: &str) -> Vec<String> {
+    let Some(expanded) = expand_vars(sys, pattern) else {
+        return Vec::new();
+    };
+    let sep = sys.family().separator();
+    let expanded = if sep == '\\' {
+        expanded.replace('/', "\\")
+    } else {
+        expanded
+    };
+    let mut parts = expanded.split(sep);
+    let first = parts.next().unwrap_or_default().to_string();
+    let mut current = vec![first];
+    for part in parts {
+        if part.is_empty() {
+            continue;
+        }
+        let mut next = Vec::new();
+        for base in &current {
+            let base_dir = if base.is_empty() {
+                sep.to_string()
+            } else {
+                base.clone()
+            };
+            if part.contains(['*', '?']) {
+                for name in sys.list_dir(&base_dir) {
+                    if wildcard(part, &name, sys.family() == Family::Windows) {
+                        next.push(format!("{base}{sep}{name}"));
+                    }
+                }
+            } else {
+                next.push(format!("{base}{sep}{part}"));
+            }
+        }
+        next.truncate(64);
+        current = next;
+    }
+    current.retain(|p| sys.exists(p));
+    current
+}
+
+/// `*` and `?` wildcards.
+pub fn wildcard(pattern: &str, text: &str, fold_case: bool) -> bool {
+    let (p, t): (Vec<char>, Vec<char>) = if fold_case {
+        (
+            pattern.to_lowercase().chars().collect(),
+            text.to_lowercase().chars().collect(),
+        )
+    } else {
+        (pattern.chars().collect(), text.chars().collect())
+    };
+    // Iterative matching with one backtrack point: linear enough for names.
+    let (mut pi, mut ti) = (0, 0);
+    let mut star: Option<(usize, usize)> = None;
+    while ti < t.len() {
+        if pi < p.len() && (p[pi] == '?' || p[pi] == t[ti]) {
+            pi += 1;
+            ti += 1;
+        } else if pi < p.len() && p[pi] == '*' {
+            star = Some((pi, ti));
+            pi += 1;
+        } else if let Some((sp, st)) = star {
+            pi = sp + 1;
+            ti = st + 1;
+            star = Some((sp, st + 1));
+        } else {
+            return false;
+        }
+    }
+    p[pi..].iter().all(|c| *c == '*')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn expands_windows_and_unix_variables() {
+        let w =
+            FakeSystem::new(Family::Windows).var("ProgramFiles(x86)", r"C:\Program Files (x86)");
+        assert_eq!(
+            expand_vars(&w, r"%ProgramFiles(x86)%\PKI\Dastine").as_deref(),
+            Some(r"C:\Program Files (x86)\PKI\Dastine")
+        );
+        assert_eq!(expand_vars(&w, r"%NOPE%\x"), None);
+        let l = FakeSystem::new(Family::Linux).var("HOME", "/home/sara");
+        assert_eq!(
+            expand_vars(&l, "~/.local/$HOME").as_deref(),
+            Some("/home/sara/.local//home/sara")
+        );
+    }
+
+    #[test]
+    fn globs_within_components() {
+        let w = FakeSystem::new(Family::Windows)
+            .var("ProgramFiles", r"C:\Program Files")
+            .file(r"C:\Program Files\Java\jre1.8.0_401\bin\java.exe", "")
+            .file(r"C:\Program Files\Java\jdk-17\bin\java.exe", "")
+            .file(r"C:\Program Files\Java\jre7\lib\rt.jar", "");
+        let found = glob(&w, r"%ProgramFiles%\java\*\bin\JAVA.EXE");
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert!(found[0].ends_with(r"\bin\JAVA.EXE") || found[0].ends_with(r"\bin\java.exe"));
+        let l = FakeSystem::new(Family::Linux).file("/usr/lib/libshuttle_p11v220.so.1.0.0", "");
+        assert_eq!(
+            glob(&l, "/usr/lib/libshuttle_p11v220.so*"),
+            vec!["/usr/lib/libshuttle_p11v220.so.1.0.0"]
+        );
+        assert!(glob(&l, "/usr/lib/libcastle*").is_empty());
+    }
+
+    #[test]
+    fn wildcards() {
+        assert!(wildcard(
+            "*csp11_3003*.dll",
+            "securitydatacsp11_3003.dll",
+            false
+        ));
+        assert!(wildcard("a?c*", "ABCdef", true));
+        assert!(!wildcard("a?c", "abcd", false));
+        assert!(wildcard("**", "", false));
+    }
+}

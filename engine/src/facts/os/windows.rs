@@ -1,0 +1,556 @@
+//! Windows: the standard commands tokenyar runs (`reg query`, `tasklist`, `sc query`, PowerShell
+//! with `Get-CimInstance`) and the parsing of what they print. Nothing here is `cfg(windows)`:
+//! it compiles and is tested everywhere against recorded outputs through [`System`].
+
+use serde_json::{Value, json};
+
+use super::software::{Service, UninstallEntry};
+use super::system::System;
+use crate::facts::Fact;
+
+/// One registry key as `reg query` prints it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RegKey {
+    pub path: String,
+    pub values: Vec<RegValue>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RegValue {
+    pub name: String,
+    pub kind: String,
+    pub data: String,
+}
+
+impl RegKey {
+    pub fn get(&self, name: &str) -> Option<&RegValue> {
+        self.values
+            .iter()
+            .find(|v| v.name.eq_ignore_ascii_case(name))
+    }
+
+    pub fn string(&self, name: &str) -> Option<String> {
+        self.get(name)
+            .map(|v| v.data.clone())
+            .filter(|s| !s.is_empty())
+    }
+
+    /// A REG_DWORD / REG_QWORD as a number (`reg` prints them as `0x…`).
+    pub fn number(&self, name: &str) -> Option<i64> {
+        let v = self.get(name)?;
+        let d = v.data.trim();
+        match d.strip_prefix("0x").or_else(|| d.strip_prefix("0X")) {
+            Some(hex) => i64::from_str_radix(hex, 16).ok(),
+            None => d.parse().ok(),
+        }
+    }
+}
+
+/// Parses the output of `reg query KEY [/v NAME] [/s]`: each key line followed by its values,
+/// indented by four spaces as `NAME    REG_TYPE    DATA`.
+pub fn parse_reg_query(text: &str) -> Vec<RegKey> {
+    let mut keys: Vec<RegKey> = Vec::new();
+    for raw in text.lines() {
+        let line = raw.trim_end_matches('\r');
+        if line.trim().is_empty() {
+            continue;
+        }
+        if line.starts_with("HKEY_") || line.starts_with("HKLM") || line.starts_with("HKCU") {
+            keys.push(RegKey {
+                path: line.trim().to_string(),
+                values: Vec::new(),
+            });
+            continue;
+        }
+        let Some(rest) = line.strip_prefix("    ") else {
+            continue; // "End of search: N match(es) found." and the like
+        };
+        let Some(key) = keys.last_mut() else { continue };
+        if let Some(v) = parse_value_line(rest) {
+            key.values.push(v);
+        }
+    }
+    keys
+}
+
+fn parse_value_line(rest: &str) -> Option<RegValue> {
+    // Names may hold single spaces; the separators are runs of four.
+    let i = rest.find("    REG_")?;
+    let name = rest[..i].to_string();
+    let after = &rest[i + 4..];
+    let (kind, data) = match after.find("    ") {
+        Some(j) => (&after[..j], &after[j + 4..]),
+        None => (after.trim_end(), ""),
+    };
+    Some(RegValue {
+        name,
+        kind: kind.to_string(),
+        data: data.to_string(),
+    })
+}
+
+/// `reg query KEY`: the key's own values, or why they could not be read. A missing key is
+/// `Ok(None)` (`reg` says "unable to find" and exits 1).
+pub fn reg_key(sys: &dyn System, key: &str) -> Result<Option<RegKey>, String> {
+    match sys.run("reg", &["query", key]) {
+        Ok(out) if out.success() => Ok(parse_reg_query(&out.stdout)
+            .into_iter()
+            .find(|k| same_key(&k.path, key))
+            .or(Some(RegKey {
+                path: key.to_string(),
+                values: Vec::new(),
+            }))),
+        Ok(out) if out.code == Some(1) => Ok(None),
+        Ok(out) => Err(format!("`reg query {key}` failed: {}", out.stderr.trim())),
+        Err(e) => Err(e.to_string()),
+    }
+}
+
+/// `HKLM\X` and `HKEY_LOCAL_MACHINE\X` are one key.
+fn same_key(a: &str, b: &str) -> bool {
+    let long = |s: &str| {
+        let s = s.trim().trim_end_matches('\\');
+        let s = if let Some(r) = s.strip_prefix("HKLM\\") {
+            format!("HKEY_LOCAL_MACHINE\\{r}")
+        } else if let Some(r) = s.strip_prefix("HKCU\\") {
+            format!("HKEY_CURRENT_USER\\{r}")
+        } else {
+            s.to_string()
+        };
+        s.to_lowercase()
+    };
+    long(a) == long(b)
+}
+
+/// Parses `tasklist /FO CSV /NH`: one quoted CSV row per process, the image name first.
+pub fn parse_tasklist(text: &str) -> Vec<String> {
+    let mut names: Vec<String> = text
+        .lines()
+        .filter_map(|l| csv_fields(l.trim()).into_iter().next())
+        .filter(|n| !n.is_empty() && n.contains('.'))
+        .collect();
+    names.sort_by_key(|n| n.to_lowercase());
+    names.dedup_by(|a, b| a.eq_ignore_ascii_case(b));
+    names
+}
+
+fn csv_fields(line: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let mut quoted = false;
+    let mut chars = line.chars().peekable();
+    while let Some(c) = chars.next() {
+        match (c, quoted) {
+            ('"', true) if chars.peek() == Some(&'"') => {
+                cur.push('"');
+                chars.next();
+            }
+            ('"', _) => quoted = !quoted,
+            (',', false) => out.push(std::mem::take(&mut cur)),
+            (c, _) => cur.push(c),
+        }
+    }
+    if !line.is_empty() {
+        out.push(cur);
+    }
+    out
+}
+
+/// Parses `sc query type= service state= all`. The state is read from its number, which every
+/// language of Windows prints the same way.
+pub fn parse_sc_query(text: &str) -> Vec<Service> {
+    let mut out: Vec<Service> = Vec::new();
+    for line in text.lines() {
+        let t = line.trim();
+        if let Some(name) = t.strip_prefix("SERVICE_NAME:") {
+            out.push(Service {
+                name: name.trim().to_string(),
+                display_name: None,
+                state: "unknown".into(),
+            });
+        } else if let Some(d) = t.strip_prefix("DISPLAY_NAME:") {
+            if let Some(s) = out.last_mut() {
+                s.display_name = Some(d.trim().to_string());
+            }
+        } else if t.starts_with("STATE")
+            && let Some((_, v)) = t.split_once(':')
+            && let Some(s) = out.last_mut()
+        {
+            let code = v.split_whitespace().next().unwrap_or_default();
+            s.state = match code {
+                "1" => "stopped",
+                "2" => "start-pending",
+                "3" => "stop-pending",
+                "4" => "running",
+                "5" => "continue-pending",
+                "6" => "pause-pending",
+                "7" => "paused",
+                _ => "unknown",
+            }
+            .to_string();
+        }
+    }
+    out
+}
+
+/// The uninstall keys read, with the architecture of what each one lists.
+pub const UNINSTALL_ROOTS: [(&str, Option<&str>); 3] = [
+    (
+        r"HKLM\SOFTWARE\Microsoft\Windows\CurrentVersion\Uninstall",
+        None,
+    ),
+    (
+        r"HKLM\SOFTWARE\WOW6432Node\Microsoft\Windows\CurrentVersion\Uninstall",
+        Some("x86"),
+    ),
+    (
+        r"HKCU\SOFTWARE\Microsoft\Windows\CurrentVersion\Uninstall",
+        None,
+    ),
+];
+
+/// Every program in Windows' uninstall lists (the "Programs and Features" entries).
+pub fn uninstall_entries(
+    sys: &dyn System,
+    native_arch: &str,
+) -> (Vec<UninstallEntry>, Vec<String>) {
+    let mut entries = Vec::new();
+    let mut problems = Vec::new();
+    for (i, (root, arch)) in UNINSTALL_ROOTS.iter().enumerate() {
+        match sys.run("reg", &["query", root, "/s"]) {
+            Ok(out) if out.success() => {
+                for k in parse_reg_query(&out.stdout) {
+                    let Some(name) = k.string("DisplayName") else {
+                        continue;
+                    };
+                    // Windows updates and components listed under a parent are not programs.
+                    if k.string("ParentKeyName").is_some() || k.number("SystemComponent") == Some(1)
+                    {
+                        continue;
+                    }
+                    let arch = arch
+                        .map(str::to_string)
+                        .or_else(|| (i == 0).then(|| native_arch.to_string()));
+                    entries.push(UninstallEntry {
+                        arch: arch_from_name(&name).map(str::to_string).or(arch),
+                        version: k.string("DisplayVersion"),
+                        publisher: k.string("Publisher"),
+                        install_date: k.string("InstallDate").and_then(|d| yyyymmdd(&d)),
+                        location: k.string("InstallLocation"),
+                        key: k.path.clone(),
+                        name,
+                    });
+                }
+            }
+            // A 32-bit Windows has no WOW6432Node; a user may have no per-user programs.
+            Ok(out) if out.code == Some(1) => {}
+            Ok(out) => problems.push(format!("`reg query {root}` failed: {}", out.stderr.trim())),
+            Err(e) => problems.push(e.to_string()),
+        }
+    }
+    (entries, problems)
+}
+
+fn arch_from_name(name: &str) -> Option<&'static str> {
+    let n = name.to_lowercase();
+    if n.contains("64-bit") || n.contains("(x64)") || n.contains("x64 ") {
+        Some("x64")
+    } else if n.contains("32-bit") || n.contains("(x86)") {
+        Some("x86")
+    } else {
+        None
+    }
+}
+
+/// `20240115` -> `2024-01-15`.
+fn yyyymmdd(s: &str) -> Option<String> {
+    let d = chrono::NaiveDate::parse_from_str(s.trim(), "%Y%m%d").ok()?;
+    Some(d.format("%Y-%m-%d").to_string())
+}
+
+pub fn processes(sys: &dyn System) -> Result<Vec<String>, String> {
+    let out = sys
+        .run("tasklist", &["/FO", "CSV", "/NH"])
+        .map_err(|e| e.to_string())?;
+    if !out.success() {
+        return Err(format!("`tasklist` failed: {}", out.stderr.trim()));
+    }
+    Ok(parse_tasklist(&out.stdout))
+}
+
+pub fn services(sys: &dyn System) -> Result<Vec<Service>, String> {
+    let out = sys
+        .run("sc", &["query", "type=", "service", "state=", "all"])
+        .map_err(|e| e.to_string())?;
+    if !out.success() {
+        return Err(format!("`sc query` failed: {}", out.stdout.trim()));
+    }
+    Ok(parse_sc_query(&out.stdout))
+}
+
+/// `x64`, `x86` or `arm64`, from the variables Windows sets for every process (a 32-bit process
+/// on 64-bit Windows sees the machine's in `PROCESSOR_ARCHITEW6432`).
+pub fn arch(sys: &dyn System) -> String {
+    let raw = sys
+        .env("PROCESSOR_ARCHITEW6432")
+        .or_else(|| sys.env("PROCESSOR_ARCHITECTURE"))
+        .unwrap_or_default();
+    match raw.to_uppercase().as_str() {
+        "AMD64" | "X64" => "x64".into(),
+        "X86" => "x86".into(),
+        "ARM64" => "arm64".into(),
+        "" => "unknown".into(),
+        other => other.to_lowercase(),
+    }
+}
+
+pub fn os(sys: &dyn System) -> Fact {
+    let cv = match reg_key(sys, r"HKLM\SOFTWARE\Microsoft\Windows NT\CurrentVersion") {
+        Ok(Some(k)) => k,
+        Ok(None) => return Fact::Unknown("the Windows version key is missing".into()),
+        Err(e) => return Fact::Unknown(e),
+    };
+    let build = cv
+        .string("CurrentBuildNumber")
+        .or_else(|| cv.string("CurrentBuild"));
+    let version = match (
+        cv.number("CurrentMajorVersionNumber"),
+        cv.number("CurrentMinorVersionNumber"),
+    ) {
+        (Some(major), Some(minor)) => format!(
+            "{major}.{minor}.{}{}",
+            build.clone().unwrap_or_default(),
+            cv.number("UBR")
+                .map(|u| format!(".{u}"))
+                .unwrap_or_default()
+        ),
+        _ => format!(
+            "{}.{}",
+            cv.string("CurrentVersion").unwrap_or_default(),
+            build.clone().unwrap_or_default()
+        ),
+    };
+    let mut name = cv.string("ProductName").unwrap_or_default();
+    // Windows 11 still calls itself "Windows 10" in ProductName; its builds start at 22000.
+    if build
+        .as_deref()
+        .and_then(|b| b.parse::<u32>().ok())
+        .is_some_and(|b| b >= 22000)
+    {
+        name = name.replace("Windows 10", "Windows 11");
+    }
+    Fact::Value(json!({
+        "family": "windows",
+        "version": version,
+        "name": name,
+        "release": cv.string("DisplayVersion").or_else(|| cv.string("ReleaseId")),
+        "arch": arch(sys),
+        "host_name": sys.env("COMPUTERNAME"),
+        "user_name": sys.env("USERNAME"),
+    }))
+}
+
+/// Windows' calendar type numbers (`CAL_GREGORIAN` = 1 ... `CAL_PERSIAN` = 22).
+pub fn calendar_kind(calendar_type: i64) -> &'static str {
+    match calendar_type {
+        1 | 2 | 9 | 10 | 11 | 12 => "gregorian",
+        22 => "persian",
+        6 | 23 => "hijri",
+        _ => "other",
+    }
+}
+
+pub fn calendar(sys: &dyn System) -> Fact {
+    let k = match reg_key(sys, r"HKCU\Control Panel\International") {
+        Ok(Some(k)) => k,
+        Ok(None) => return Fact::Unknown("the regional settings key is missing".into()),
+        Err(e) => return Fact::Unknown(e),
+    };
+    // iCalendarType is REG_SZ ("22"), absent when the locale's default (Gregorian) is used.
+    let ct = k.number("iCalendarType").unwrap_or(1);
+    Fact::Value(json!({
+        "calendar_type": ct,
+        "calendar": calendar_kind(ct),
+        "short_date": k.string("sShortDate"),
+        "long_date": k.string("sLongDate"),
+        "locale": k.string("LocaleName"),
+    }))
+}
+
+pub fn uac(sys: &dyn System) -> Fact {
+    match reg_key(
+        sys,
+        r"HKLM\SOFTWARE\Microsoft\Windows\CurrentVersion\Policies\System",
+    ) {
+        Ok(Some(k)) => Fact::Value(json!({
+            "enable_lua": k.number("EnableLUA"),
+            "filter_administrator_token": k.number("FilterAdministratorToken").unwrap_or(0),
+            "consent_prompt_behavior_admin": k.number("ConsentPromptBehaviorAdmin"),
+        })),
+        // Without the key Windows uses its defaults: UAC on, admin approval for the built-in
+        // Administrator off.
+        Ok(None) => Fact::Value(json!({
+            "enable_lua": 1, "filter_administrator_token": 0,
+            "consent_prompt_behavior_admin": null, "defaults": true,
+        })),
+        Err(e) => Fact::Unknown(e),
+    }
+}
+
+pub fn proxy(sys: &dyn System) -> Fact {
+    match reg_key(
+        sys,
+        r"HKCU\Software\Microsoft\Windows\CurrentVersion\Internet Settings",
+    ) {
+        Ok(Some(k)) => {
+            let enabled = k.number("ProxyEnable").unwrap_or(0) == 1;
+            let pac = k.string("AutoConfigURL");
+            Fact::Value(json!({
+                "enabled": enabled || pac.is_some(),
+                "server": if enabled { k.string("ProxyServer").map(|s| crate::facts::redact::strip_credentials(&s)) } else { None },
+                "auto_config": pac.map(|s| crate::facts::redact::strip_credentials(&s)),
+                "bypass": k.string("ProxyOverride"),
+                "source": "internet-settings",
+            }))
+        }
+        Ok(None) => {
+            Fact::Value(json!({"enabled": false, "server": null, "source": "internet-settings"}))
+        }
+        Err(e) => Fact::Unknown(e),
+    }
+}
+
+/// Lines of `a<TAB>b<TAB>…` a PowerShell snippet printed.
+fn powershell_rows(sys: &dyn System, script: &str) -> Result<Vec<Vec<String>>, String> {
+    let encoded = encode_powershell(script);
+    let out = sys
+        .run(
+            "powershell",
+            &[
+                "-NoProfile",
+                "-NonInteractive",
+                "-ExecutionPolicy",
+                "Bypass",
+                "-EncodedCommand",
+                &encoded,
+            ],
+        )
+        .map_err(|e| e.to_string())?;
+    if !out.success() {
+        return Err(format!("PowerShell failed: {}", out.stderr.trim()));
+    }
+    Ok(out
+        .stdout
+        .lines()
+        .map(|l| l.trim_end_matches('\r'))
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| l.split('\t').map(|s| s.trim().to_string()).collect())
+        .collect())
+}
+
+/// A script as `-EncodedCommand` takes it (base64 of UTF-16LE), so no quoting rule of the
+/// Windows command line can change it.
+pub fn encode_powershell(script: &str) -> String {
+    use base64::Engine as _;
+    let bytes: Vec<u8> = script.encode_utf16().flat_map(u16::to_le_bytes).collect();
+    base64::engine::general_purpose::STANDARD.encode(bytes)
+}
+
+/// PowerShell 2 (Windows 7) has no Get-CimInstance; Get-WmiObject reads the same classes.
+const CIM: &str = "$ErrorActionPreference='SilentlyContinue';[Console]::OutputEncoding=[Text.Encoding]::UTF8;function Q($c,$f){if(Get-Command Get-CimInstance){Get-CimInstance $c -Filter $f}else{Get-WmiObject $c -Filter $f}};";
+
+pub fn usb_script() -> String {
+    format!(
+        "{CIM}Q 'Win32_PnPEntity' \"DeviceID LIKE 'USB\\\\VID_%'\" | ForEach-Object {{ $_.DeviceID + \"`t\" + $_.Manufacturer + \"`t\" + $_.Name }}"
+    )
+}
+
+pub fn usb(sys: &dyn System) -> Fact {
+    match powershell_rows(sys, &usb_script()) {
+        Ok(rows) => Fact::Value(json!({"devices": usb_devices(&rows)})),
+        Err(e) => Fact::Unknown(e),
+    }
+}
+
+/// Rows of `DeviceID, Manufacturer, Name`; a composite device appears once per interface
+/// (`&MI_00`) and counts once.
+pub fn usb_devices(rows: &[Vec<String>]) -> Vec<Value> {
+    let re = regex::Regex::new(r"(?i)VID_([0-9a-f]{4})&PID_([0-9a-f]{4})").ok();
+    let mut seen = std::collections::BTreeSet::new();
+    let mut out = Vec::new();
+    for r in rows {
+        let Some(caps) = re.as_ref().and_then(|re| re.captures(&r[0])) else {
+            continue;
+        };
+        let vid = caps[1].to_lowercase();
+        let pid = caps[2].to_lowercase();
+        let interface = r[0].to_uppercase().contains("&MI_");
+        if !seen.insert((vid.clone(), pid.clone())) {
+            continue;
+        }
+        out.push(json!({
+            "vid": vid, "pid": pid,
+            "vendor": r.get(1).filter(|s| !s.is_empty()),
+            "product": r.get(2).filter(|s| !s.is_empty()),
+            "interface": interface,
+        }));
+    }
+    out
+}
+
+pub fn adapters_script() -> String {
+    format!(
+        "{CIM}Q 'Win32_NetworkAdapter' 'NetConnectionStatus=2' | ForEach-Object {{ $_.Name + \"`t\" + $_.NetConnectionID + \"`t\" + $_.ServiceName }}"
+    )
+}
+
+/// Connected adapters: `(description, connection name, driver service)`.
+pub fn connected_adapters(sys: &dyn System) -> Result<Vec<(String, String, String)>, String> {
+    Ok(powershell_rows(sys, &adapters_script())?
+        .into_iter()
+        .map(|r| {
+            let g = |i: usize| r.get(i).cloned().unwrap_or_default();
+            (g(0), g(1), g(2))
+        })
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reg_values_with_spaces_and_empty_data() {
+        let t = "\r\nHKEY_CURRENT_USER\\Control Panel\\International\r\n    Locale    REG_SZ    00000429\r\n    sShortDate    REG_SZ    yyyy/MM/dd\r\n    s1159    REG_SZ    \r\n    Some Name    REG_DWORD    0x16\r\n\r\n";
+        let k = &parse_reg_query(t)[0];
+        assert_eq!(k.string("sShortDate").as_deref(), Some("yyyy/MM/dd"));
+        assert_eq!(k.string("s1159"), None);
+        assert_eq!(k.number("Some Name"), Some(22));
+        assert_eq!(k.values.len(), 4);
+    }
+
+    #[test]
+    fn csv_with_quotes_and_commas() {
+        assert_eq!(
+            csv_fields(r#""a,b","1","say ""hi""""#),
+            vec!["a,b", "1", "say \"hi\""]
+        );
+    }
+
+    #[test]
+    fn powershell_scripts_are_encoded_as_utf16le_base64() {
+        assert_eq!(encode_powershell("a"), "YQA=");
+        assert_eq!(encode_powershell("dir"), "ZABpAHIA");
+        // The scripts hold quotes and backticks that the command line would otherwise mangle.
+        assert!(usb_script().contains("`t") && usb_script().contains('"'));
+    }
+
+    #[test]
+    fn keys_compare_in_short_and_long_forms() {
+        assert!(same_key(
+            r"HKEY_LOCAL_MACHINE\SOFTWARE\X",
+            r"HKLM\software\x\"
+        ));
+        assert!(!same_key(r"HKCU\SOFTWARE\X", r"HKLM\SOFTWARE\X"));
+    }
+}
