@@ -62,6 +62,27 @@ pub enum Command {
     /// Work on the knowledge base: check, test, graph, coverage.
     #[command(subcommand)]
     Kb(KbCommand),
+    /// Find the case for an error message you typed or pasted (any spelling, Persian or English).
+    Lookup(LookupArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct LookupArgs {
+    /// Print the result as JSON.
+    #[arg(long)]
+    pub json: bool,
+    /// Show at most this many cases.
+    #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u16).range(1..))]
+    pub limit: u16,
+    /// The system you are working in, when you know it: its cases come first on a tie.
+    #[arg(long)]
+    pub system: Option<String>,
+    /// Also print how the text was read (words, matches, numbers, systems), for KB editors.
+    #[arg(long)]
+    pub explain: bool,
+    /// The error message, as you see it (quotes are optional).
+    #[arg(required = true, value_name = "TEXT")]
+    pub text: Vec<String>,
 }
 
 #[derive(Debug, Args)]

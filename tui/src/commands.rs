@@ -8,8 +8,9 @@ use tokenyar_engine::facts::live::{LiveFacts, LiveOptions};
 use tokenyar_engine::facts::{Bundle, Facts, Snapshot};
 use tokenyar_engine::infer::{Diagnosis, diagnose};
 use tokenyar_engine::kb::{self, Diagnostic, Kb, Lang, Source, Status};
+use tokenyar_engine::lookup;
 
-use crate::cli::{CollectArgs, Common, DiagnoseArgs, GraphFormat, KbCommand};
+use crate::cli::{CollectArgs, Common, DiagnoseArgs, GraphFormat, KbCommand, LookupArgs};
 
 /// An error that ends the command with exit code 2 and one clear message.
 #[derive(Debug, thiserror::Error)]
@@ -375,4 +376,95 @@ pub fn kb_cmd(common: &Common, cmd: &KbCommand) -> Result<i32, CliError> {
             Ok(0)
         }
     }
+}
+
+/// `lookup`: the cases that match a typed error message, best first. Exit code 1 when nothing in
+/// the knowledge base matches; then the systems are listed, so the user can start a guided walk
+/// instead of following a guess.
+pub fn lookup_cmd(common: &Common, args: &LookupArgs) -> Result<i32, CliError> {
+    let kb = load_kb(common)?;
+    let lang = lang(common)?;
+    if let Some(s) = &args.system
+        && kb.system(s).is_none()
+    {
+        let known: Vec<&str> = kb.systems.iter().map(|s| s.id.as_str()).collect();
+        return Err(CliError::Usage(format!(
+            "unknown system {s:?}; known systems: {}",
+            known.join(", ")
+        )));
+    }
+    let query = args.text.join(" ");
+    if lookup::words(&lookup::normalize(&query)).is_empty() {
+        return Err(CliError::Usage(
+            "the text to look up is empty: give the error message you see".into(),
+        ));
+    }
+    let index = lookup::Index::build(&kb);
+    let hits = index.search_with(
+        &query,
+        &lookup::Options {
+            limit: usize::from(args.limit),
+            system: args.system.clone(),
+        },
+    );
+    if args.explain {
+        eprint!("{}", index.explain(&query));
+    }
+    let mut out = std::io::stdout().lock();
+    if args.json {
+        let results: Vec<serde_json::Value> = hits
+            .iter()
+            .map(|h| {
+                serde_json::json!({
+                    "case": h.case,
+                    "node": h.node,
+                    "system": h.system,
+                    "score": h.score,
+                    "title": h.title,
+                    "matched": h.matched,
+                })
+            })
+            .collect();
+        let mut v = serde_json::json!({"query": query, "results": results});
+        if hits.is_empty() {
+            v["systems"] = kb
+                .systems
+                .iter()
+                .map(|s| serde_json::json!({"id": s.id, "name": s.name}))
+                .collect();
+        }
+        writeln!(
+            out,
+            "{}",
+            serde_json::to_string_pretty(&v).unwrap_or_default()
+        )?;
+    } else if hits.is_empty() {
+        let (head, hint) = match lang {
+            Lang::Fa => (
+                "در پایگاه دانش چیزی مطابق این متن پیدا نشد.",
+                "سامانه‌ای را که با آن کار می‌کنید برگزینید تا گام‌به‌گام عیب‌یابی کنیم (`tokenyar` را بدون فرمان اجرا کنید):",
+            ),
+            Lang::En => (
+                "Nothing in the knowledge base matches this text.",
+                "Choose the system you are working with for a guided walk (run `tokenyar` with no command):",
+            ),
+        };
+        writeln!(out, "{head}\n{hint}")?;
+        for s in &kb.systems {
+            writeln!(out, "  {:<14} {}", s.id, s.name.get(lang))?;
+        }
+    } else {
+        for (i, h) in hits.iter().enumerate() {
+            let id = h.case.as_deref().unwrap_or(&h.node);
+            writeln!(out, "{}. {} ({id})", i + 1, h.title.get(lang))?;
+            if let Some(m) = &h.matched {
+                let label = match lang {
+                    Lang::Fa => "مطابق با",
+                    Lang::En => "matches",
+                };
+                writeln!(out, "   {label}: {m}")?;
+            }
+        }
+    }
+    Ok(if hits.is_empty() { 1 } else { 0 })
 }

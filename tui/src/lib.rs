@@ -22,6 +22,7 @@ pub fn main_with_args() -> i32 {
     let result = match &cli.command {
         Some(cli::Command::Diagnose(a)) => commands::diagnose_cmd(&cli.common, a),
         Some(cli::Command::Kb(k)) => commands::kb_cmd(&cli.common, k),
+        Some(cli::Command::Lookup(a)) => commands::lookup_cmd(&cli.common, a),
         Some(cli::Command::Collect(a)) => commands::collect_cmd(&cli.common, a),
         None => app::run(&cli.common, &cli.tui),
     };

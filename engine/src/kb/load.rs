@@ -89,6 +89,12 @@ impl Kb {
         let tokens: serde_json::Value = l
             .single(source, "kb/tokens.yaml")
             .unwrap_or(serde_json::Value::Null);
+        // The lookup's language data (stop words, spellings, synonyms); optional.
+        let lookup: serde_json::Value = source
+            .get("kb/lookup.yaml")
+            .and_then(|_| l.single::<crate::lookup::LookupData>(source, "kb/lookup.yaml"))
+            .and_then(|d| serde_json::to_value(d).ok())
+            .unwrap_or(serde_json::Value::Null);
         let software = l.software(source);
         let catalog: Vec<CatalogCase> = l
             .single::<CatalogFile>(source, "kb/catalog.yaml")
@@ -192,6 +198,7 @@ impl Kb {
             serde_json::Value::Array(certificate_types),
         );
         data.insert("tokens".into(), tokens);
+        data.insert("lookup".into(), lookup);
         if let Some(sw) = software {
             data.insert("software".into(), sw);
         }
