@@ -37,6 +37,18 @@ pub enum Command {
     /// Work on the knowledge base: check, test, graph, coverage.
     #[command(subcommand)]
     Kb(KbCommand),
+    /// Read one PKCS#11 module and print what it says, one JSON line per step. `diagnose` runs
+    /// this in a child process per module, so a module that hangs or crashes cannot take
+    /// tokenyar with it. Never logs in and never touches a PIN.
+    #[command(name = "probe-token", hide = true)]
+    ProbeToken(ProbeTokenArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ProbeTokenArgs {
+    /// The PKCS#11 module (a .so, .dll or .dylib) to read.
+    #[arg(long, value_name = "PATH")]
+    pub module: PathBuf,
 }
 
 #[derive(Debug, Args)]
@@ -56,6 +68,12 @@ pub struct DiagnoseArgs {
     /// Do not use the network (no remote time check).
     #[arg(long)]
     pub offline: bool,
+    /// Seconds one PKCS#11 module may take before it is stopped and reported as hung.
+    #[arg(long, value_name = "SECONDS", default_value_t = 4.0)]
+    pub token_deadline: f64,
+    /// Probe only the modules given with --pkcs11-module, not the ones found on this machine.
+    #[arg(long)]
+    pub no_module_discovery: bool,
 }
 
 #[derive(Debug, Subcommand)]

@@ -9,7 +9,7 @@ use tokenyar_engine::facts::{Bundle, Facts, Snapshot};
 use tokenyar_engine::infer::{Diagnosis, diagnose};
 use tokenyar_engine::kb::{self, Diagnostic, Kb, Lang, Source, Status};
 
-use crate::cli::{Common, DiagnoseArgs, GraphFormat, KbCommand};
+use crate::cli::{Common, DiagnoseArgs, GraphFormat, KbCommand, ProbeTokenArgs};
 
 /// An error that ends the command with exit code 2 and one clear message.
 #[derive(Debug, thiserror::Error)]
@@ -90,6 +90,9 @@ pub fn diagnose_cmd(common: &Common, args: &DiagnoseArgs) -> Result<i32, CliErro
             offline: args.offline,
             pkcs11_modules: args.pkcs11_modules.clone(),
             kb_data: Arc::clone(&kb.data),
+            token_reader: std::env::current_exe().ok(),
+            token_deadline: token_deadline(args.token_deadline)?,
+            discover_modules: !args.no_module_discovery,
             ..LiveOptions::default()
         })),
     };
@@ -105,6 +108,22 @@ pub fn diagnose_cmd(common: &Common, args: &DiagnoseArgs) -> Result<i32, CliErro
         print_diagnosis(&mut out, &kb, &d, lang)?;
     }
     Ok(if d.has_problems() { 1 } else { 0 })
+}
+
+fn token_deadline(seconds: f64) -> Result<std::time::Duration, CliError> {
+    if !(seconds.is_finite() && seconds > 0.0 && seconds <= 600.0) {
+        return Err(CliError::Usage(format!(
+            "--token-deadline must be a number of seconds between 0 and 600, not {seconds}"
+        )));
+    }
+    Ok(std::time::Duration::from_secs_f64(seconds))
+}
+
+/// `probe-token`: the child side of reading a token (see `tokenyar_engine::facts::token`).
+pub fn probe_token_cmd(args: &ProbeTokenArgs) -> Result<i32, CliError> {
+    let mut out = std::io::stdout().lock();
+    tokenyar_engine::facts::token::reader::run(&args.module, &mut out)?;
+    Ok(0)
 }
 
 fn print_diagnosis(

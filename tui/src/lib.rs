@@ -18,6 +18,7 @@ pub fn main_with_args() -> i32 {
     let result = match &cli.command {
         Some(cli::Command::Diagnose(a)) => commands::diagnose_cmd(&cli.common, a),
         Some(cli::Command::Kb(k)) => commands::kb_cmd(&cli.common, k),
+        Some(cli::Command::ProbeToken(a)) => commands::probe_token_cmd(a),
         None => {
             use clap::CommandFactory;
             let _ = cli::Cli::command().print_help();

@@ -8,6 +8,7 @@
 pub mod bundle;
 pub mod cert;
 pub mod live;
+pub mod token;
 
 use std::collections::BTreeMap;
 use std::sync::Mutex;
