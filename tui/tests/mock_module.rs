@@ -4,6 +4,7 @@
 //! mock records every call, so these tests also prove tokenyar never logs in, touches a PIN or
 //! writes.
 
+#![cfg(unix)] // the mock module is built and loaded as a Unix shared library
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code may panic
 
 mod support;

@@ -5,6 +5,7 @@
 //! fails these tests: they are never skipped. Logging in happens here, in the test's setup, to
 //! write certificates; tokenyar itself never logs in.
 
+#![cfg(target_os = "linux")] // SoftHSM2 at its Debian path; CI runs on Linux
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code may panic
 
 mod support;

@@ -32,6 +32,8 @@
 
 // A PKCS#11 module is a C ABI: raw pointers from the caller, a static function table.
 #![allow(unsafe_code)]
+// CK_ULONG is 64 bits here but 32 on Windows: the casts are needed somewhere.
+#![allow(clippy::unnecessary_cast)]
 
 use std::collections::HashMap;
 use std::io::Write;
@@ -73,6 +75,13 @@ fn scenario_path() -> Option<PathBuf> {
 }
 
 /// The file this library was loaded from.
+#[cfg(not(unix))]
+fn own_path() -> Option<PathBuf> {
+    None
+}
+
+/// The file this library was loaded from.
+#[cfg(unix)]
 fn own_path() -> Option<PathBuf> {
     let mut info: libc::Dl_info = unsafe { std::mem::zeroed() };
     let addr = C_GetFunctionList as *const c_void;

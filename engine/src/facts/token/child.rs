@@ -151,7 +151,6 @@ pub fn read_module(settings: &ReaderSettings, module: &Path) -> Outcome {
             }
         }
     };
-    drop(take);
     let stderr = erx.recv_timeout(Duration::from_millis(100)).ok();
     let stuck_at = last_step.clone();
     match status {
@@ -195,7 +194,8 @@ fn mark_slot(slots: &mut BTreeMap<u64, Slot>, at: Option<&(String, Option<u64>)>
     }
 }
 
-#[cfg(all(test, unix))]
+#[cfg(test)]
+#[cfg(unix)]
 mod tests {
     use super::*;
     use std::os::unix::fs::PermissionsExt;

@@ -234,10 +234,12 @@ fn token_info(t: &CkTokenInfo) -> TokenInfo {
         (flags.so_pin_to_be_changed, sys::CKF_SO_PIN_TO_BE_CHANGED),
         (t.error_state(), sys::CKF_ERROR_STATE),
     ];
+    // CK_FLAGS is 64 bits here but 32 on Windows.
+    #[allow(clippy::useless_conversion)]
     let raw_flags = bits
         .iter()
         .filter(|(on, _)| *on)
-        .fold(0u64, |acc, (_, bit)| acc | *bit as u64);
+        .fold(0u64, |acc, (_, bit)| acc | u64::from(*bit));
     TokenInfo {
         label: t.label().trim().to_string(),
         model: t.model().trim().to_string(),
