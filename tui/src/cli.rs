@@ -49,6 +49,9 @@ pub struct ProbeTokenArgs {
     /// The PKCS#11 module (a .so, .dll or .dylib) to read.
     #[arg(long, value_name = "PATH")]
     pub module: PathBuf,
+    /// Stop this process after this many seconds, whatever the module is doing.
+    #[arg(long, value_name = "SECONDS")]
+    pub deadline: Option<f64>,
 }
 
 #[derive(Debug, Args)]

@@ -5,6 +5,7 @@ use std::io::Write;
 use std::sync::Arc;
 
 use tokenyar_engine::facts::live::{LiveFacts, LiveOptions};
+use tokenyar_engine::facts::token;
 use tokenyar_engine::facts::{Bundle, Facts, Snapshot};
 use tokenyar_engine::infer::{Diagnosis, diagnose};
 use tokenyar_engine::kb::{self, Diagnostic, Kb, Lang, Source, Status};
@@ -73,6 +74,15 @@ pub fn env_lang() -> Option<Lang> {
 }
 
 pub fn diagnose_cmd(common: &Common, args: &DiagnoseArgs) -> Result<i32, CliError> {
+    // The token is read (in child processes) while the knowledge base loads.
+    let early_token = match &args.snapshot {
+        Some(_) => None,
+        None => {
+            let mut data = serde_json::Map::new();
+            data.insert("tokens".into(), token::tokens_data(&source(common)?));
+            Some(token::Prefetch::start(live_options(args, data)?))
+        }
+    };
     let kb = load_kb(common)?;
     let lang = lang(common)?;
     if let Some(s) = &args.system
@@ -86,15 +96,13 @@ pub fn diagnose_cmd(common: &Common, args: &DiagnoseArgs) -> Result<i32, CliErro
     }
     let facts: Arc<dyn Facts> = match &args.snapshot {
         Some(path) => Arc::new(Snapshot::from_bundle(&Bundle::read(path)?)),
-        None => Arc::new(LiveFacts::new(LiveOptions {
-            offline: args.offline,
-            pkcs11_modules: args.pkcs11_modules.clone(),
-            kb_data: Arc::clone(&kb.data),
-            token_reader: std::env::current_exe().ok(),
-            token_deadline: token_deadline(args.token_deadline)?,
-            discover_modules: !args.no_module_discovery,
-            ..LiveOptions::default()
-        })),
+        None => {
+            let live = LiveFacts::new(live_options(args, (*kb.data).clone())?);
+            Arc::new(match early_token {
+                Some(t) => live.with_prefetched_token(t),
+                None => live,
+            })
+        }
     };
     let d = diagnose(&kb, facts, args.system.as_deref());
     let mut out = std::io::stdout().lock();
@@ -110,6 +118,21 @@ pub fn diagnose_cmd(common: &Common, args: &DiagnoseArgs) -> Result<i32, CliErro
     Ok(if d.has_problems() { 1 } else { 0 })
 }
 
+fn live_options(
+    args: &DiagnoseArgs,
+    kb_data: serde_json::Map<String, serde_json::Value>,
+) -> Result<LiveOptions, CliError> {
+    Ok(LiveOptions {
+        offline: args.offline,
+        pkcs11_modules: args.pkcs11_modules.clone(),
+        kb_data: Arc::new(kb_data),
+        token_reader: std::env::current_exe().ok(),
+        token_deadline: token_deadline(args.token_deadline)?,
+        discover_modules: !args.no_module_discovery,
+        ..LiveOptions::default()
+    })
+}
+
 fn token_deadline(seconds: f64) -> Result<std::time::Duration, CliError> {
     if !(seconds.is_finite() && seconds > 0.0 && seconds <= 600.0) {
         return Err(CliError::Usage(format!(
@@ -121,8 +144,11 @@ fn token_deadline(seconds: f64) -> Result<std::time::Duration, CliError> {
 
 /// `probe-token`: the child side of reading a token (see `tokenyar_engine::facts::token`).
 pub fn probe_token_cmd(args: &ProbeTokenArgs) -> Result<i32, CliError> {
+    if let Some(s) = args.deadline {
+        token::reader::watchdog(token_deadline(s)?);
+    }
     let mut out = std::io::stdout().lock();
-    tokenyar_engine::facts::token::reader::run(&args.module, &mut out)?;
+    token::reader::run(&args.module, &mut out)?;
     Ok(0)
 }
 

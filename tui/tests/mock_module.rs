@@ -115,6 +115,13 @@ fn valid_cert() -> Vec<u8> {
     user_cert("Ali Rezaei [Sign]", "Unaffiliated", "0012345678", -100, 600)
 }
 
+/// The tests of this file run one at a time: two of them time `diagnose` against its deadline,
+/// and must not compete for the CPU with the others.
+fn serial() -> std::sync::MutexGuard<'static, ()> {
+    static LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    LOCK.lock().unwrap_or_else(|e| e.into_inner())
+}
+
 fn diagnose(mocks: &[&Mock], extra: &[&str]) -> Run {
     let mut args = vec!["diagnose", "--json", "--no-module-discovery"];
     for m in mocks {
@@ -154,6 +161,7 @@ fn assert_read_only(m: &Mock) {
 
 #[test]
 fn a_healthy_token_is_read_only_through_the_read_only_sequence() {
+    let _serial = serial();
     let m = Mock::new("healthy", scenario(HEALTHY, vec![valid_cert()]));
     let r = diagnose(&[&m], &[]);
     assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
@@ -193,6 +201,7 @@ fn a_healthy_token_is_read_only_through_the_read_only_sequence() {
 
 #[test]
 fn pin_and_so_pin_states_come_from_the_flags_without_a_login() {
+    let _serial = serial();
     type Case = (
         &'static str,
         &'static str,
@@ -246,6 +255,7 @@ fn pin_and_so_pin_states_come_from_the_flags_without_a_login() {
 
 #[test]
 fn a_token_the_module_does_not_recognise_is_named_with_its_cause() {
+    let _serial = serial();
     let mut s = scenario(HEALTHY, vec![valid_cert()]);
     s["slots"][0]["token_info_rv"] = json!("CKR_TOKEN_NOT_RECOGNIZED");
     let m = Mock::new("unrecognised", s);
@@ -283,6 +293,7 @@ fn a_token_the_module_does_not_recognise_is_named_with_its_cause() {
 
 #[test]
 fn an_empty_slot_is_no_token() {
+    let _serial = serial();
     let mut s = scenario(HEALTHY, vec![]);
     s["slots"][0]["token_present"] = json!(false);
     let m = Mock::new("empty", s);
@@ -296,6 +307,7 @@ fn an_empty_slot_is_no_token() {
 
 #[test]
 fn a_hung_module_is_stopped_at_the_deadline_and_reported_unknown() {
+    let _serial = serial();
     let mut s = scenario(HEALTHY, vec![valid_cert()]);
     s["hang_in"] = json!("C_GetTokenInfo");
     let m = Mock::new("hang", s);
@@ -323,6 +335,7 @@ fn a_hung_module_is_stopped_at_the_deadline_and_reported_unknown() {
 
 #[test]
 fn a_crashing_module_is_reported_unknown_within_the_deadline() {
+    let _serial = serial();
     let mut s = scenario(HEALTHY, vec![valid_cert()]);
     s["abort_in"] = json!("C_GetTokenInfo");
     let m = Mock::new("abort", s);
@@ -345,6 +358,7 @@ fn a_crashing_module_is_reported_unknown_within_the_deadline() {
 
 #[test]
 fn one_hung_module_hides_neither_another_module_nor_its_token() {
+    let _serial = serial();
     let mut hung = scenario(HEALTHY, vec![]);
     hung["hang_in"] = json!("C_GetSlotList");
     let hung = Mock::new("hung", hung);
@@ -369,6 +383,7 @@ fn one_hung_module_hides_neither_another_module_nor_its_token() {
 
 #[test]
 fn garbage_in_a_certificate_object_is_a_finding_through_the_whole_path() {
+    let _serial = serial();
     let garbage = b"\x30\x82\x7f\xffthis is not DER at all".to_vec();
     let m = Mock::new("garbage", scenario(HEALTHY, vec![garbage]));
     let r = diagnose(&[&m], &[]);
@@ -402,6 +417,7 @@ fn garbage_in_a_certificate_object_is_a_finding_through_the_whole_path() {
 
 #[test]
 fn a_file_that_is_no_module_is_reported_not_fatal() {
+    let _serial = serial();
     let dir = tempfile::tempdir().unwrap();
     let fake = dir.path().join("libnot-a-module.so");
     std::fs::write(&fake, b"not a library").unwrap();
@@ -419,4 +435,25 @@ fn a_file_that_is_no_module_is_reported_not_fatal() {
     assert_eq!(m["error"], json!("load_failed"), "{}", r.stdout);
     assert_eq!(m["loaded"], json!(false));
     assert!(m["cause"]["en"].as_str().unwrap().contains("reinstall"));
+}
+
+#[test]
+fn the_token_reader_stops_itself_if_nobody_stops_it() {
+    let _serial = serial();
+    let mut s = scenario(HEALTHY, vec![]);
+    s["hang_in"] = json!("C_GetSlotList");
+    let m = Mock::new("orphan", s);
+    // Run the child side alone, as if its parent had died: its own deadline ends it.
+    let r = tokenyar(
+        &["probe-token", "--module", m.path(), "--deadline", "1"],
+        &[],
+    );
+    assert!(r.elapsed < Duration::from_secs(2), "{:?}", r.elapsed);
+    assert_ne!(r.code, 0);
+    assert!(
+        r.stdout.contains("\"step\":\"C_GetSlotList\""),
+        "{}",
+        r.stdout
+    );
+    assert!(!r.stdout.contains("\"event\":\"done\""), "{}", r.stdout);
 }

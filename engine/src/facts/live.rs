@@ -88,6 +88,16 @@ impl LiveFacts {
         self.deadlines.insert(key.to_string(), deadline);
     }
 
+    /// Takes the `token` fact from a read that started before these facts existed (while the
+    /// knowledge base loaded); a read after `refresh` reads the tokens again.
+    pub fn with_prefetched_token(mut self, early: super::token::Prefetch) -> LiveFacts {
+        let deadline = self.opts.token_deadline + Duration::from_secs(1);
+        self.register_with_deadline("token", deadline, move |opts| {
+            early.take().unwrap_or_else(|| super::token::provide(opts))
+        });
+        self
+    }
+
     pub fn keys(&self) -> impl Iterator<Item = &str> {
         self.providers.keys().map(String::as_str)
     }

@@ -56,6 +56,9 @@ pub fn read_module(settings: &ReaderSettings, module: &Path) -> Outcome {
         .arg("probe-token")
         .arg("--module")
         .arg(module)
+        // The child also stops itself a little later, should this parent be gone by then.
+        .arg("--deadline")
+        .arg(format!("{:.3}", settings.deadline.as_secs_f64() + 1.0))
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -124,13 +127,20 @@ pub fn read_module(settings: &ReaderSettings, module: &Path) -> Outcome {
         Event::Done => done = true,
     };
 
+    let mut closed = false;
     let status = loop {
-        match rx.recv_timeout(POLL) {
-            Ok(ev) => {
-                take(ev, &mut out);
-                continue;
+        if closed {
+            // Its output is closed, so it is exiting: look again soon.
+            std::thread::sleep(Duration::from_millis(1));
+        } else {
+            match rx.recv_timeout(POLL) {
+                Ok(ev) => {
+                    take(ev, &mut out);
+                    continue;
+                }
+                Err(mpsc::RecvTimeoutError::Timeout) => {}
+                Err(mpsc::RecvTimeoutError::Disconnected) => closed = true,
             }
-            Err(mpsc::RecvTimeoutError::Timeout | mpsc::RecvTimeoutError::Disconnected) => {}
         }
         match child.try_wait() {
             Ok(Some(status)) => {

@@ -16,6 +16,7 @@ pub mod discover;
 pub mod reader;
 
 use std::path::{Path, PathBuf};
+use std::sync::{Mutex, mpsc};
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
@@ -202,6 +203,44 @@ pub fn provide(opts: &LiveOptions) -> Fact {
         Ok(v) => Fact::Value(v),
         Err(e) => Fact::Unknown(format!("the token facts could not be encoded: {e}")),
     }
+}
+
+/// A token read started early, on a thread of its own, so that it overlaps with loading the
+/// knowledge base (see `LiveFacts::with_prefetched_token`).
+pub struct Prefetch(Mutex<Option<mpsc::Receiver<Fact>>>);
+
+impl std::fmt::Debug for Prefetch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Prefetch")
+    }
+}
+
+impl Prefetch {
+    /// Starts reading now, with `opts` (its `kb_data` needs only `tokens`, see [`tokens_data`]).
+    pub fn start(opts: LiveOptions) -> Prefetch {
+        let (tx, rx) = mpsc::channel();
+        let started = std::thread::Builder::new()
+            .name("fact-token-early".into())
+            .spawn(move || {
+                let _ = tx.send(provide(&opts));
+            });
+        Prefetch(Mutex::new(started.ok().map(|_| rx)))
+    }
+
+    /// The early result, once; `None` if it was taken already or could not be started.
+    pub fn take(&self) -> Option<Fact> {
+        let rx = self.0.lock().ok()?.take()?;
+        rx.recv().ok()
+    }
+}
+
+/// `kb/tokens.yaml` of a knowledge-base source as JSON (what discovery reads), without loading
+/// the rest; `Null` when it is missing or broken (loading the whole base reports why).
+pub fn tokens_data(source: &crate::kb::Source) -> serde_json::Value {
+    source
+        .get("kb/tokens.yaml")
+        .and_then(|t| serde_yaml::from_str(t).ok())
+        .unwrap_or(serde_json::Value::Null)
 }
 
 /// The marker every line of the child's output starts with, so the parent can tell its lines

@@ -22,6 +22,17 @@ const MAX_CERTIFICATES: usize = 64;
 /// A certificate larger than this is reported, not carried (scripts have size limits).
 const MAX_DER: usize = 64 * 1024;
 
+/// Ends this process after `limit`, whatever a module is doing: the parent kills a child that
+/// overruns its deadline, and this covers a parent that is gone by then.
+pub fn watchdog(limit: std::time::Duration) {
+    let _ = std::thread::Builder::new()
+        .name("probe-token-watchdog".into())
+        .spawn(move || {
+            std::thread::sleep(limit);
+            std::process::exit(3);
+        });
+}
+
 /// Runs the sequence on `module`, writing event lines to `out`. Errors of the module are lines
 /// too; only a failure to write ends the run early.
 pub fn run(module: &Path, out: &mut impl Write) -> std::io::Result<()> {
