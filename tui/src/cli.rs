@@ -64,6 +64,11 @@ pub enum Command {
     Kb(KbCommand),
     /// Find the case for an error message you typed or pasted (any spelling, Persian or English).
     Lookup(LookupArgs),
+    /// Read one PKCS#11 module and print what it says, one JSON line per step. `diagnose` runs
+    /// this in a child process per module, so a module that hangs or crashes cannot take
+    /// tokenyar with it. Never logs in and never touches a PIN.
+    #[command(name = "probe-token", hide = true)]
+    ProbeToken(ProbeTokenArgs),
 }
 
 #[derive(Debug, Args)]
@@ -86,6 +91,16 @@ pub struct LookupArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct ProbeTokenArgs {
+    /// The PKCS#11 module (a .so, .dll or .dylib) to read.
+    #[arg(long, value_name = "PATH")]
+    pub module: PathBuf,
+    /// Stop this process after this many seconds, whatever the module is doing.
+    #[arg(long, value_name = "SECONDS")]
+    pub deadline: Option<f64>,
+}
+
+#[derive(Debug, Args)]
 pub struct DiagnoseArgs {
     /// The system to check (general, setad, sabt-man, jame-tejarat, amlak, moadian, bank-mellat).
     #[arg(long)]
@@ -102,6 +117,12 @@ pub struct DiagnoseArgs {
     /// Do not use the network (no remote time check).
     #[arg(long)]
     pub offline: bool,
+    /// Seconds one PKCS#11 module may take before it is stopped and reported as hung.
+    #[arg(long, value_name = "SECONDS", default_value_t = 4.0)]
+    pub token_deadline: f64,
+    /// Probe only the modules given with --pkcs11-module, not the ones found on this machine.
+    #[arg(long)]
+    pub no_module_discovery: bool,
 }
 
 #[derive(Debug, Args)]

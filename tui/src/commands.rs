@@ -5,12 +5,15 @@ use std::io::Write;
 use std::sync::Arc;
 
 use tokenyar_engine::facts::live::{LiveFacts, LiveOptions};
+use tokenyar_engine::facts::token;
 use tokenyar_engine::facts::{Bundle, Facts, Snapshot};
 use tokenyar_engine::infer::{Diagnosis, diagnose};
 use tokenyar_engine::kb::{self, Diagnostic, Kb, Lang, Source, Status};
 use tokenyar_engine::lookup;
 
-use crate::cli::{CollectArgs, Common, DiagnoseArgs, GraphFormat, KbCommand, LookupArgs};
+use crate::cli::{
+    CollectArgs, Common, DiagnoseArgs, GraphFormat, KbCommand, LookupArgs, ProbeTokenArgs,
+};
 
 /// An error that ends the command with exit code 2 and one clear message.
 #[derive(Debug, thiserror::Error)]
@@ -91,6 +94,15 @@ pub fn env_lang() -> Option<Lang> {
 }
 
 pub fn diagnose_cmd(common: &Common, args: &DiagnoseArgs) -> Result<i32, CliError> {
+    // The token is read (in child processes) while the knowledge base loads.
+    let early_token = match &args.snapshot {
+        Some(_) => None,
+        None => {
+            let mut data = serde_json::Map::new();
+            data.insert("tokens".into(), token::tokens_data(&source(common)?));
+            Some(token::Prefetch::start(live_options(args, data)?))
+        }
+    };
     let kb = load_kb(common)?;
     let lang = lang(common)?;
     if let Some(s) = &args.system
@@ -104,12 +116,13 @@ pub fn diagnose_cmd(common: &Common, args: &DiagnoseArgs) -> Result<i32, CliErro
     }
     let facts: Arc<dyn Facts> = match &args.snapshot {
         Some(path) => Arc::new(Snapshot::from_bundle(&Bundle::read(path)?)),
-        None => Arc::new(LiveFacts::new(LiveOptions {
-            offline: args.offline,
-            pkcs11_modules: args.pkcs11_modules.clone(),
-            kb_data: Arc::clone(&kb.data),
-            ..LiveOptions::default()
-        })),
+        None => {
+            let live = LiveFacts::new(live_options(args, (*kb.data).clone())?);
+            Arc::new(match early_token {
+                Some(t) => live.with_prefetched_token(t),
+                None => live,
+            })
+        }
     };
     let d = diagnose(&kb, facts, args.system.as_deref());
     let mut out = std::io::stdout().lock();
@@ -132,6 +145,7 @@ pub fn collect_cmd(common: &Common, args: &CollectArgs) -> Result<i32, CliError>
         offline: args.offline,
         pkcs11_modules: args.pkcs11_modules.clone(),
         kb_data: Arc::clone(&kb.data),
+        token_reader: std::env::current_exe().ok(),
         ..LiveOptions::default()
     });
     let bundle = tokenyar_engine::facts::collect::collect(&kb, live, !args.no_redact);
@@ -180,6 +194,40 @@ fn persian_digits(n: usize) -> String {
                 .unwrap_or(c)
         })
         .collect()
+}
+
+fn live_options(
+    args: &DiagnoseArgs,
+    kb_data: serde_json::Map<String, serde_json::Value>,
+) -> Result<LiveOptions, CliError> {
+    Ok(LiveOptions {
+        offline: args.offline,
+        pkcs11_modules: args.pkcs11_modules.clone(),
+        kb_data: Arc::new(kb_data),
+        token_reader: std::env::current_exe().ok(),
+        token_deadline: token_deadline(args.token_deadline)?,
+        discover_modules: !args.no_module_discovery,
+        ..LiveOptions::default()
+    })
+}
+
+fn token_deadline(seconds: f64) -> Result<std::time::Duration, CliError> {
+    if !(seconds.is_finite() && seconds > 0.0 && seconds <= 600.0) {
+        return Err(CliError::Usage(format!(
+            "--token-deadline must be a number of seconds between 0 and 600, not {seconds}"
+        )));
+    }
+    Ok(std::time::Duration::from_secs_f64(seconds))
+}
+
+/// `probe-token`: the child side of reading a token (see `tokenyar_engine::facts::token`).
+pub fn probe_token_cmd(args: &ProbeTokenArgs) -> Result<i32, CliError> {
+    if let Some(s) = args.deadline {
+        token::reader::watchdog(token_deadline(s)?);
+    }
+    let mut out = std::io::stdout().lock();
+    token::reader::run(&args.module, &mut out)?;
+    Ok(0)
 }
 
 fn print_diagnosis(

@@ -25,6 +25,7 @@ pub fn main_with_args() -> i32 {
         Some(cli::Command::Lookup(a)) => commands::lookup_cmd(&cli.common, a),
         Some(cli::Command::Collect(a)) => commands::collect_cmd(&cli.common, a),
         None => app::run(&cli.common, &cli.tui),
+        Some(cli::Command::ProbeToken(a)) => commands::probe_token_cmd(a),
     };
     match result {
         Ok(code) => code,

@@ -166,6 +166,118 @@ fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// A certificate to generate, for tests and scenarios: the subject and dates asked for, issued
+/// by whichever issuer (name and key id) is claimed. Nothing is really signed by that issuer, and
+/// nothing needs to be: tokenyar follows chains by key id and fingerprint, not by signature.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Synth {
+    pub cn: Option<String>,
+    pub o: Option<String>,
+    pub ou: Option<String>,
+    pub c: Option<String>,
+    /// The subject serialNumber (2.5.4.5): the national id.
+    pub serial_number: Option<String>,
+    /// RFC 3339.
+    pub not_before: Option<String>,
+    pub not_after: Option<String>,
+    /// A certification authority's certificate.
+    pub ca: bool,
+    /// The subject key id, in hex (random when absent).
+    pub key_id: Option<String>,
+    /// Self-signed when absent.
+    pub issuer: Option<SynthIssuer>,
+}
+
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SynthIssuer {
+    pub c: Option<String>,
+    pub o: Option<String>,
+    pub ou: Option<String>,
+    pub cn: Option<String>,
+    /// The issuer's key id in hex: written as the certificate's authority key id.
+    pub key_id: Option<String>,
+}
+
+/// Generates the DER of a [`Synth`] certificate.
+pub fn synthesise(spec: &Synth) -> Result<Vec<u8>, String> {
+    use rcgen::{
+        BasicConstraints, CertificateParams, DistinguishedName, DnType, DnValue, IsCa, Issuer,
+        KeyIdMethod, KeyPair, KeyUsagePurpose,
+    };
+    fn dn(fields: &[(DnType, &Option<String>)]) -> DistinguishedName {
+        let mut d = DistinguishedName::new();
+        for (t, v) in fields {
+            if let Some(v) = v {
+                d.push(t.clone(), DnValue::Utf8String(v.clone()));
+            }
+        }
+        d
+    }
+    fn unhex(s: &str) -> Result<Vec<u8>, String> {
+        let s: String = s.chars().filter(|c| c.is_ascii_hexdigit()).collect();
+        (0..s.len() / 2)
+            .map(|i| u8::from_str_radix(&s[2 * i..2 * i + 2], 16).map_err(|e| e.to_string()))
+            .collect()
+    }
+    let time = |v: &Option<String>| -> Result<Option<::time::OffsetDateTime>, String> {
+        let Some(s) = v else { return Ok(None) };
+        let t = DateTime::parse_from_rfc3339(s).map_err(|e| format!("{s}: {e}"))?;
+        ::time::OffsetDateTime::from_unix_timestamp(t.timestamp())
+            .map(Some)
+            .map_err(|e| e.to_string())
+    };
+    let mut params = CertificateParams::new(Vec::<String>::new()).map_err(|e| e.to_string())?;
+    params.distinguished_name = dn(&[
+        (DnType::CountryName, &spec.c),
+        (DnType::OrganizationName, &spec.o),
+        (DnType::OrganizationalUnitName, &spec.ou),
+        (DnType::CommonName, &spec.cn),
+        (DnType::CustomDnType(vec![2, 5, 4, 5]), &spec.serial_number),
+    ]);
+    if let Some(t) = time(&spec.not_before)? {
+        params.not_before = t;
+    }
+    if let Some(t) = time(&spec.not_after)? {
+        params.not_after = t;
+    }
+    if spec.ca {
+        params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+        params.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign];
+    } else {
+        params.is_ca = IsCa::ExplicitNoCa;
+        params.key_usages = vec![
+            KeyUsagePurpose::DigitalSignature,
+            KeyUsagePurpose::ContentCommitment,
+        ];
+    }
+    if let Some(k) = &spec.key_id {
+        params.key_identifier_method = KeyIdMethod::PreSpecified(unhex(k)?);
+    }
+    let key = KeyPair::generate().map_err(|e| e.to_string())?;
+    let cert = match &spec.issuer {
+        None => params.self_signed(&key),
+        Some(i) => {
+            let mut ip = CertificateParams::new(Vec::<String>::new()).map_err(|e| e.to_string())?;
+            ip.distinguished_name = dn(&[
+                (DnType::CountryName, &i.c),
+                (DnType::OrganizationName, &i.o),
+                (DnType::OrganizationalUnitName, &i.ou),
+                (DnType::CommonName, &i.cn),
+            ]);
+            if let Some(k) = &i.key_id {
+                ip.key_identifier_method = KeyIdMethod::PreSpecified(unhex(k)?);
+            }
+            params.use_authority_key_identifier_extension = true;
+            let issuer_key = KeyPair::generate().map_err(|e| e.to_string())?;
+            params.signed_by(&key, &Issuer::new(ip, issuer_key))
+        }
+    }
+    .map_err(|e| e.to_string())?;
+    Ok(cert.der().to_vec())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -175,6 +287,35 @@ mod tests {
         assert_eq!(analyse(b"\x30\x82\xff\xff junk")["ok"], json!(false));
         assert_eq!(analyse(&[])["ok"], json!(false));
         assert_eq!(analyse_text("%%%")["ok"], json!(false));
+    }
+
+    #[test]
+    fn a_generated_certificate_names_the_issuer_key_it_claims() {
+        let der = synthesise(&Synth {
+            cn: Some("Ali Rezaei [Sign]".into()),
+            serial_number: Some("0012345678".into()),
+            key_id: Some("0102".into()),
+            issuer: Some(SynthIssuer {
+                cn: Some("Test CA".into()),
+                key_id: Some("7711d9975428bc7af77ad9d3828ec07144442418".into()),
+                ..SynthIssuer::default()
+            }),
+            ..Synth::default()
+        })
+        .unwrap();
+        let v = analyse(&der);
+        assert_eq!(
+            v["authority_key_id"],
+            json!("7711d9975428bc7af77ad9d3828ec07144442418")
+        );
+        assert_eq!(v["subject_key_id"], json!("0102"));
+        assert_eq!(v["issuer"]["CN"], json!("Test CA"));
+        assert_eq!(v["subject"]["serialNumber"], json!("0012345678"));
+        assert_eq!(v["is_ca"], json!(false));
+        assert_eq!(
+            v["key_usage"],
+            json!(["digitalSignature", "nonRepudiation"])
+        );
     }
 
     #[test]

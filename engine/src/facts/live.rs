@@ -19,6 +19,13 @@ pub struct LiveOptions {
     pub deadline: Duration,
     /// Knowledge-base data providers need (token models, program lists).
     pub kb_data: Arc<serde_json::Map<String, serde_json::Value>>,
+    /// The program whose hidden `probe-token --module PATH` subcommand reads one PKCS#11 module
+    /// (normally this very program); without one the `token` fact is unknown.
+    pub token_reader: Option<PathBuf>,
+    /// How long one PKCS#11 module may take before its reader is killed (`timeout`).
+    pub token_deadline: Duration,
+    /// Look for the modules `kb/tokens.yaml` names (besides `pkcs11_modules`).
+    pub discover_modules: bool,
 }
 
 impl Default for LiveOptions {
@@ -28,6 +35,9 @@ impl Default for LiveOptions {
             pkcs11_modules: Vec::new(),
             deadline: Duration::from_secs(5),
             kb_data: Arc::default(),
+            token_reader: None,
+            token_deadline: Duration::from_secs(4),
+            discover_modules: true,
         }
     }
 }
@@ -38,6 +48,8 @@ type Provider = Arc<dyn Fn(&LiveOptions) -> Fact + Send + Sync>;
 pub struct LiveFacts {
     opts: LiveOptions,
     providers: BTreeMap<String, Provider>,
+    /// Providers that keep their own, longer deadline (the token reader kills its children).
+    deadlines: BTreeMap<String, Duration>,
     cache: Mutex<HashMap<String, Arc<OnceLock<Fact>>>>,
 }
 
@@ -46,11 +58,15 @@ impl LiveFacts {
         let mut me = LiveFacts {
             opts,
             providers: BTreeMap::new(),
+            deadlines: BTreeMap::new(),
             cache: Mutex::new(HashMap::new()),
         };
         me.register("clock", clock);
         super::os::register(&mut me);
         super::net::register(&mut me);
+        // Each module's reader is killed at `token_deadline`; the margin covers starting them.
+        let token_deadline = me.opts.token_deadline + Duration::from_secs(1);
+        me.register_with_deadline("token", token_deadline, super::token::provide);
         me
     }
 
@@ -61,6 +77,27 @@ impl LiveFacts {
         f: impl Fn(&LiveOptions) -> Fact + Send + Sync + 'static,
     ) {
         self.providers.insert(key.to_string(), Arc::new(f));
+    }
+
+    /// Adds or replaces a provider that may take up to `deadline` (instead of the options').
+    pub fn register_with_deadline(
+        &mut self,
+        key: &str,
+        deadline: Duration,
+        f: impl Fn(&LiveOptions) -> Fact + Send + Sync + 'static,
+    ) {
+        self.register(key, f);
+        self.deadlines.insert(key.to_string(), deadline);
+    }
+
+    /// Takes the `token` fact from a read that started before these facts existed (while the
+    /// knowledge base loaded); a read after `refresh` reads the tokens again.
+    pub fn with_prefetched_token(mut self, early: super::token::Prefetch) -> LiveFacts {
+        let deadline = self.opts.token_deadline + Duration::from_secs(1);
+        self.register_with_deadline("token", deadline, move |opts| {
+            early.take().unwrap_or_else(|| super::token::provide(opts))
+        });
+        self
     }
 
     pub fn keys(&self) -> impl Iterator<Item = &str> {
@@ -83,8 +120,13 @@ impl Facts for LiveFacts {
             Ok(mut c) => Arc::clone(c.entry(key.to_string()).or_default()),
             Err(_) => return Fact::Unknown("fact cache poisoned".into()),
         };
+        let deadline = self
+            .deadlines
+            .get(key)
+            .copied()
+            .unwrap_or(self.opts.deadline);
         cell.get_or_init(|| {
-            with_deadline(key, self.opts.deadline, {
+            with_deadline(key, deadline, {
                 let opts = self.opts.clone();
                 move || provider(&opts)
             })

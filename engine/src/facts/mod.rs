@@ -12,6 +12,7 @@ pub mod live;
 pub mod net;
 pub mod os;
 pub mod redact;
+pub mod token;
 
 use std::collections::BTreeMap;
 use std::sync::Mutex;

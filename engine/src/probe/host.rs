@@ -129,7 +129,7 @@ fn version_cmp(a: &str, b: &str) -> i64 {
 }
 
 /// `glob_match(pattern, text)`: `*` and `?` wildcards, case-insensitive (module and program names).
-fn glob_match(pattern: &str, text: &str) -> bool {
+pub(crate) fn glob_match(pattern: &str, text: &str) -> bool {
     fn go(p: &[char], t: &[char]) -> bool {
         match (p.first(), t.first()) {
             (None, None) => true,

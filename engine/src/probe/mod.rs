@@ -8,6 +8,8 @@
 
 mod host;
 
+pub(crate) use host::glob_match;
+
 use std::cell::RefCell;
 use std::sync::Arc;
 use std::time::{Duration, Instant};

@@ -1,0 +1,311 @@
+//! The parent's side of reading one module: start the child, collect its lines, enforce the
+//! deadline, and turn a hang or a crash into an error on that module (keeping what was read).
+
+use std::collections::BTreeMap;
+use std::io::{BufRead, BufReader, Read};
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use super::{Event, Library, Module, ReaderSettings, Slot};
+
+/// Everything one child said, and how it ended.
+#[derive(Debug, Clone, Default)]
+pub struct Outcome {
+    pub loaded: bool,
+    pub library: Option<Library>,
+    pub error: Option<String>,
+    pub error_in: Option<String>,
+    pub detail: Option<String>,
+    pub slots: Vec<Slot>,
+    pub elapsed_ms: u64,
+}
+
+impl Outcome {
+    /// Writes the module's part into `m` and returns its slots.
+    pub fn apply(self, m: &mut Module) -> Vec<Slot> {
+        m.loaded = self.loaded;
+        m.library = self.library;
+        m.error = self.error;
+        m.error_in = self.error_in;
+        m.detail = self.detail;
+        m.elapsed_ms = self.elapsed_ms;
+        let path = m.path.clone();
+        self.slots
+            .into_iter()
+            .map(|mut s| {
+                s.module = path.clone();
+                s
+            })
+            .collect()
+    }
+}
+
+/// How often the parent looks at a child that has said nothing for a while.
+const POLL: Duration = Duration::from_millis(10);
+/// How much of the child's standard error is kept for the report.
+const STDERR_KEEP: usize = 2048;
+
+/// Reads one module in a child process; never takes much longer than the deadline.
+pub fn read_module(settings: &ReaderSettings, module: &Path) -> Outcome {
+    let started = Instant::now();
+    let deadline = started + settings.deadline;
+    let mut out = Outcome::default();
+    let spawned = Command::new(&settings.program)
+        .arg("probe-token")
+        .arg("--module")
+        .arg(module)
+        // The child also stops itself a little later, should this parent be gone by then.
+        .arg("--deadline")
+        .arg(format!("{:.3}", settings.deadline.as_secs_f64() + 1.0))
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn();
+    let mut child = match spawned {
+        Ok(c) => c,
+        Err(e) => {
+            out.error = Some("crashed".into());
+            out.detail = Some(format!(
+                "the token reader {} could not be started: {e}",
+                settings.program.display()
+            ));
+            return out;
+        }
+    };
+    let (tx, rx) = mpsc::channel::<Event>();
+    if let Some(stdout) = child.stdout.take() {
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines() {
+                let Ok(line) = line else { break };
+                if let Some(ev) = Event::from_line(&line)
+                    && tx.send(ev).is_err()
+                {
+                    break;
+                }
+            }
+        });
+    }
+    let (etx, erx) = mpsc::channel::<String>();
+    if let Some(mut stderr) = child.stderr.take() {
+        std::thread::spawn(move || {
+            let mut buf = Vec::new();
+            let _ = stderr.read_to_end(&mut buf);
+            let text = String::from_utf8_lossy(&buf);
+            let tail: String = text
+                .chars()
+                .rev()
+                .take(STDERR_KEEP)
+                .collect::<Vec<_>>()
+                .into_iter()
+                .rev()
+                .collect();
+            let _ = etx.send(tail.trim().to_string());
+        });
+    }
+
+    let mut slots: BTreeMap<u64, Slot> = BTreeMap::new();
+    let mut last_step: Option<(String, Option<u64>)> = None;
+    let mut done = false;
+    let mut take = |ev: Event, out: &mut Outcome| match ev {
+        Event::Step { step, slot_id } => last_step = Some((step, slot_id)),
+        Event::Loaded => out.loaded = true,
+        Event::Library { library } => out.library = Some(library),
+        Event::Slot { slot } => {
+            slots.insert(slot.slot_id, slot);
+        }
+        Event::Error {
+            step,
+            error,
+            detail,
+        } => {
+            out.error = Some(error);
+            out.error_in = Some(step);
+            out.detail = detail;
+        }
+        Event::Done => done = true,
+    };
+
+    let mut closed = false;
+    let status = loop {
+        if closed {
+            // Its output is closed, so it is exiting: look again soon.
+            std::thread::sleep(Duration::from_millis(1));
+        } else {
+            match rx.recv_timeout(POLL) {
+                Ok(ev) => {
+                    take(ev, &mut out);
+                    continue;
+                }
+                Err(mpsc::RecvTimeoutError::Timeout) => {}
+                Err(mpsc::RecvTimeoutError::Disconnected) => closed = true,
+            }
+        }
+        match child.try_wait() {
+            Ok(Some(status)) => {
+                // The child is gone; its last lines may still be in the pipe.
+                while let Ok(ev) = rx.recv_timeout(Duration::from_millis(50)) {
+                    take(ev, &mut out);
+                }
+                break Some(status);
+            }
+            Ok(None) if Instant::now() < deadline => {}
+            _ => {
+                let _ = child.kill();
+                let _ = child.wait();
+                while let Ok(ev) = rx.try_recv() {
+                    take(ev, &mut out);
+                }
+                break None;
+            }
+        }
+    };
+    let stderr = erx.recv_timeout(Duration::from_millis(100)).ok();
+    let stuck_at = last_step.clone();
+    match status {
+        None => {
+            out.error = Some("timeout".into());
+            out.error_in = stuck_at.as_ref().map(|(s, _)| s.clone());
+            out.detail = Some(format!(
+                "the module did not finish within {} ms and was stopped",
+                settings.deadline.as_millis()
+            ));
+            mark_slot(&mut slots, stuck_at.as_ref(), "timeout");
+        }
+        Some(st) if !done => {
+            out.error = Some("crashed".into());
+            out.error_in = stuck_at.as_ref().map(|(s, _)| s.clone());
+            let mut d = format!("the token reader ended early ({st})");
+            if let Some(e) = stderr.filter(|e| !e.is_empty()) {
+                d.push_str(": ");
+                d.push_str(&e);
+            }
+            out.detail = Some(d);
+            mark_slot(&mut slots, stuck_at.as_ref(), "crashed");
+        }
+        Some(_) => {}
+    }
+    out.slots = slots.into_values().collect();
+    out.elapsed_ms = started.elapsed().as_millis() as u64;
+    out
+}
+
+/// Marks the slot the child was busy with when it hung or died.
+fn mark_slot(slots: &mut BTreeMap<u64, Slot>, at: Option<&(String, Option<u64>)>, error: &str) {
+    let Some((step, Some(id))) = at else { return };
+    let s = slots.entry(*id).or_insert_with(|| Slot {
+        slot_id: *id,
+        ..Slot::default()
+    });
+    if s.error.is_none() {
+        s.error = Some(error.to_string());
+        s.error_in = Some(step.clone());
+    }
+}
+
+#[cfg(test)]
+#[cfg(unix)]
+mod tests {
+    use super::*;
+    use std::os::unix::fs::PermissionsExt;
+
+    /// A stand-in for the token reader: a shell script that prints `lines`, then runs `then`.
+    fn fake_reader(dir: &Path, lines: &[Event], then: &str) -> ReaderSettings {
+        let mut script = String::from("#!/bin/sh\n");
+        script.push_str("echo 'some module chatter on stdout'\n");
+        for l in lines {
+            script.push_str(&format!("echo '{}'\n", l.to_line()));
+        }
+        script.push_str(then);
+        script.push('\n');
+        let p = dir.join("reader.sh");
+        std::fs::write(&p, script).unwrap();
+        std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o755)).unwrap();
+        ReaderSettings {
+            program: p,
+            deadline: Duration::from_millis(700),
+        }
+    }
+
+    fn slot(id: u64) -> Slot {
+        Slot {
+            slot_id: id,
+            description: format!("slot {id}"),
+            token_present: true,
+            ..Slot::default()
+        }
+    }
+
+    #[test]
+    fn a_clean_run_is_read_through_the_chatter() {
+        let dir = tempfile::tempdir().unwrap();
+        let s = fake_reader(
+            dir.path(),
+            &[Event::Loaded, Event::Slot { slot: slot(1) }, Event::Done],
+            "exit 0",
+        );
+        let o = read_module(&s, Path::new("/m.so"));
+        assert_eq!(o.error, None, "{o:?}");
+        assert!(o.loaded);
+        assert_eq!(o.slots.len(), 1);
+    }
+
+    #[test]
+    fn a_hung_child_is_killed_at_the_deadline_and_keeps_what_it_said() {
+        let dir = tempfile::tempdir().unwrap();
+        let s = fake_reader(
+            dir.path(),
+            &[
+                Event::Loaded,
+                Event::Slot { slot: slot(3) },
+                Event::Step {
+                    step: "C_GetTokenInfo".into(),
+                    slot_id: Some(3),
+                },
+            ],
+            "exec sleep 30",
+        );
+        let t = Instant::now();
+        let o = read_module(&s, Path::new("/m.so"));
+        assert!(
+            t.elapsed() < Duration::from_millis(1500),
+            "{:?}",
+            t.elapsed()
+        );
+        assert_eq!(o.error.as_deref(), Some("timeout"));
+        assert_eq!(o.error_in.as_deref(), Some("C_GetTokenInfo"));
+        assert_eq!(o.slots[0].error.as_deref(), Some("timeout"));
+        assert_eq!(o.slots[0].description, "slot 3");
+    }
+
+    #[test]
+    fn a_child_that_dies_midway_is_a_crash_with_its_last_words() {
+        let dir = tempfile::tempdir().unwrap();
+        let s = fake_reader(
+            dir.path(),
+            &[
+                Event::Loaded,
+                Event::Step {
+                    step: "C_GetSlotList".into(),
+                    slot_id: None,
+                },
+            ],
+            "echo 'module exploded' >&2; kill -ABRT $$",
+        );
+        let o = read_module(&s, Path::new("/m.so"));
+        assert_eq!(o.error.as_deref(), Some("crashed"), "{o:?}");
+        assert_eq!(o.error_in.as_deref(), Some("C_GetSlotList"));
+        assert!(o.detail.unwrap().contains("module exploded"));
+    }
+
+    #[test]
+    fn a_reader_that_cannot_start_is_reported_not_panicked() {
+        let s = ReaderSettings {
+            program: "/nonexistent/tokenyar".into(),
+            deadline: Duration::from_millis(200),
+        };
+        let o = read_module(&s, Path::new("/m.so"));
+        assert_eq!(o.error.as_deref(), Some("crashed"));
+    }
+}
