@@ -130,11 +130,30 @@ pub fn diagnose(kb: &Arc<Kb>, facts: Arc<dyn Facts>, system: Option<&str>) -> Di
             });
         }
     }
+    // One finding per problem. Symptoms that share a check say the same thing once: the system's
+    // own symptom speaks for it (its remedy is written for that system), else the general one;
+    // among equals, the one that describes the problem rather than quoting a message.
+    let rank = |f: &Finding| {
+        let n = kb.node(&f.node);
+        let messages = match n.map(|n| &n.body) {
+            Some(Body::Symptom { messages, .. }) => messages.len(),
+            _ => 0,
+        };
+        (n.is_none_or(|n| n.system == "general"), messages)
+    };
+    let mut order: Vec<usize> = (0..findings.len()).collect();
+    order.sort_by_key(|&i| rank(&findings[i]));
+    let mut probes = std::collections::HashSet::new();
+    let mut cases = std::collections::HashSet::new();
+    let mut keep = vec![false; findings.len()];
+    for i in order {
+        let f = &findings[i];
+        keep[i] = probes.insert(f.trace.check.clone()) & cases.insert(f.case.clone());
+    }
+    let mut keep = keep.into_iter();
+    findings.retain(|_| keep.next().unwrap_or(false));
     // Worst first; the knowledge base's order within a severity.
     findings.sort_by_key(|f| f.severity);
-    // One finding per case: two symptoms of one case (a message in two systems) say one thing.
-    let mut seen = std::collections::HashSet::new();
-    findings.retain(|f| seen.insert(f.case.clone()));
     Diagnosis {
         tool: "tokenyar",
         version: crate::VERSION,

@@ -174,6 +174,14 @@ pub(super) fn register(engine: &mut Engine) {
     engine.register_fn("version_cmp", |a: &str, b: &str| version_cmp(a, b));
     engine.register_fn("glob_match", |p: &str, t: &str| glob_match(p, t));
     engine.register_fn("cert_parse", |t: &str| cert_parse(t));
+    // A certificate entry without DER (a hand-written bundle, a module that failed to read the
+    // value) is an unreadable certificate, not a script error.
+    engine.register_fn("cert_parse", |v: Dynamic| {
+        if let Some(s) = v.clone().into_immutable_string().ok() {
+            return cert_parse(&s);
+        }
+        to_dyn(&serde_json::json!({"ok": false, "error": format!("no certificate data (found {})", v.type_name())}))
+    });
     engine.register_fn("mask", |t: &str, k: i64| mask(t, k));
 }
 
