@@ -29,6 +29,21 @@ fn locked_token() -> Arc<dyn Facts> {
     Arc::new(Snapshot::new(m))
 }
 
+/// The index of the current question's choice that leads to `next`.
+fn choice_to(s: &Session, next: &str) -> usize {
+    let Some(tokenyar_engine::kb::Node {
+        body: tokenyar_engine::kb::Body::Question { choices, .. },
+        ..
+    }) = s.current()
+    else {
+        panic!("not at a question")
+    };
+    choices
+        .iter()
+        .position(|c| c.next == next)
+        .unwrap_or_else(|| panic!("no choice leads to {next}"))
+}
+
 fn result(status: Status) -> ProbeResult {
     ProbeResult {
         status,
@@ -82,7 +97,7 @@ fn back_returns_to_the_last_place_the_user_decided() {
     let runner = Runner::new(Arc::clone(&kb), locked_token(), None);
     let mut s = Session::start(Arc::clone(&kb), "general/root", None).unwrap();
     s.run_until_input(&runner);
-    s.answer(0).unwrap();
+    s.answer(choice_to(&s, "general/pin-locked")).unwrap();
     s.run_until_input(&runner);
     assert!(s.back());
     assert_eq!(
@@ -93,7 +108,7 @@ fn back_returns_to_the_last_place_the_user_decided() {
     );
     assert_eq!(s.steps().len(), 1);
     assert!(!s.back(), "nothing before the start");
-    s.answer(2).unwrap();
+    s.answer(choice_to(&s, "general/cert-expired")).unwrap();
     assert_eq!(s.current().unwrap().id, "general/probe/cert-validity");
 }
 
@@ -173,7 +188,7 @@ fn out_of_order_calls_are_refused_not_obeyed() {
 fn a_saved_walk_resumes_or_names_the_step_that_no_longer_exists() {
     let kb = kb();
     let mut s = Session::start(Arc::clone(&kb), "general/root", None).unwrap();
-    s.answer(1).unwrap();
+    s.answer(choice_to(&s, "general/cert-missing")).unwrap();
     let saved = serde_json::to_string(&s.state).unwrap();
     let back: tokenyar_engine::infer::session::WalkState = serde_json::from_str(&saved).unwrap();
     let r = Session::resume(Arc::clone(&kb), back.clone()).unwrap();

@@ -123,7 +123,7 @@ fn serial() -> std::sync::MutexGuard<'static, ()> {
 }
 
 fn diagnose(mocks: &[&Mock], extra: &[&str]) -> Run {
-    let mut args = vec!["diagnose", "--json", "--no-module-discovery"];
+    let mut args = vec!["diagnose", "--json", "--offline", "--no-module-discovery"];
     for m in mocks {
         args.push("--pkcs11-module");
         args.push(m.path());
@@ -401,6 +401,7 @@ fn garbage_in_a_certificate_object_is_a_finding_through_the_whole_path() {
     let text = tokenyar(
         &[
             "diagnose",
+            "--offline",
             "--no-module-discovery",
             "--pkcs11-module",
             m.path(),
@@ -425,6 +426,7 @@ fn a_file_that_is_no_module_is_reported_not_fatal() {
         &[
             "diagnose",
             "--json",
+            "--offline",
             "--no-module-discovery",
             "--pkcs11-module",
             fake.to_str().unwrap(),

@@ -113,7 +113,7 @@ impl Hsm {
     }
 
     fn diagnose(&self, extra: &[&str]) -> Run {
-        let mut args = vec!["diagnose", "--json", "--pkcs11-module", MODULE];
+        let mut args = vec!["diagnose", "--json", "--offline", "--pkcs11-module", MODULE];
         args.extend_from_slice(extra);
         tokenyar(&args, &[("SOFTHSM2_CONF", &self.conf)])
     }
@@ -425,7 +425,7 @@ fn softhsm_is_discovered_from_the_knowledge_base_without_an_argument() {
     h.token("ali")
         .import("ali", "01", "sign", &independent("0012345678", -30, 700));
     let r = tokenyar(
-        &["diagnose", "--json", "--token-deadline", "5"],
+        &["diagnose", "--json", "--offline", "--token-deadline", "5"],
         &[("SOFTHSM2_CONF", &h.conf)],
     );
     let detected = r.check("general/token-not-detected");

@@ -74,6 +74,8 @@ pub enum Effect {
         job: u64,
         runner: Arc<Runner>,
         probe: String,
+        /// Whose rules apply: the system subtree the walk is in.
+        system: Option<String>,
         rerun: bool,
     },
     RunDiagnose {

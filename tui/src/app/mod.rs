@@ -119,6 +119,8 @@ pub fn model(kb: Arc<Kb>, common: &Common, args: &TuiArgs) -> Result<Model, CliE
         None => Arc::new(LiveFacts::new(LiveOptions {
             offline: args.offline,
             kb_data: Arc::clone(&kb.data),
+            // Tokens are read by a child of this same binary, so a hung module cannot freeze the UI.
+            token_reader: std::env::current_exe().ok(),
             ..LiveOptions::default()
         })),
     };
@@ -148,12 +150,13 @@ pub fn settle(m: &mut Model, fx: Vec<Effect>) {
                 job,
                 runner,
                 probe,
+                system,
                 rerun,
             } => {
                 let result = if rerun {
-                    runner.rerun(&probe)
+                    runner.rerun_in(&probe, system.as_deref())
                 } else {
-                    runner.run(&probe)
+                    runner.run_in(&probe, system.as_deref())
                 };
                 Action::ProbeDone {
                     job,
@@ -201,14 +204,15 @@ fn run_effect(m: &Model, e: Effect, tx: &Sender<Msg>) {
             job,
             runner,
             probe,
+            system,
             rerun,
         } => spawn(
             "probe",
             Box::new(move || {
                 let result = if rerun {
-                    runner.rerun(&probe)
+                    runner.rerun_in(&probe, system.as_deref())
                 } else {
-                    runner.run(&probe)
+                    runner.run_in(&probe, system.as_deref())
                 };
                 Action::ProbeDone {
                     job,

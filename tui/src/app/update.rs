@@ -194,6 +194,7 @@ fn after_walk_change(m: &mut Model, fx: &mut Vec<Effect>) {
             job,
             runner: Arc::clone(&w.runner),
             probe,
+            system: w.session.system().map(str::to_string),
             rerun: purpose == Purpose::Verify,
         });
     }
