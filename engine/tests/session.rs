@@ -62,7 +62,7 @@ fn a_walk_asks_then_runs_probes_by_itself_and_stops_at_the_remedy() {
             node: "general/root".into()
         }
     );
-    s.answer(0).unwrap();
+    s.answer(choice_to(&s, "general/pin-locked")).unwrap();
     let need = s.run_until_input(&runner);
     assert_eq!(
         need,

@@ -43,6 +43,17 @@ impl Run {
             .unwrap_or_else(|| panic!("no finding {case} in {}", self.stdout))
     }
 
+    /// The finding a check probe raised, whichever symptom speaks for it: a system's own symptom
+    /// (bank-mellat/single-certificate) takes the place of the general one with the same check.
+    pub fn finding_by_probe(&self, probe: &str) -> Option<Value> {
+        self.json()["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["trace"]["check"] == probe)
+            .cloned()
+    }
+
     /// The check of one symptom.
     pub fn check(&self, id: &str) -> Value {
         self.json()["checks"]
