@@ -177,7 +177,7 @@ pub(super) fn register(engine: &mut Engine) {
     // A certificate entry without DER (a hand-written bundle, a module that failed to read the
     // value) is an unreadable certificate, not a script error.
     engine.register_fn("cert_parse", |v: Dynamic| {
-        if let Some(s) = v.clone().into_immutable_string().ok() {
+        if let Ok(s) = v.clone().into_immutable_string() {
             return cert_parse(&s);
         }
         to_dyn(&serde_json::json!({"ok": false, "error": format!("no certificate data (found {})", v.type_name())}))
