@@ -259,9 +259,21 @@ fn print_diagnosis(
         }
     }
     if d.findings.is_empty() {
-        let ok = match lang {
-            Lang::Fa => "مشکلی پیدا نشد.",
-            Lang::En => "No problem found.",
+        let unknown = d
+            .checks
+            .iter()
+            .filter(|c| c.status == Status::Unknown)
+            .count();
+        let ok = match (lang, unknown) {
+            (Lang::Fa, 0) => "مشکلی پیدا نشد.".to_string(),
+            (Lang::En, 0) => "No problem found.".to_string(),
+            (Lang::Fa, n) => format!(
+                "مشکلی پیدا نشد، اما {} بررسی نتوانست نتیجه بگیرد (با ? نشان داده شده‌اند).",
+                persian_digits(n)
+            ),
+            (Lang::En, n) => {
+                format!("No problem found, but {n} check(s) could not tell (marked ?).")
+            }
         };
         writeln!(out, "\n{ok}")?;
         return Ok(());

@@ -29,6 +29,8 @@ pub fn main_with_args() -> i32 {
     };
     match result {
         Ok(code) => code,
+        // A reader that stopped early (`| head`) is not an error worth a message.
+        Err(commands::CliError::Io(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => 0,
         Err(e) => {
             eprintln!("tokenyar: {e}");
             2

@@ -109,6 +109,24 @@ pub fn diagnose(kb: &Arc<Kb>, facts: Arc<dyn Facts>, system: Option<&str>) -> Di
         });
         findings.extend(finding);
     }
+    // Symptoms of several systems may share one check: list it once, under the general symptom
+    // when there is one (the list says what was checked, not which messages it explains).
+    let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    let mut unique: Vec<CheckResult> = Vec::new();
+    for c in checks {
+        match seen.get(&c.probe) {
+            Some(&i) => {
+                if unique[i].system != "general" && c.system == "general" {
+                    unique[i] = c;
+                }
+            }
+            None => {
+                seen.insert(c.probe.clone(), unique.len());
+                unique.push(c);
+            }
+        }
+    }
+    let mut checks = unique;
     for s in kb.systems.iter().filter(|s| system == Some(s.id.as_str())) {
         for p in &s.prerequisites {
             let Some(probe) = &p.check else { continue };
