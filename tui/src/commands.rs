@@ -46,7 +46,13 @@ pub fn source(common: &Common) -> Result<Source, CliError> {
 /// Loads the knowledge base for use (not for `kb check`): refuses one with errors.
 pub fn load_kb(common: &Common) -> Result<Arc<Kb>, CliError> {
     let src = source(common)?;
-    let (kb, diags) = kb::load_checked(&src);
+    // The embedded knowledge base passed every checker rule before this binary was built (the
+    // test suite refuses it otherwise): loading is enough. A working copy is checked in full.
+    let (kb, diags) = if common.kb.is_none() {
+        Kb::load(&src)
+    } else {
+        kb::load_checked(&src)
+    };
     let errors: Vec<&Diagnostic> = diags.iter().filter(|d| d.is_error()).collect();
     if let Some(first) = errors.first() {
         return Err(CliError::BrokenKb {
