@@ -19,6 +19,8 @@ pub fn main_with_args() -> i32 {
         Some(cli::Command::Diagnose(a)) => commands::diagnose_cmd(&cli.common, a),
         Some(cli::Command::Kb(k)) => commands::kb_cmd(&cli.common, k),
         Some(cli::Command::Collect(a)) => commands::collect_cmd(&cli.common, a),
+        Some(cli::Command::Report(a)) => commands::report_cmd(&cli.common, a),
+        Some(cli::Command::Session(s)) => commands::session_cmd(&cli.common, s),
         None => {
             use clap::CommandFactory;
             let _ = cli::Cli::command().print_help();
