@@ -99,11 +99,13 @@ impl Stamp {
     }
 
     /// One line in one language: Persian leads with the Jalali date in Persian digits, English
-    /// with the Gregorian one; the other calendar follows in parentheses.
+    /// with the Gregorian one; the other calendar follows in parentheses. In Persian the
+    /// Gregorian run is set between left-to-right marks, so a bidi-aware viewer keeps `+03:30`
+    /// and the parentheses in place.
     pub fn text(&self, lang: Lang) -> String {
         match lang {
             Lang::Fa => format!(
-                "{} ({} {})",
+                "{} (\u{200E}{} {}\u{200E})",
                 persian_digits(&self.jalali),
                 self.gregorian,
                 self.offset
@@ -170,7 +172,10 @@ mod tests {
         assert_eq!(s.gregorian, "2025-11-21 00:15");
         assert_eq!(s.jalali, "1404/08/30 00:15");
         assert_eq!(s.offset, "+03:30");
-        assert_eq!(s.text(Lang::Fa), "۱۴۰۴/۰۸/۳۰ ۰۰:۱۵ (2025-11-21 00:15 +03:30)");
+        assert_eq!(
+            s.text(Lang::Fa),
+            "۱۴۰۴/۰۸/۳۰ ۰۰:۱۵ (\u{200E}2025-11-21 00:15 +03:30\u{200E})"
+        );
         assert_eq!(s.text(Lang::En), "2025-11-21 00:15 +03:30 (1404/08/30 00:15)");
         let u = Stamp::new(t, 0);
         assert_eq!(u.jalali, "1404/08/29 20:45");

@@ -188,6 +188,21 @@ impl Redactor {
         for f in facts.values() {
             collect_strings(f, &mut texts);
         }
+        // Facts redacted before (a saved session, a redacted bundle) already hold placeholders:
+        // new ones continue their numbering, so one placeholder never names two things.
+        if let Ok(re) = regex::Regex::new(r"<(user|host|serial)-(\d+)>") {
+            for t in &texts {
+                for c in re.captures_iter(t) {
+                    let n: usize = c[2].parse().unwrap_or(0);
+                    let counter = match &c[1] {
+                        "user" => &mut self.users,
+                        "host" => &mut self.hosts,
+                        _ => &mut self.serials,
+                    };
+                    *counter = (*counter).max(n);
+                }
+            }
+        }
         if let Some(re) = re {
             for t in &texts {
                 for c in re.captures_iter(t) {
@@ -470,6 +485,15 @@ mod tests {
         assert!(text.contains("token <serial-1> did not answer"), "{text}");
         // Too short to mask safely.
         assert!(text.contains("\"serial\":\"12\""), "{text}");
+        // Redacting again (a report of a redacted session) numbers new serials after the old.
+        let mut again = out.clone();
+        again.insert(
+            "more".into(),
+            Fact::Value(json!({"serial": "99AA88BB77CC"})),
+        );
+        let twice = serde_json::to_string(&redact(&again)).unwrap();
+        assert!(twice.contains("\"serial\":\"<serial-2>\""), "{twice}");
+        assert!(twice.contains("token <serial-1> did not answer"), "{twice}");
     }
 
     #[test]

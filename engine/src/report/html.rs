@@ -24,17 +24,19 @@ body { margin: 0; padding: 20px 24px 40px; background: #eef1f5; color: #1c2430;
   Tahoma, "Segoe UI", "DejaVu Sans", sans-serif; }
 code, pre, .raw { font-family: "DejaVu Sans Mono", Menlo, Consolas, "Liberation Mono", monospace;
   font-size: 12.5px; }
-code { background: #eef1f5; border-radius: 4px; padding: 0 4px; unicode-bidi: isolate; }
+code { background: #eef1f5; border-radius: 4px; padding: 0 4px; unicode-bidi: isolate;
+  white-space: nowrap; }
+ol:lang(fa) { list-style-type: persian; }
 h1 { font-size: 24px; margin: 0 0 6px; }
 h2 { font-size: 18px; margin: 0 0 10px; color: #24364f; }
 h3 { font-size: 15.5px; margin: 14px 0 6px; }
 section, header { background: #fff; border: 1px solid #d6dce5; border-radius: 10px;
   padding: 14px 20px; margin: 0 0 16px; }
 header { border-block-start: 6px solid #2f5d8c; }
-.pair { display: grid; grid-template-columns: 1fr 1fr; gap: 28px; }
-.pair > div + div { border-inline-start: 1px dashed #c9d1dc; padding-inline-start: 24px; }
+.pair { display: grid; grid-template-columns: minmax(0, 1fr) minmax(0, 1fr); gap: 28px; }
+.pair > div:first-child { border-inline-end: 1px dashed #c9d1dc; padding-inline-end: 24px; }
 @media (max-width: 760px) { .pair { grid-template-columns: 1fr; }
-  .pair > div + div { border: 0; padding: 0; } }
+  .pair > div:first-child { border: 0; padding: 0; } }
 .summary { border-inline-start: 6px solid #b03a2e; }
 .summary.resolved, .summary.no_problem { border-inline-start-color: #23804a; }
 .summary dt { font-weight: 700; color: #24364f; margin-top: 8px; }
@@ -48,12 +50,13 @@ header { border-block-start: 6px solid #2f5d8c; }
 .st-fail { background: #fde2de; color: #9c2415; } .st-unknown { background: #e6e9ef; color: #47536a; }
 ol.path { padding-inline-start: 26px; margin: 6px 0; }
 ol.path > li { margin: 0 0 8px; }
-.when { color: #5c6a7e; font-size: 13px; }
+.when { color: #5c6a7e; font-size: 13px; white-space: nowrap; }
 .probe { list-style: none; margin: 4px 0; padding: 6px 10px; background: #f6f8fb;
   border-inline-start: 3px solid #9aa9bd; border-radius: 4px; }
 .kv { margin: 2px 0 0; padding: 0; list-style: none; }
+.probe .kv { text-align: left; }
 .kv li { margin: 0; }
-.raw { direction: ltr; unicode-bidi: isolate; word-break: break-all; }
+.raw { direction: ltr; unicode-bidi: isolate; overflow-wrap: anywhere; }
 pre { background: #f6f8fb; border: 1px solid #dde3ea; border-radius: 6px; padding: 10px;
   overflow-x: auto; white-space: pre-wrap; word-break: break-all; max-height: none; }
 table.cert { border-collapse: collapse; margin: 6px 0 12px; }
@@ -99,12 +102,39 @@ fn code(s: &str) -> String {
     format!("<bdi dir=\"ltr\"><code>{}</code></bdi>", h(s))
 }
 
+/// A long raw value (a certificate subject): left to right, isolated, free to wrap.
+fn raw(s: &str) -> String {
+    format!("<bdi dir=\"ltr\" class=\"raw\">{}</bdi>", h(s))
+}
+
+/// A time in both calendars; the other calendar's run is isolated, so `+03:30` and the
+/// parentheses stay where they belong inside Persian text.
 fn stamp(s: &Stamp, g: Lang) -> String {
-    format!("<bdi class=\"when\">{}</bdi>", h(&s.text(g)))
+    match g {
+        Lang::Fa => format!(
+            "<bdi class=\"when\" dir=\"rtl\">{} (<bdi dir=\"ltr\">{} {}</bdi>)</bdi>",
+            h(&persian_digits(&s.jalali)),
+            h(&s.gregorian),
+            h(&s.offset)
+        ),
+        Lang::En => format!(
+            "<bdi class=\"when\" dir=\"ltr\">{} {} ({})</bdi>",
+            h(&s.gregorian),
+            h(&s.offset),
+            h(&s.jalali)
+        ),
+    }
 }
 
 fn time(r: &Report, t: chrono::DateTime<chrono::Utc>, g: Lang) -> String {
     stamp(&Stamp::new(t, r.utc_offset_minutes), g)
+}
+
+fn comma(g: Lang) -> &'static str {
+    match g {
+        Lang::Fa => "، ",
+        Lang::En => ", ",
+    }
 }
 
 fn num(n: usize, g: Lang) -> String {
@@ -197,7 +227,7 @@ fn head(o: &mut String, r: &Report, langs: &[Lang]) {
             let _ = write!(o, " {}", code(n));
         }
         if let Some(s) = &r.source.saved {
-            let _ = write!(o, "، {} {}", l("saved", g), stamp(s, g));
+            let _ = write!(o, "{}{} {}", comma(g), l("saved", g), stamp(s, g));
         }
         o.push_str("</li>");
         let system = match &r.system {
@@ -207,10 +237,11 @@ fn head(o: &mut String, r: &Report, langs: &[Lang]) {
         let _ = write!(o, "<li>{}: {system}</li>", l("system", g));
         let _ = write!(
             o,
-            "<li>{}: {} {}، {} {}",
+            "<li>{}: {} {}{}{} {}",
             l("versions", g),
             l("tool", g),
             code(&r.tool_version),
+            comma(g),
             l("kb", g),
             code(&r.kb_version)
         );
@@ -326,7 +357,8 @@ fn probe_item(o: &mut String, r: &Report, p: &ProbeSeen, g: Lang) {
         time(r, p.at, g)
     );
     if !p.evidence.is_empty() {
-        o.push_str("<ul class=\"kv\">");
+        // Raw values read left to right, aligned as code is in a Persian page.
+        o.push_str("<ul class=\"kv\" dir=\"ltr\" lang=\"en\">");
         for (k, v) in &p.evidence {
             let _ = write!(
                 o,
@@ -437,8 +469,8 @@ fn cert(o: &mut String, c: &CertSummary, g: Lang) {
     let mut row = |k: &str, v: String| {
         let _ = write!(o, "<tr><th>{}</th><td>{v}</td></tr>", l(k, g));
     };
-    row("subject", code(&c.subject));
-    row("issuer", code(&c.issuer));
+    row("subject", raw(&c.subject));
+    row("issuer", raw(&c.issuer));
     if let Some(s) = &c.serial {
         row("serial", code(s));
     }

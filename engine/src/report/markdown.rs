@@ -44,6 +44,14 @@ fn tx(t: &Text, lang: Lang) -> String {
     esc(t.get(lang))
 }
 
+/// A comma in the language's own form.
+fn comma(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Fa => "، ",
+        Lang::En => ", ",
+    }
+}
+
 fn num(n: usize, lang: Lang) -> String {
     match lang {
         Lang::Fa => persian_digits(&n.to_string()),
@@ -104,7 +112,7 @@ fn head(o: &mut String, r: &Report, g: Lang) {
         let _ = write!(src, " {}", code(n));
     }
     if let Some(s) = &r.source.saved {
-        let _ = write!(src, ", {} {}", l("saved", g), stamp(s, g));
+        let _ = write!(src, "{}{} {}", comma(g), l("saved", g), stamp(s, g));
     }
     let _ = writeln!(o, "- **{}:** {src}", l("source", g));
     let system = match &r.system {
@@ -113,9 +121,10 @@ fn head(o: &mut String, r: &Report, g: Lang) {
     };
     let _ = writeln!(o, "- **{}:** {system}", l("system", g));
     let mut v = format!(
-        "{} {}, {} {}",
+        "{} {}{}{} {}",
         l("tool", g),
         code(&r.tool_version),
+        comma(g),
         l("kb", g),
         code(&r.kb_version)
     );
@@ -141,11 +150,12 @@ fn summary(o: &mut String, r: &Report, s: &Summary, g: Lang) {
         for k in &c.checks {
             let _ = writeln!(
                 o,
-                "  - {}: {} — {} ({}, {})",
+                "  - {}: {} — {} ({}{}{})",
                 l("found_by", g),
                 tx(&k.title, g),
                 status_word(k.status, g),
                 code(&k.probe),
+                comma(g),
                 time(r, k.at, g)
             );
         }
@@ -165,10 +175,11 @@ fn summary(o: &mut String, r: &Report, s: &Summary, g: Lang) {
         );
         let _ = writeln!(
             o,
-            "  {}. {}: {outcome} ({}, {})",
+            "  {}. {}: {outcome} ({}{}{})",
             i + 1,
             tx(&t.title, g),
             code(&t.remedy),
+            comma(g),
             time(r, t.at, g)
         );
     }
@@ -223,10 +234,11 @@ fn steps(o: &mut String, r: &Report, steps: &[WhyStep], g: Lang) {
     for s in steps {
         let _ = writeln!(
             o,
-            "{}. {} ({}, {})",
+            "{}. {} ({}{}{})",
             s.index + 1,
             esc(&s.how_text(g)),
             code(&s.node),
+            comma(g),
             time(r, s.at, g)
         );
         for p in &s.probes {
@@ -242,9 +254,10 @@ fn probe_line(r: &Report, p: &ProbeSeen, g: Lang) -> String {
         esc(p.title.get(g))
     };
     let mut s = format!(
-        "{title} ({}): **{}**, {}",
+        "{title} ({}): **{}**{}{}",
         code(&p.probe),
         status_word(p.status, g),
+        comma(g),
         time(r, p.at, g)
     );
     if !p.evidence.is_empty() {
@@ -283,9 +296,10 @@ fn evidence(o: &mut String, r: &Report, g: Lang) {
         };
         let _ = writeln!(
             o,
-            "- **{title}** ({}): {}, {}",
+            "- **{title}** ({}): {}{}{}",
             code(&p.probe),
             status_word(p.status, g),
+            comma(g),
             time(r, p.at, g)
         );
         for (k, v) in &p.evidence {

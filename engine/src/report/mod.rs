@@ -490,6 +490,16 @@ fn brief(p: &ProbeSeen) -> CheckBrief {
     }
 }
 
+/// The probes that found something (fail or warn), each once: its latest run.
+fn failing<'a>(probes: impl Iterator<Item = &'a ProbeSeen>) -> Vec<CheckBrief> {
+    let mut out: Vec<CheckBrief> = Vec::new();
+    for p in probes.filter(|p| matches!(p.status, Status::Fail | Status::Warn)) {
+        out.retain(|b| b.probe != p.probe);
+        out.push(brief(p));
+    }
+    out
+}
+
 fn session_summary(
     kb: &Kb,
     session: &Session,
@@ -518,12 +528,7 @@ fn session_summary(
         Cause {
             node: s.node.clone(),
             title: s.title.clone(),
-            checks: steps[from..]
-                .iter()
-                .flat_map(|w| w.probes.iter())
-                .filter(|p| matches!(p.status, Status::Fail | Status::Warn))
-                .map(brief)
-                .collect(),
+            checks: failing(steps[from..].iter().flat_map(|w| w.probes.iter())),
         }
     });
     let tried = session
@@ -669,14 +674,7 @@ fn bundle_summary(kb: &Kb, findings: &[FindingReport], system: Option<&str>) -> 
             contact: support_contact(kb, system),
         };
     };
-    let checks = top
-        .why
-        .steps
-        .iter()
-        .flat_map(|s| s.probes.iter())
-        .filter(|p| matches!(p.status, Status::Fail | Status::Warn))
-        .map(brief)
-        .collect();
+    let checks = failing(top.why.steps.iter().flat_map(|s| s.probes.iter()));
     let next = findings
         .iter()
         .filter_map(|f| f.remedy.as_ref())
