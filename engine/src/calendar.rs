@@ -83,8 +83,8 @@ pub struct Stamp {
 impl Stamp {
     /// `t` seen at `offset_minutes` east of UTC.
     pub fn new(t: DateTime<Utc>, offset_minutes: i32) -> Stamp {
-        let off = FixedOffset::east_opt(offset_minutes.saturating_mul(60))
-            .unwrap_or_else(|| Utc.fix());
+        let off =
+            FixedOffset::east_opt(offset_minutes.saturating_mul(60)).unwrap_or_else(|| Utc.fix());
         let local = t.with_timezone(&off);
         let hm = format!("{:02}:{:02}", local.hour(), local.minute());
         let jalali = to_jalali(local.date_naive())
@@ -176,11 +176,17 @@ mod tests {
             s.text(Lang::Fa),
             "۱۴۰۴/۰۸/۳۰ ۰۰:۱۵ (\u{200E}2025-11-21 00:15 +03:30\u{200E})"
         );
-        assert_eq!(s.text(Lang::En), "2025-11-21 00:15 +03:30 (1404/08/30 00:15)");
+        assert_eq!(
+            s.text(Lang::En),
+            "2025-11-21 00:15 +03:30 (1404/08/30 00:15)"
+        );
         let u = Stamp::new(t, 0);
         assert_eq!(u.jalali, "1404/08/29 20:45");
         assert_eq!(u.offset, "UTC");
         assert_eq!(Stamp::new(t, -90).offset, "-01:30");
-        assert_eq!(date_text(d(2025, 11, 21), Lang::Fa), "۱۴۰۴/۰۸/۳۰ (2025-11-21)");
+        assert_eq!(
+            date_text(d(2025, 11, 21), Lang::Fa),
+            "۱۴۰۴/۰۸/۳۰ (2025-11-21)"
+        );
     }
 }

@@ -27,7 +27,11 @@ fn every_golden_date_converts_both_ways() {
             day: j[2] as u8,
         };
         assert_eq!(to_jalali(g), Some(want), "{g}");
-        assert_eq!(from_jalali(want.year, want.month, want.day), Some(g), "{want}");
+        assert_eq!(
+            from_jalali(want.year, want.month, want.day),
+            Some(g),
+            "{want}"
+        );
         dates += 1;
     }
     // The table is not empty or cut short: a broken file must not pass as "no mismatches".

@@ -54,7 +54,12 @@ pub struct ReportArgs {
     #[arg(long, value_enum, default_value_t = ReportFormat::Md)]
     pub format: ReportFormat,
     /// A saved session (`tokenyar-session` file).
-    #[arg(long, value_name = "FILE", conflicts_with = "snapshot", required_unless_present = "snapshot")]
+    #[arg(
+        long,
+        value_name = "FILE",
+        conflicts_with = "snapshot",
+        required_unless_present = "snapshot"
+    )]
     pub session: Option<PathBuf>,
     /// A bundle recorded by `tokenyar collect`: the report runs its checks.
     #[arg(long, value_name = "FILE")]

@@ -12,9 +12,9 @@ use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 use tokenyar_engine::facts::{Bundle, Fact, Facts, Snapshot};
+use tokenyar_engine::infer::Runner;
 use tokenyar_engine::infer::saved::SavedSession;
 use tokenyar_engine::infer::session::{Need, Session};
-use tokenyar_engine::infer::Runner;
 use tokenyar_engine::kb::scenario::synth_cert;
 use tokenyar_engine::kb::{self, Kb, Source};
 use tokenyar_engine::report::{self, Format, LangChoice, Options};
@@ -151,7 +151,10 @@ fn a_saved_session_resumes_and_reports_the_same_path_and_evidence_in_every_forma
     for secret in [USER, HOST, NATIONAL_ID, TOKEN_SERIAL, "sara.ahmadi"] {
         assert!(!text.contains(secret), "{secret} in the saved session");
     }
-    assert!(!text.to_lowercase().contains("\"pin\""), "a PIN field in the session");
+    assert!(
+        !text.to_lowercase().contains("\"pin\""),
+        "a PIN field in the session"
+    );
 
     let path: Vec<String> = saved.walk.steps.iter().map(|s| s.node.clone()).collect();
     assert_eq!(
@@ -163,7 +166,12 @@ fn a_saved_session_resumes_and_reports_the_same_path_and_evidence_in_every_forma
             "general/cert-expired/renew"
         ]
     );
-    let probes: Vec<String> = saved.walk.evidence.iter().map(|e| e.probe.clone()).collect();
+    let probes: Vec<String> = saved
+        .walk
+        .evidence
+        .iter()
+        .map(|e| e.probe.clone())
+        .collect();
     // The step probe, then the verify run when the user said the renewal helped.
     assert_eq!(
         probes,
@@ -188,11 +196,20 @@ fn a_saved_session_resumes_and_reports_the_same_path_and_evidence_in_every_forma
     assert_eq!(v["next"]["kind"], json!("escalated"));
 
     // The agent reports it, three ways.
-    let (code, js, err) = tokenyar(agent_dir.path(), &["report", "--session", f, "--format", "json"]);
+    let (code, js, err) = tokenyar(
+        agent_dir.path(),
+        &["report", "--session", f, "--format", "json"],
+    );
     assert_eq!(code, 0, "{err}");
-    let (code, md, err) = tokenyar(agent_dir.path(), &["report", "--session", f, "--format", "md"]);
+    let (code, md, err) = tokenyar(
+        agent_dir.path(),
+        &["report", "--session", f, "--format", "md"],
+    );
     assert_eq!(code, 0, "{err}");
-    let (code, html, err) = tokenyar(agent_dir.path(), &["report", "--session", f, "--format", "html"]);
+    let (code, html, err) = tokenyar(
+        agent_dir.path(),
+        &["report", "--session", f, "--format", "html"],
+    );
     assert_eq!(code, 0, "{err}");
 
     let r: Value = serde_json::from_str(&js).unwrap();
@@ -225,14 +242,20 @@ fn a_saved_session_resumes_and_reports_the_same_path_and_evidence_in_every_forma
     );
     assert_eq!(r["summary"]["status"], json!("escalated"));
     assert_eq!(r["summary"]["tried"].as_array().unwrap().len(), 2);
-    assert_eq!(r["summary"]["contact"]["from"], json!("general/cert-expired/renew"));
+    assert_eq!(
+        r["summary"]["contact"]["from"],
+        json!("general/cert-expired/renew")
+    );
     assert!(r["summary"]["contact"]["who"]["fa"].as_str().unwrap().len() > 3);
     assert_eq!(r["created"]["offset"], json!("+03:30"));
     assert!(r["created"]["jalali"].as_str().unwrap().starts_with("14"));
 
     // Markdown and HTML show the same path in order, and every raw value the probes reported.
     for (name, text) in [("md", &md), ("html", &html)] {
-        assert!(positions_in_order(text, &path), "{name}: path out of order\n{text}");
+        assert!(
+            positions_in_order(text, &path),
+            "{name}: path out of order\n{text}"
+        );
         for e in &saved.walk.evidence {
             for (k, v) in &e.result.evidence {
                 let shown = match v {
@@ -240,7 +263,11 @@ fn a_saved_session_resumes_and_reports_the_same_path_and_evidence_in_every_forma
                     other => other.to_string(),
                 };
                 let shown = if name == "html" {
-                    shown.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+                    shown
+                        .replace('&', "&amp;")
+                        .replace('<', "&lt;")
+                        .replace('>', "&gt;")
+                        .replace('"', "&quot;")
                 } else {
                     shown
                 };
@@ -262,12 +289,17 @@ fn a_saved_session_resumes_and_reports_the_same_path_and_evidence_in_every_forma
 
     // The TUI's path (a report of the walk it holds, built in-process) says the same.
     let kb = kb();
-    let same = report::build_from_session(&kb, &saved, &Options {
-        redact: true,
-        ..Options::default()
-    })
+    let same = report::build_from_session(
+        &kb,
+        &saved,
+        &Options {
+            redact: true,
+            ..Options::default()
+        },
+    )
     .unwrap();
-    let inproc: Value = serde_json::from_str(&report::render(&same, Format::Json, LangChoice::Both)).unwrap();
+    let inproc: Value =
+        serde_json::from_str(&report::render(&same, Format::Json, LangChoice::Both)).unwrap();
     assert_eq!(inproc["walk"]["steps"], r["walk"]["steps"]);
     assert_eq!(inproc["evidence"], r["evidence"]);
 }
@@ -290,9 +322,15 @@ fn redaction_is_the_default_and_no_redact_keeps_data_for_an_agent_with_consent()
     assert!(md.contains("<serial-1>"), "{md}");
     assert!(md.contains("replaced by placeholders"), "{md}");
 
-    let (code, md, _) = tokenyar(dir.path(), &["report", "--session", f, "--no-redact", "--lang", "en"]);
+    let (code, md, _) = tokenyar(
+        dir.path(),
+        &["report", "--session", f, "--no-redact", "--lang", "en"],
+    );
     assert_eq!(code, 0);
-    assert!(md.contains(USER) && md.contains(TOKEN_SERIAL) && md.contains(HOST), "{md}");
+    assert!(
+        md.contains(USER) && md.contains(TOKEN_SERIAL) && md.contains(HOST),
+        "{md}"
+    );
     assert!(md.contains("NOT redacted"), "{md}");
 }
 
@@ -301,9 +339,12 @@ fn a_session_from_an_older_knowledge_base_names_the_step_that_is_gone() {
     let dir = tempfile::tempdir().unwrap();
     let (file, _) = saved_session(dir.path(), "old.json", true);
     // A newer knowledge base renamed the renewal remedy.
-    let kb_dir = dir.path().join("kb");
-    copy_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../kb"), &kb_dir);
-    rename_everywhere(&kb_dir, "general/cert-expired/renew", "general/cert-expired/renew-now");
+    let kb_dir = working_copy(dir.path());
+    rename_everywhere(
+        &kb_dir,
+        "general/cert-expired/renew",
+        "general/cert-expired/renew-now",
+    );
     let (code, out, err) = tokenyar(
         dir.path(),
         &["session", "resume", file.to_str().unwrap(), "--kb", "kb"],
@@ -314,7 +355,10 @@ fn a_session_from_an_older_knowledge_base_names_the_step_that_is_gone() {
             && err.contains("no longer exists"),
         "{err}"
     );
-    assert!(err.contains("reached when `general/probe/cert-validity` said fail"), "{err}");
+    assert!(
+        err.contains("reached when `general/probe/cert-validity` said fail"),
+        "{err}"
+    );
     assert!(!err.contains("panicked"), "{err}");
     // The report refuses the same way, not with a half-empty report.
     let (code, _, err) = tokenyar(
@@ -326,6 +370,14 @@ fn a_session_from_an_older_knowledge_base_names_the_step_that_is_gone() {
     // The knowledge base it was saved with still resumes it.
     let (code, out, _) = tokenyar(dir.path(), &["session", "resume", file.to_str().unwrap()]);
     assert_eq!(code, 0, "{out}");
+}
+
+/// A working copy of the knowledge base and its scripts in `dir` (`dir/kb`, `dir/scripts`).
+fn working_copy(dir: &Path) -> PathBuf {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    copy_dir(&root.join("kb"), &dir.join("kb"));
+    copy_dir(&root.join("scripts"), &dir.join("scripts"));
+    dir.join("kb")
 }
 
 fn copy_dir(from: &Path, to: &Path) {
@@ -410,10 +462,39 @@ fn json_reports_validate_against_the_schema_in_the_repository() {
     let v = schema_validator();
     let mut reports = Vec::new();
     for args in [
-        vec!["report", "--format", "json", "--session", session.to_str().unwrap()],
-        vec!["report", "--format", "json", "--snapshot", expired.to_str().unwrap()],
-        vec!["report", "--format", "json", "--snapshot", expired.to_str().unwrap(), "--system", "setad", "--no-redact"],
-        vec!["report", "--format", "json", "--snapshot", healthy.to_str().unwrap(), "--system", "general"],
+        vec![
+            "report",
+            "--format",
+            "json",
+            "--session",
+            session.to_str().unwrap(),
+        ],
+        vec![
+            "report",
+            "--format",
+            "json",
+            "--snapshot",
+            expired.to_str().unwrap(),
+        ],
+        vec![
+            "report",
+            "--format",
+            "json",
+            "--snapshot",
+            expired.to_str().unwrap(),
+            "--system",
+            "setad",
+            "--no-redact",
+        ],
+        vec![
+            "report",
+            "--format",
+            "json",
+            "--snapshot",
+            healthy.to_str().unwrap(),
+            "--system",
+            "general",
+        ],
     ] {
         let (code, out, err) = tokenyar(dir.path(), &args);
         assert_eq!(code, 0, "{args:?}: {err}");
@@ -423,7 +504,10 @@ fn json_reports_validate_against_the_schema_in_the_repository() {
         reports.push(r);
     }
     assert_eq!(reports[1]["summary"]["status"], json!("problems"));
-    assert_eq!(reports[1]["findings"][0]["case"], json!("general/cert-expired"));
+    assert_eq!(
+        reports[1]["findings"][0]["case"],
+        json!("general/cert-expired")
+    );
     assert_eq!(reports[3]["summary"]["status"], json!("no_problem"));
     // The certificate's dates in both calendars: 2025-05-01 00:00 UTC is 1404/02/11 03:30 in Tehran.
     let cert = &reports[1]["machine"]["certificates"][0];
@@ -448,10 +532,21 @@ fn a_snapshot_report_explains_each_finding() {
     let expired = bundle_file(dir.path(), "expired.json", "2025-05-01T00:00:00Z");
     let (code, md, err) = tokenyar(
         dir.path(),
-        &["report", "--snapshot", expired.to_str().unwrap(), "--lang", "en", "--system", "general"],
+        &[
+            "report",
+            "--snapshot",
+            expired.to_str().unwrap(),
+            "--lang",
+            "en",
+            "--system",
+            "general",
+        ],
     );
     assert_eq!(code, 0, "{err}");
-    assert!(md.contains("### 1. Error: The signing certificate has expired"), "{md}");
+    assert!(
+        md.contains("### 1. Error: The signing certificate has expired"),
+        "{md}"
+    );
     assert!(md.contains("**Why?**"), "{md}");
     // The check that fired, with its raw evidence, then the walk to the remedy.
     assert!(
@@ -468,7 +563,15 @@ fn a_snapshot_report_explains_each_finding() {
     );
     let (code, fa, _) = tokenyar(
         dir.path(),
-        &["report", "--snapshot", expired.to_str().unwrap(), "--lang", "fa", "--system", "general"],
+        &[
+            "report",
+            "--snapshot",
+            expired.to_str().unwrap(),
+            "--lang",
+            "fa",
+            "--system",
+            "general",
+        ],
     );
     assert_eq!(code, 0);
     assert!(fa.contains("## خلاصه") && fa.contains("چرا؟"), "{fa}");
@@ -476,7 +579,16 @@ fn a_snapshot_report_explains_each_finding() {
     // Persian digits in Persian dates.
     assert!(fa.contains("۱۴۰۴/"), "{fa}");
 
-    let (code, _, err) = tokenyar(dir.path(), &["report", "--snapshot", expired.to_str().unwrap(), "--lang", "de"]);
+    let (code, _, err) = tokenyar(
+        dir.path(),
+        &[
+            "report",
+            "--snapshot",
+            expired.to_str().unwrap(),
+            "--lang",
+            "de",
+        ],
+    );
     assert_eq!(code, 2);
     assert!(err.contains("fa, en or both"), "{err}");
     let (code, _, _) = tokenyar(dir.path(), &["report", "--format", "md"]);
@@ -489,7 +601,9 @@ fn run_with_deadline(cmd: &mut Command, limit: Duration) -> (bool, String) {
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
         .spawn()
-        .unwrap_or_else(|e| panic!("cannot start chromium ({e}); .ci/run installs the `chromium` package"));
+        .unwrap_or_else(|e| {
+            panic!("cannot start chromium ({e}); .ci/run installs the `chromium` package")
+        });
     let started = Instant::now();
     loop {
         if let Some(status) = child.try_wait().unwrap() {
@@ -516,12 +630,22 @@ fn the_html_report_renders_in_headless_chromium() {
     let html = dir.path().join("report.html");
     let (code, _, err) = tokenyar(
         dir.path(),
-        &["report", "--session", session.to_str().unwrap(), "--format", "html", "-o", html.to_str().unwrap()],
+        &[
+            "report",
+            "--session",
+            session.to_str().unwrap(),
+            "--format",
+            "html",
+            "-o",
+            html.to_str().unwrap(),
+        ],
     );
     assert_eq!(code, 0, "{err}");
     let text = std::fs::read_to_string(&html).unwrap();
     // One self-contained file: no external resource of any kind.
-    for bad in ["<link", "<script", "src=", "url(", "@import", "http://", "https://"] {
+    for bad in [
+        "<link", "<script", "src=", "url(", "@import", "http://", "https://",
+    ] {
         assert!(!text.contains(bad), "the report loads something: {bad}");
     }
     assert!(text.starts_with("<!DOCTYPE html>\n<html lang=\"fa\" dir=\"rtl\">"));
@@ -548,7 +672,10 @@ fn the_html_report_renders_in_headless_chromium() {
     );
     assert!(ok && png.exists(), "chromium failed: {err}");
     let size = std::fs::metadata(&png).unwrap().len();
-    assert!(size > 20_000, "a {size}-byte screenshot is too small to hold the report");
+    assert!(
+        size > 20_000,
+        "a {size}-byte screenshot is too small to hold the report"
+    );
 
     let decoder = png::Decoder::new(std::io::BufReader::new(std::fs::File::open(&png).unwrap()));
     let mut reader = decoder.read_info().unwrap();
@@ -588,21 +715,40 @@ fn the_html_report_renders_in_headless_chromium() {
 #[test]
 fn kb_add_test_turns_a_session_and_a_bundle_into_passing_scenarios() {
     let dir = tempfile::tempdir().unwrap();
-    let kb_dir = dir.path().join("kb");
-    copy_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../kb"), &kb_dir);
+    let kb_dir = working_copy(dir.path());
     let (session, saved) = saved_session(dir.path(), "field.json", false);
     let (code, out, err) = tokenyar(
         dir.path(),
-        &["kb", "add-test", session.to_str().unwrap(), "--kb", "kb", "--name", "Expired certificate, renewal did not help"],
+        &[
+            "kb",
+            "add-test",
+            session.to_str().unwrap(),
+            "--kb",
+            "kb",
+            "--name",
+            "Expired certificate, renewal did not help",
+        ],
     );
     assert_eq!(code, 0, "{out}{err}");
     let test = kb_dir.join("general/tests/field-expired-certificate-renewal-did-not-help.yaml");
     let yaml = std::fs::read_to_string(&test).unwrap();
-    assert!(yaml.contains("bundle: field-expired-certificate-renewal-did-not-help.json"), "{yaml}");
-    assert!(yaml.contains("general/root: general/cert-expired"), "{yaml}");
-    assert!(yaml.contains("general/cert-expired/renew: not-helped"), "{yaml}");
+    assert!(
+        yaml.contains("bundle: field-expired-certificate-renewal-did-not-help.json"),
+        "{yaml}"
+    );
+    assert!(
+        yaml.contains("general/root: general/cert-expired"),
+        "{yaml}"
+    );
+    assert!(
+        yaml.contains("general/cert-expired/renew: not-helped"),
+        "{yaml}"
+    );
     assert!(yaml.contains("end: escalated"), "{yaml}");
-    let bundle = std::fs::read_to_string(kb_dir.join("general/tests/field-expired-certificate-renewal-did-not-help.json")).unwrap();
+    let bundle = std::fs::read_to_string(
+        kb_dir.join("general/tests/field-expired-certificate-renewal-did-not-help.json"),
+    )
+    .unwrap();
     // A knowledge base is shared: the case's personal data stays out of it.
     for secret in [USER, HOST, NATIONAL_ID, TOKEN_SERIAL] {
         assert!(!bundle.contains(secret), "{secret} written into the KB");
@@ -617,7 +763,11 @@ fn kb_add_test_turns_a_session_and_a_bundle_into_passing_scenarios() {
     assert_eq!(code, 0, "{out}{err}");
     assert!(out.contains("general/cert-expired"), "{out}");
     let bundle_test = kb_dir.join("general/tests/field-bundle.yaml");
-    assert!(std::fs::read_to_string(&bundle_test).unwrap().contains("findings:\n  - general/cert-expired"));
+    assert!(
+        std::fs::read_to_string(&bundle_test)
+            .unwrap()
+            .contains("findings:\n  - general/cert-expired")
+    );
 
     // `kb test` runs both and they pass.
     let (_, out, _) = tokenyar(dir.path(), &["kb", "test", "--kb", "kb", "--json"]);
@@ -631,14 +781,20 @@ fn kb_add_test_turns_a_session_and_a_bundle_into_passing_scenarios() {
             .cloned()
             .unwrap_or_else(|| panic!("{name} not run"))
     };
-    for name in ["field-expired-certificate-renewal-did-not-help.yaml", "field-bundle.yaml"] {
+    for name in [
+        "field-expired-certificate-renewal-did-not-help.yaml",
+        "field-bundle.yaml",
+    ] {
         let r = result(name);
         assert_eq!(r["failures"], json!([]), "{name}: {r}");
     }
     // And they are real tests: the same machine with a renewed certificate fails both.
     let renewed = bundle_file(dir.path(), "renewed.json", "2027-05-01T00:00:00Z");
     let renewed: Value = serde_json::from_str(&std::fs::read_to_string(renewed).unwrap()).unwrap();
-    for b in ["field-expired-certificate-renewal-did-not-help.json", "field-bundle.json"] {
+    for b in [
+        "field-expired-certificate-renewal-did-not-help.json",
+        "field-bundle.json",
+    ] {
         let p = kb_dir.join("general/tests").join(b);
         let mut cur: Value = serde_json::from_str(&std::fs::read_to_string(&p).unwrap()).unwrap();
         cur["facts"]["token"] = renewed["facts"]["token"].clone();
@@ -646,30 +802,33 @@ fn kb_add_test_turns_a_session_and_a_bundle_into_passing_scenarios() {
     }
     let (_, out, _) = tokenyar(dir.path(), &["kb", "test", "--kb", "kb", "--json"]);
     let v: Value = serde_json::from_str(&out).unwrap();
-    for name in ["field-expired-certificate-renewal-did-not-help.yaml", "field-bundle.yaml"] {
+    for name in [
+        "field-expired-certificate-renewal-did-not-help.yaml",
+        "field-bundle.yaml",
+    ] {
         let r = v["scenarios"]
             .as_array()
             .unwrap()
             .iter()
             .find(|s| s["path"].as_str().unwrap().ends_with(name))
             .unwrap();
-        assert_ne!(r["failures"], json!([]), "{name} still passes on a renewed certificate");
+        assert_ne!(
+            r["failures"],
+            json!([]),
+            "{name} still passes on a renewed certificate"
+        );
     }
 
     // A file that is neither is refused with its name.
     let junk = dir.path().join("junk.json");
     std::fs::write(&junk, "{\"format\": \"something\"}").unwrap();
-    let (code, _, err) = tokenyar(dir.path(), &["kb", "add-test", junk.to_str().unwrap(), "--kb", "kb"]);
+    let (code, _, err) = tokenyar(
+        dir.path(),
+        &["kb", "add-test", junk.to_str().unwrap(), "--kb", "kb"],
+    );
     assert_eq!(code, 2);
-    assert!(err.contains("junk.json") && err.contains("tokenyar-session"), "{err}");
-}
-
-#[test]
-#[ignore]
-fn scratch_write_samples() {
-    let dir = Path::new("/tmp/rep");
-    let (s, _) = saved_session(dir, "session.json", true);
-    let (p, _) = saved_session(dir, "plain-session.json", false);
-    let _ = (s, p);
-    bundle_file(dir, "expired.json", "2025-05-01T00:00:00Z");
+    assert!(
+        err.contains("junk.json") && err.contains("tokenyar-session"),
+        "{err}"
+    );
 }

@@ -134,10 +134,7 @@ impl Redactor {
     /// match unrelated numbers.
     pub fn add_serial(&mut self, serial: &str) {
         let n = serial.trim().to_lowercase();
-        if n.chars().count() < 6
-            || n.starts_with('<')
-            || self.names.iter().any(|(k, _)| *k == n)
-        {
+        if n.chars().count() < 6 || n.starts_with('<') || self.names.iter().any(|(k, _)| *k == n) {
             return;
         }
         self.serials += 1;
@@ -471,8 +468,10 @@ mod tests {
         let mut facts = BTreeMap::new();
         facts.insert(
             "token".into(),
-            Fact::Value(json!({"slots": [{"token": {"serial": "2A0B11C2D3E4F506", "label": "x"}},
-                {"token": {"serial": "12"}}]})),
+            Fact::Value(
+                json!({"slots": [{"token": {"serial": "2A0B11C2D3E4F506", "label": "x"}},
+                {"token": {"serial": "12"}}]}),
+            ),
         );
         facts.insert(
             "log".into(),

@@ -64,9 +64,14 @@ pub enum How {
         status: Status,
     },
     /// The previous step leads here by itself (or the user read it and went on).
-    Next { from: String },
+    Next {
+        from: String,
+    },
     /// The remedy `remedy` did not help.
-    Unresolved { remedy: String, remedy_title: Text },
+    Unresolved {
+        remedy: String,
+        remedy_title: Text,
+    },
 }
 
 /// What a probe is run for.
@@ -149,9 +154,12 @@ fn auto_choice(n: Option<&Node>, status: Status) -> Text {
 fn role_at(node: Option<&Node>, probe: &str) -> ProbeRole {
     match node.map(|n| (&n.id, &n.body)) {
         Some((_, Body::Question { auto: Some(a), .. })) if a == probe => ProbeRole::Auto,
-        Some((_, Body::Remedy {
-            verify: Some(v), ..
-        })) if v == probe => ProbeRole::Verify,
+        Some((
+            _,
+            Body::Remedy {
+                verify: Some(v), ..
+            },
+        )) if v == probe => ProbeRole::Verify,
         _ => ProbeRole::Step,
     }
 }
@@ -198,8 +206,7 @@ pub fn walk(kb: &Kb, steps: &[Step], evidence: &[Evidence]) -> Vec<WhyStep> {
         let probes = evidence
             .iter()
             .filter(|e| {
-                e.for_node == s.node
-                    && e.step.map_or(last_visit(&s.node) == Some(i), |k| k == i)
+                e.for_node == s.node && e.step.map_or(last_visit(&s.node) == Some(i), |k| k == i)
             })
             .map(|e| ProbeSeen::new(kb, &e.probe, role_at(node, &e.probe), &e.result))
             .collect();

@@ -237,11 +237,9 @@ impl SavedSession {
     }
 
     pub fn write(&self, path: &Path) -> Result<(), SessionFileError> {
-        std::fs::write(path, format!("{}\n", self.to_json())).map_err(|e| {
-            SessionFileError::Write {
-                path: path.display().to_string(),
-                source: e,
-            }
+        std::fs::write(path, format!("{}\n", self.to_json())).map_err(|e| SessionFileError::Write {
+            path: path.display().to_string(),
+            source: e,
         })
     }
 
@@ -309,16 +307,15 @@ impl SavedSession {
     /// Resumes the walk on `kb`, with the saved facts: where it stands, ready for the next step.
     pub fn resume(&self, kb: Arc<Kb>) -> Result<Resumed, SessionFileError> {
         let changes = self.check(&kb)?;
-        let session =
-            Session::resume(Arc::clone(&kb), self.walk.clone()).map_err(|e| {
-                SessionFileError::StepGone {
-                    step: 0,
-                    node: e.to_string(),
-                    how: String::new(),
-                    kb_version: kb.version.clone(),
-                    saved_with: self.kb_version.clone().unwrap_or_default(),
-                }
-            })?;
+        let session = Session::resume(Arc::clone(&kb), self.walk.clone()).map_err(|e| {
+            SessionFileError::StepGone {
+                step: 0,
+                node: e.to_string(),
+                how: String::new(),
+                kb_version: kb.version.clone(),
+                saved_with: self.kb_version.clone().unwrap_or_default(),
+            }
+        })?;
         Ok(Resumed {
             session,
             facts: Arc::new(Snapshot::new(self.facts.clone())),

@@ -12,8 +12,8 @@ use super::{CertSummary, Report};
 use crate::calendar::{Stamp, persian_digits};
 use crate::infer::explain::{ProbeSeen, WhyStep, status_word, value_text};
 use crate::infer::session::RemedyOutcome;
-use crate::kb::model::{Status, Text};
 use crate::kb::Lang;
+use crate::kb::model::{Status, Text};
 
 const CSS: &str = r#"
 :root { color-scheme: light; }
@@ -153,12 +153,7 @@ fn badge(s: Status, g: Lang) -> String {
 }
 
 /// A section: one column per language, side by side when there are two.
-fn section(
-    o: &mut String,
-    class: &str,
-    langs: &[Lang],
-    mut body: impl FnMut(&mut String, Lang),
-) {
+fn section(o: &mut String, class: &str, langs: &[Lang], mut body: impl FnMut(&mut String, Lang)) {
     let _ = write!(o, "<section class=\"{class}\">");
     if langs.len() > 1 {
         o.push_str("<div class=\"pair\">");
@@ -245,11 +240,20 @@ fn head(o: &mut String, r: &Report, langs: &[Lang]) {
             l("kb", g),
             code(&r.kb_version)
         );
-        if let Some(k) = r.source.saved_kb_version.as_ref().filter(|k| **k != r.kb_version) {
+        if let Some(k) = r
+            .source
+            .saved_kb_version
+            .as_ref()
+            .filter(|k| **k != r.kb_version)
+        {
             let _ = write!(o, " ({} {})", l("saved", g), code(k));
         }
         o.push_str("</li></ul>");
-        let red = if r.redacted { "redacted" } else { "not_redacted" };
+        let red = if r.redacted {
+            "redacted"
+        } else {
+            "not_redacted"
+        };
         let _ = write!(o, "<div class=\"note\">{}</div>", l(red, g));
         o.push_str("</div>");
     }
@@ -270,9 +274,20 @@ fn summary(o: &mut String, r: &Report, langs: &[Lang]) {
             l("status", g),
             l(&format!("status_{}", s.status), g)
         );
-        let _ = write!(o, "<dt>{}</dt><dd>{}</dd>", l("problem", g), tx(&s.problem, g));
+        let _ = write!(
+            o,
+            "<dt>{}</dt><dd>{}</dd>",
+            l("problem", g),
+            tx(&s.problem, g)
+        );
         if let Some(c) = &s.cause {
-            let _ = write!(o, "<dt>{}</dt><dd>{} {}", l("cause", g), tx(&c.title, g), code(&c.node));
+            let _ = write!(
+                o,
+                "<dt>{}</dt><dd>{} {}",
+                l("cause", g),
+                tx(&c.title, g),
+                code(&c.node)
+            );
             if !c.checks.is_empty() {
                 o.push_str("<ul class=\"kv\">");
                 for k in &c.checks {
@@ -460,7 +475,12 @@ fn evidence(o: &mut String, r: &Report, langs: &[Lang]) {
 
 fn cert(o: &mut String, c: &CertSummary, g: Lang) {
     let name = c.label.clone().unwrap_or_default();
-    let _ = write!(o, "<h3>{} {}</h3>", code(&name), c.slot.as_deref().map(code).unwrap_or_default());
+    let _ = write!(
+        o,
+        "<h3>{} {}</h3>",
+        code(&name),
+        c.slot.as_deref().map(code).unwrap_or_default()
+    );
     if let Some(e) = &c.error {
         let _ = write!(o, "<div><bdi>{}</bdi></div>", h(e));
         return;

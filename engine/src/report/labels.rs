@@ -44,7 +44,10 @@ pub fn label(key: &str) -> Text {
             "اطلاعات شخصی حذف نشده است؛ فقط با رضایت کاربر آن را بفرستید.",
             "Personal data is NOT redacted; share it only with the user's consent.",
         ),
-        "status_open" => t("باز: گفت‌وگو هنوز ادامه دارد", "open: the walk is not finished"),
+        "status_open" => t(
+            "باز: گفت‌وگو هنوز ادامه دارد",
+            "open: the walk is not finished",
+        ),
         "status_resolved" => t("حل شد", "resolved"),
         "status_escalated" => t("ارجاع به پشتیبانی", "escalated to support"),
         "status_finished" => t("پایان راهنما", "the guide ended"),

@@ -8,8 +8,8 @@ use super::labels::label;
 use super::{CertSummary, Report, Summary};
 use crate::calendar::{Stamp, persian_digits};
 use crate::infer::explain::{ProbeSeen, WhyStep, evidence_text, status_word, value_text};
-use crate::kb::model::{Severity, Text};
 use crate::kb::Lang;
+use crate::kb::model::{Severity, Text};
 
 /// Escapes what Markdown would read as markup in running text.
 pub(super) fn esc(s: &str) -> String {
@@ -128,11 +128,20 @@ fn head(o: &mut String, r: &Report, g: Lang) {
         l("kb", g),
         code(&r.kb_version)
     );
-    if let Some(k) = r.source.saved_kb_version.as_ref().filter(|k| **k != r.kb_version) {
+    if let Some(k) = r
+        .source
+        .saved_kb_version
+        .as_ref()
+        .filter(|k| **k != r.kb_version)
+    {
         let _ = write!(v, " ({} {})", l("saved", g), code(k));
     }
     let _ = writeln!(o, "- **{}:** {v}", l("versions", g));
-    let red = if r.redacted { "redacted" } else { "not_redacted" };
+    let red = if r.redacted {
+        "redacted"
+    } else {
+        "not_redacted"
+    };
     let _ = writeln!(o, "- {}\n", esc(&l(red, g)));
 }
 
@@ -146,7 +155,13 @@ fn summary(o: &mut String, r: &Report, s: &Summary, g: Lang) {
     );
     let _ = writeln!(o, "- **{}:** {}", l("problem", g), tx(&s.problem, g));
     if let Some(c) = &s.cause {
-        let _ = writeln!(o, "- **{}:** {} ({})", l("cause", g), tx(&c.title, g), code(&c.node));
+        let _ = writeln!(
+            o,
+            "- **{}:** {} ({})",
+            l("cause", g),
+            tx(&c.title, g),
+            code(&c.node)
+        );
         for k in &c.checks {
             let _ = writeln!(
                 o,
@@ -218,7 +233,13 @@ fn findings(o: &mut String, r: &Report, g: Lang) {
             code(&f.case)
         );
         if let Some(rem) = &f.remedy {
-            let _ = writeln!(o, "**{}:** {} ({})\n", l("remedy", g), tx(&rem.title, g), code(&rem.id));
+            let _ = writeln!(
+                o,
+                "**{}:** {} ({})\n",
+                l("remedy", g),
+                tx(&rem.title, g),
+                code(&rem.id)
+            );
             for (k, st) in rem.steps.iter().enumerate() {
                 let _ = writeln!(o, "{}. {}", k + 1, tx(st, g));
             }
@@ -321,7 +342,12 @@ fn evidence(o: &mut String, r: &Report, g: Lang) {
 
 fn cert(o: &mut String, c: &CertSummary, g: Lang) {
     let name = c.label.clone().unwrap_or_default();
-    let _ = writeln!(o, "- {} {}", code(&name), c.slot.as_deref().map(code).unwrap_or_default());
+    let _ = writeln!(
+        o,
+        "- {} {}",
+        code(&name),
+        c.slot.as_deref().map(code).unwrap_or_default()
+    );
     if let Some(e) = &c.error {
         let _ = writeln!(o, "  - {}", esc(e));
         return;

@@ -26,10 +26,10 @@ use serde::{Deserialize, Serialize};
 use crate::calendar::Stamp;
 use crate::facts::redact::{Redactor, scrub_facts};
 use crate::facts::{Bundle, Fact, Snapshot};
+use crate::infer::diagnose;
 use crate::infer::explain::{self, Explanation, ProbeSeen, WhyStep};
 use crate::infer::saved::{self, SavedSession, SessionFileError};
 use crate::infer::session::{End, Need, RemedyOutcome, Session};
-use crate::infer::diagnose;
 use crate::kb::model::{Body, Kind, Severity, Status, Text};
 use crate::kb::{Kb, Lang};
 
@@ -699,7 +699,12 @@ fn bundle_summary(kb: &Kb, findings: &[FindingReport], system: Option<&str>) -> 
         status: "problems".into(),
         problem,
         cause: Some(Cause {
-            node: top.why.steps.first().map(|s| s.node.clone()).unwrap_or_default(),
+            node: top
+                .why
+                .steps
+                .first()
+                .map(|s| s.node.clone())
+                .unwrap_or_default(),
             title: top.title.clone(),
             checks,
         }),
@@ -725,9 +730,14 @@ fn machine(facts: &BTreeMap<String, Fact>, offset: i32) -> Machine {
                 continue;
             };
             for c in certs {
-                let Some(obj) = c.as_object_mut() else { continue };
+                let Some(obj) = c.as_object_mut() else {
+                    continue;
+                };
                 let der = obj.remove("der");
-                let label = obj.get("label").and_then(|l| l.as_str()).map(str::to_string);
+                let label = obj
+                    .get("label")
+                    .and_then(|l| l.as_str())
+                    .map(str::to_string);
                 let Some(der) = der.as_ref().and_then(|d| d.as_str()) else {
                     continue;
                 };
@@ -745,7 +755,12 @@ fn machine(facts: &BTreeMap<String, Fact>, offset: i32) -> Machine {
     }
 }
 
-fn cert_summary(der: &str, slot: Option<String>, label: Option<String>, offset: i32) -> CertSummary {
+fn cert_summary(
+    der: &str,
+    slot: Option<String>,
+    label: Option<String>,
+    offset: i32,
+) -> CertSummary {
     let a = crate::facts::cert::analyse_text(der);
     let stamp = |k: &str| {
         a.get(k)

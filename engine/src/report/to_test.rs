@@ -249,10 +249,9 @@ fn from_session(
         .unwrap_or_default();
     Ok((
         Scenario {
-            name: opts
-                .name
-                .clone()
-                .unwrap_or_else(|| format!("Field case from {file_name} ({when}): the walk goes the same way")),
+            name: opts.name.clone().unwrap_or_else(|| {
+                format!("Field case from {file_name} ({when}): the walk goes the same way")
+            }),
             start,
             system: None,
             facts: BTreeMap::new(),
@@ -292,7 +291,8 @@ fn slugify(s: &str) -> String {
 }
 
 fn unique_slug(dir: &Path, base: &str) -> String {
-    let taken = |s: &str| dir.join(format!("{s}.yaml")).exists() || dir.join(format!("{s}.json")).exists();
+    let taken =
+        |s: &str| dir.join(format!("{s}.yaml")).exists() || dir.join(format!("{s}.json")).exists();
     if !taken(base) {
         return base.to_string();
     }
