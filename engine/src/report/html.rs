@@ -514,9 +514,9 @@ fn machine(o: &mut String, r: &Report, langs: &[Lang]) {
     }
     let head: Vec<String> = langs.iter().map(|&g| l("machine", g)).collect();
     let json = serde_json::to_string_pretty(&r.machine.facts).unwrap_or_default();
-    let _ = write!(
+    let _ = writeln!(
         o,
-        "<section class=\"facts\"><h2>{}</h2><pre dir=\"ltr\" lang=\"en\">{}</pre></section>\n",
+        "<section class=\"facts\"><h2>{}</h2><pre dir=\"ltr\" lang=\"en\">{}</pre></section>",
         head.join(" · "),
         h(&json)
     );
