@@ -162,25 +162,6 @@ impl Redactor {
     /// Learns the identities a set of facts holds: the `os` fact's user and host, and every user
     /// folder named in a path.
     pub fn learn(&mut self, facts: &BTreeMap<String, Fact>) {
-        if let Some(Fact::Value(os)) = facts.get("os") {
-            if let Some(u) = os["user_name"].as_str() {
-                self.add_user(u);
-            }
-            if let Some(h) = os["host_name"].as_str() {
-                self.add_host(h);
-            }
-        }
-        for f in facts.values() {
-            if let Fact::Value(v) = f {
-                for s in serials(v) {
-                    self.add_serial(&s);
-                }
-            }
-        }
-        let re = regex::Regex::new(
-            r#"(?i)(?:/home/|/Users/|\\Users\\|\\Documents and Settings\\)([^/\\\s"'<>:;,]+)"#,
-        )
-        .ok();
         let mut texts = Vec::new();
         for f in facts.values() {
             collect_strings(f, &mut texts);
@@ -200,6 +181,25 @@ impl Redactor {
                 }
             }
         }
+        if let Some(Fact::Value(os)) = facts.get("os") {
+            if let Some(u) = os["user_name"].as_str() {
+                self.add_user(u);
+            }
+            if let Some(h) = os["host_name"].as_str() {
+                self.add_host(h);
+            }
+        }
+        for f in facts.values() {
+            if let Fact::Value(v) = f {
+                for s in serials(v) {
+                    self.add_serial(&s);
+                }
+            }
+        }
+        let re = regex::Regex::new(
+            r#"(?i)(?:/home/|/Users/|\\Users\\|\\Documents and Settings\\)([^/\\\s"'<>:;,]+)"#,
+        )
+        .ok();
         if let Some(re) = re {
             for t in &texts {
                 for c in re.captures_iter(t) {

@@ -72,7 +72,7 @@ impl LangChoice {
     }
 }
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Options {
     /// Mask national ids, serial numbers, user and host names (the default).
     pub redact: bool,
@@ -80,6 +80,17 @@ pub struct Options {
     pub system: Option<String>,
     /// The name of the file the report was made from (shown, never the full path).
     pub source_name: Option<String>,
+}
+
+impl Default for Options {
+    /// Redacted: personal data leaves the machine only when someone turns this off.
+    fn default() -> Self {
+        Options {
+            redact: true,
+            system: None,
+            source_name: None,
+        }
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
