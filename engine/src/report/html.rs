@@ -246,7 +246,7 @@ fn head(o: &mut String, r: &Report, langs: &[Lang]) {
             .as_ref()
             .filter(|k| **k != r.kb_version)
         {
-            let _ = write!(o, " ({} {})", l("saved", g), code(k));
+            let _ = write!(o, " ({}: {})", l("saved_with", g), code(k));
         }
         o.push_str("</li></ul>");
         let red = if r.redacted {

@@ -33,6 +33,7 @@ pub fn label(key: &str) -> Text {
         "source_session" => t("جلسه‌ی ذخیره‌شده", "a saved session"),
         "source_snapshot" => t("بسته‌ی اطلاعات رایانه", "a diagnosis bundle"),
         "saved" => t("ذخیره‌شده در", "saved"),
+        "saved_with" => t("هنگام ذخیره", "when saved"),
         "versions" => t("نسخه‌ها", "Versions"),
         "tool" => t("توکن‌یار", "tokenyar"),
         "kb" => t("پایگاه دانش", "knowledge base"),

@@ -134,7 +134,7 @@ fn head(o: &mut String, r: &Report, g: Lang) {
         .as_ref()
         .filter(|k| **k != r.kb_version)
     {
-        let _ = write!(v, " ({} {})", l("saved", g), code(k));
+        let _ = write!(v, " ({}: {})", l("saved_with", g), code(k));
     }
     let _ = writeln!(o, "- **{}:** {v}", l("versions", g));
     let red = if r.redacted {
