@@ -69,6 +69,12 @@ pub enum Command {
     /// tokenyar with it. Never logs in and never touches a PIN.
     #[command(name = "probe-token", hide = true)]
     ProbeToken(ProbeTokenArgs),
+    /// Write a case report (Markdown, JSON or HTML) from a saved session or a bundle, for a
+    /// support agent or the next tier. Use `--lang fa|en|both` (default: both).
+    Report(ReportArgs),
+    /// Saved sessions: see where a walk someone saved stands.
+    #[command(subcommand)]
+    Session(SessionCommand),
 }
 
 #[derive(Debug, Args)]
@@ -98,6 +104,51 @@ pub struct ProbeTokenArgs {
     /// Stop this process after this many seconds, whatever the module is doing.
     #[arg(long, value_name = "SECONDS")]
     pub deadline: Option<f64>,
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// md (Markdown, for a ticket), json or html (one self-contained file).
+    #[arg(long, value_enum, default_value_t = ReportFormat::Md)]
+    pub format: ReportFormat,
+    /// A saved session (`tokenyar-session` file).
+    #[arg(
+        long,
+        value_name = "FILE",
+        conflicts_with = "snapshot",
+        required_unless_present = "snapshot"
+    )]
+    pub session: Option<PathBuf>,
+    /// A bundle recorded by `tokenyar collect`: the report runs its checks.
+    #[arg(long, value_name = "FILE")]
+    pub snapshot: Option<PathBuf>,
+    /// Where to write the report (default: standard output).
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Keep national ids, serial numbers, user and host names (only with the user's consent).
+    #[arg(long)]
+    pub no_redact: bool,
+    /// With --snapshot: the system whose checks to run (default: every system's).
+    #[arg(long)]
+    pub system: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ReportFormat {
+    Md,
+    Json,
+    Html,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SessionCommand {
+    /// Where a saved walk stands and what comes next, or which step this knowledge base no
+    /// longer has. Pending checks run on the facts saved with the session, never on this machine.
+    Resume {
+        file: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -157,6 +208,17 @@ pub enum KbCommand {
     Coverage {
         #[arg(long)]
         json: bool,
+    },
+    /// Turn a saved session or a bundle into a scenario test under <kb>/<system>/tests/, expecting
+    /// what the knowledge base concludes from it now (needs a working copy: --kb DIR, or ./kb).
+    AddTest {
+        file: PathBuf,
+        /// The test's name (also its file name).
+        #[arg(long)]
+        name: Option<String>,
+        /// For a bundle: the system whose checks the test runs (default: general).
+        #[arg(long)]
+        system: Option<String>,
     },
     /// Draw the decision graph (Graphviz dot or Mermaid).
     Graph {

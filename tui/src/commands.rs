@@ -13,6 +13,7 @@ use tokenyar_engine::lookup;
 
 use crate::cli::{
     CollectArgs, Common, DiagnoseArgs, GraphFormat, KbCommand, LookupArgs, ProbeTokenArgs,
+    ReportArgs, ReportFormat, SessionCommand,
 };
 
 /// An error that ends the command with exit code 2 and one clear message.
@@ -34,6 +35,12 @@ pub enum CliError {
     },
     #[error("cannot write the output: {0}")]
     Io(#[from] std::io::Error),
+    #[error(transparent)]
+    Report(#[from] tokenyar_engine::report::ReportError),
+    #[error(transparent)]
+    SessionFile(#[from] tokenyar_engine::infer::saved::SessionFileError),
+    #[error(transparent)]
+    AddTest(#[from] tokenyar_engine::report::to_test::AddTestError),
 }
 
 pub fn source(common: &Common) -> Result<Source, CliError> {
@@ -427,6 +434,7 @@ pub fn kb_cmd(common: &Common, cmd: &KbCommand) -> Result<i32, CliError> {
             }
             Ok(0)
         }
+        KbCommand::AddTest { file, name, system } => add_test_cmd(common, file, name, system),
         KbCommand::Graph { system, format } => {
             let kb = load_kb(common)?;
             if let Some(s) = system
@@ -533,4 +541,314 @@ pub fn lookup_cmd(common: &Common, args: &LookupArgs) -> Result<i32, CliError> {
         }
     }
     Ok(if hits.is_empty() { 1 } else { 0 })
+}
+
+/// `tokenyar report`: a case report from a saved session or a bundle. Never reads this machine.
+pub fn report_cmd(common: &Common, args: &ReportArgs) -> Result<i32, CliError> {
+    use tokenyar_engine::report::{self, Format, LangChoice, Options};
+    let kb = load_kb(common)?;
+    let langs = match &common.lang {
+        Some(l) => LangChoice::parse(l).ok_or_else(|| {
+            CliError::Usage(format!("unknown language {l:?}: use fa, en or both"))
+        })?,
+        None => LangChoice::Both,
+    };
+    let opts = Options {
+        redact: !args.no_redact,
+        system: args.system.clone(),
+        source_name: None,
+    };
+    let r = match (&args.session, &args.snapshot) {
+        (Some(p), _) => {
+            if args.system.is_some() {
+                return Err(CliError::Usage(
+                    "--system goes with --snapshot; a session knows its system".into(),
+                ));
+            }
+            report::build_from_session_file(&kb, p, &opts)?
+        }
+        (None, Some(p)) => report::build_from_bundle_file(&kb, p, &opts)?,
+        (None, None) => {
+            return Err(CliError::Usage(
+                "give --session FILE or --snapshot FILE".into(),
+            ));
+        }
+    };
+    let format = match args.format {
+        ReportFormat::Md => Format::Markdown,
+        ReportFormat::Json => Format::Json,
+        ReportFormat::Html => Format::Html,
+    };
+    let text = report::render(&r, format, langs);
+    match &args.output {
+        Some(p) if p.as_os_str() != "-" => std::fs::write(p, &text)
+            .map_err(|e| CliError::Usage(format!("cannot write {}: {e}", p.display())))?,
+        _ => write!(std::io::stdout().lock(), "{text}")?,
+    }
+    Ok(0)
+}
+
+/// `tokenyar session resume FILE`: where the walk stands and what comes next.
+pub fn session_cmd(common: &Common, cmd: &SessionCommand) -> Result<i32, CliError> {
+    use tokenyar_engine::calendar::Stamp;
+    use tokenyar_engine::infer::Runner;
+    use tokenyar_engine::infer::explain;
+    use tokenyar_engine::infer::saved::SavedSession;
+    use tokenyar_engine::infer::session::{End, Need};
+    let SessionCommand::Resume { file, json } = cmd;
+    let kb = load_kb(common)?;
+    let lang = lang(common)?;
+    let saved = SavedSession::read(file)?;
+    let mut resumed = saved.resume(Arc::clone(&kb))?;
+    let system = resumed.session.system().map(str::to_string);
+    // Checks the walk still waits for run on the saved facts, never on this machine.
+    let runner = Runner::new(Arc::clone(&kb), Arc::clone(&resumed.facts), system);
+    let need = resumed.session.run_until_input(&runner);
+    let s = &resumed.session;
+    let steps = explain::walk(&kb, &s.state.steps, &s.state.evidence);
+    let offset = saved.utc_offset_minutes();
+    let (kind, node) = match &need {
+        Need::Answer { node } => ("question", Some(node.clone())),
+        Need::Remedy { node, .. } => ("remedy", Some(node.clone())),
+        Need::Read { node, .. } => ("read", Some(node.clone())),
+        Need::Probe { probe, .. } => ("check", Some(probe.clone())),
+        Need::Ended(End::Resolved { remedy, .. }) => ("resolved", Some(remedy.clone())),
+        Need::Ended(End::Escalated { node }) => ("escalated", Some(node.clone())),
+        Need::Ended(End::Finished { node }) => ("finished", Some(node.clone())),
+    };
+    let mut out = std::io::stdout().lock();
+    if *json {
+        let v = serde_json::json!({
+            "file": file.display().to_string(),
+            "kb_version": kb.version,
+            "saved_kb_version": saved.kb_version,
+            "system": s.system(),
+            "steps": steps,
+            "tried": s.state.tried,
+            "next": {"kind": kind, "node": node},
+            "changes": resumed.changes,
+        });
+        writeln!(
+            out,
+            "{}",
+            serde_json::to_string_pretty(&v).unwrap_or_default()
+        )?;
+        return Ok(0);
+    }
+    let fa = lang == Lang::Fa;
+    let saved_at = saved
+        .created
+        .map(|t| Stamp::new(t, offset).text(lang))
+        .unwrap_or_default();
+    let saved_kb = saved.kb_version.clone().unwrap_or_default();
+    if fa {
+        writeln!(
+            out,
+            "جلسه‌ی ذخیره‌شده در {saved_at}، با پایگاه دانش {saved_kb} (پایگاه دانش کنونی: {})",
+            kb.version
+        )?;
+    } else {
+        writeln!(
+            out,
+            "Session saved {saved_at} with knowledge base {saved_kb} (this one: {})",
+            kb.version
+        )?;
+    }
+    if let Some(sys) = s.system().and_then(|id| kb.system(id)) {
+        let head = if fa { "سامانه" } else { "System" };
+        writeln!(out, "{head}: {} ({})", sys.name.get(lang), sys.id)?;
+    }
+    for c in &resumed.changes {
+        let to = c.now_leads_to.as_deref().unwrap_or("-");
+        if fa {
+            writeln!(
+                out,
+                "توجه: پایگاه دانش تغییر کرده است؛ گام {} (`{}`) اکنون به `{to}` می‌رود.",
+                c.step, c.node
+            )?;
+        } else {
+            writeln!(
+                out,
+                "note: the knowledge base changed: step {} (`{}`) now leads to `{to}`",
+                c.step, c.node
+            )?;
+        }
+    }
+    writeln!(out, "{}", if fa { "\nمسیر:" } else { "\nPath:" })?;
+    for w in &steps {
+        writeln!(out, "{:>3}. {} [{}]", w.index + 1, w.how_text(lang), w.node)?;
+        for p in &w.probes {
+            writeln!(out, "       {}", p.text(lang, offset))?;
+        }
+    }
+    if !s.state.tried.is_empty() {
+        writeln!(
+            out,
+            "{}",
+            if fa {
+                "\nامتحان‌شده:"
+            } else {
+                "\nTried:"
+            }
+        )?;
+        for t in &s.state.tried {
+            let title = kb
+                .node(&t.remedy)
+                .map(|n| n.title.get(lang).to_string())
+                .unwrap_or_default();
+            writeln!(out, "  - {title} [{}]: {:?}", t.remedy, t.outcome)?;
+        }
+    }
+    let title = |id: &str| {
+        kb.node(id)
+            .map(|n| n.title.get(lang).to_string())
+            .unwrap_or_default()
+    };
+    writeln!(out)?;
+    match &need {
+        Need::Answer { node } => {
+            let n = kb.node(node);
+            let q = n
+                .map(|n| n.text.clone().unwrap_or_else(|| n.title.clone()))
+                .unwrap_or_default();
+            writeln!(
+                out,
+                "{} {} [{node}]",
+                if fa {
+                    "بعدی: پرسش"
+                } else {
+                    "Next: the question"
+                },
+                q.get(lang)
+            )?;
+            if let Some(tokenyar_engine::kb::Body::Question { choices, .. }) = n.map(|n| &n.body) {
+                for (i, c) in choices.iter().enumerate() {
+                    writeln!(out, "  {}. {} → {}", i + 1, c.text.get(lang), c.next)?;
+                }
+            }
+        }
+        Need::Remedy {
+            node,
+            verify_failed,
+        } => {
+            writeln!(
+                out,
+                "{} {} [{node}]",
+                if fa {
+                    "بعدی: راه‌حل"
+                } else {
+                    "Next: the remedy"
+                },
+                title(node)
+            )?;
+            if *verify_failed {
+                writeln!(
+                    out,
+                    "  {}",
+                    if fa {
+                        "(بررسی دوباره هنوز مشکل را می‌بیند)"
+                    } else {
+                        "(checking again still finds the problem)"
+                    }
+                )?;
+            }
+            if let Some(tokenyar_engine::kb::Body::Remedy { steps, .. }) =
+                kb.node(node).map(|n| &n.body)
+            {
+                for (i, st) in steps.iter().enumerate() {
+                    writeln!(out, "  {}. {}", i + 1, st.get(lang))?;
+                }
+            }
+        }
+        Need::Read { node, .. } => {
+            writeln!(
+                out,
+                "{} {} [{node}]",
+                if fa {
+                    "بعدی: بخوانید"
+                } else {
+                    "Next: read"
+                },
+                title(node)
+            )?;
+        }
+        Need::Probe { probe, .. } => {
+            writeln!(
+                out,
+                "{} [{probe}]",
+                if fa {
+                    "بعدی: یک بررسی"
+                } else {
+                    "Next: a check"
+                }
+            )?;
+        }
+        Need::Ended(e) => {
+            let (en, fa_, id) = match e {
+                End::Resolved { remedy, .. } => (
+                    "The walk ended: resolved by",
+                    "گفت‌وگو تمام شد: حل شد با",
+                    remedy,
+                ),
+                End::Escalated { node } => (
+                    "The walk ended: contact support after",
+                    "گفت‌وگو تمام شد: تماس با پشتیبانی پس از",
+                    node,
+                ),
+                End::Finished { node } => ("The walk ended at", "گفت‌وگو تمام شد در", node),
+            };
+            writeln!(out, "{} {} [{id}]", if fa { fa_ } else { en }, title(id))?;
+        }
+    }
+    Ok(0)
+}
+
+/// `tokenyar kb add-test FILE`: a field case becomes a scenario test of the working copy.
+fn add_test_cmd(
+    common: &Common,
+    file: &std::path::Path,
+    name: &Option<String>,
+    system: &Option<String>,
+) -> Result<i32, CliError> {
+    use tokenyar_engine::report::to_test::{AddTest, add_test};
+    let dir = match &common.kb {
+        Some(d) => d.clone(),
+        None if std::path::Path::new("kb/kb.yaml").exists() => std::path::PathBuf::from("kb"),
+        None => {
+            return Err(CliError::Usage(
+                "kb add-test writes into a working copy of the knowledge base: give --kb DIR (or run it where ./kb is)".into(),
+            ));
+        }
+    };
+    let common = Common {
+        kb: Some(dir.clone()),
+        ..common.clone()
+    };
+    // Expectations observed on a knowledge base with errors would be wrong: refuse it.
+    let kb = load_kb(&common)?;
+    let t = add_test(
+        &kb,
+        &dir,
+        file,
+        &AddTest {
+            name: name.clone(),
+            system: system.clone(),
+        },
+    )?;
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "wrote {} and {}", t.test.display(), t.bundle.display())?;
+    if !t.report.walk.is_empty() {
+        writeln!(out, "  walk: {}", t.report.walk_line())?;
+    }
+    if !t.report.findings.is_empty() {
+        writeln!(out, "  findings: {}", t.report.findings.join(", "))?;
+    }
+    if let Some(i) = t.diverged_at {
+        writeln!(
+            out,
+            "  note: replayed on this knowledge base, the walk leaves the saved one at step {i}; the test expects the walk as it goes now"
+        )?;
+    }
+    writeln!(out, "  it passes (`tokenyar kb test` runs it from now on)")?;
+    Ok(0)
 }

@@ -26,6 +26,8 @@ pub fn main_with_args() -> i32 {
         Some(cli::Command::Collect(a)) => commands::collect_cmd(&cli.common, a),
         None => app::run(&cli.common, &cli.tui),
         Some(cli::Command::ProbeToken(a)) => commands::probe_token_cmd(a),
+        Some(cli::Command::Report(a)) => commands::report_cmd(&cli.common, a),
+        Some(cli::Command::Session(s)) => commands::session_cmd(&cli.common, s),
     };
     match result {
         Ok(code) => code,

@@ -114,6 +114,7 @@ pub struct Redactor {
     national_ids: HashMap<String, String>,
     users: usize,
     hosts: usize,
+    serials: usize,
 }
 
 impl Redactor {
@@ -127,6 +128,17 @@ impl Redactor {
         if let Some((short, _)) = name.split_once('.') {
             self.add(short, false);
         }
+    }
+
+    /// A serial number (a token's): `<serial-N>`. Short ones are left alone, since they would
+    /// match unrelated numbers.
+    pub fn add_serial(&mut self, serial: &str) {
+        let n = serial.trim().to_lowercase();
+        if n.chars().count() < 6 || n.starts_with('<') || self.names.iter().any(|(k, _)| *k == n) {
+            return;
+        }
+        self.serials += 1;
+        self.names.push((n, format!("<serial-{}>", self.serials)));
     }
 
     fn add(&mut self, name: &str, user: bool) {
@@ -150,6 +162,25 @@ impl Redactor {
     /// Learns the identities a set of facts holds: the `os` fact's user and host, and every user
     /// folder named in a path.
     pub fn learn(&mut self, facts: &BTreeMap<String, Fact>) {
+        let mut texts = Vec::new();
+        for f in facts.values() {
+            collect_strings(f, &mut texts);
+        }
+        // Facts redacted before (a saved session, a redacted bundle) already hold placeholders:
+        // new ones continue their numbering, so one placeholder never names two things.
+        if let Ok(re) = regex::Regex::new(r"<(user|host|serial)-(\d+)>") {
+            for t in &texts {
+                for c in re.captures_iter(t) {
+                    let n: usize = c[2].parse().unwrap_or(0);
+                    let counter = match &c[1] {
+                        "user" => &mut self.users,
+                        "host" => &mut self.hosts,
+                        _ => &mut self.serials,
+                    };
+                    *counter = (*counter).max(n);
+                }
+            }
+        }
         if let Some(Fact::Value(os)) = facts.get("os") {
             if let Some(u) = os["user_name"].as_str() {
                 self.add_user(u);
@@ -158,14 +189,17 @@ impl Redactor {
                 self.add_host(h);
             }
         }
+        for f in facts.values() {
+            if let Fact::Value(v) = f {
+                for s in serials(v) {
+                    self.add_serial(&s);
+                }
+            }
+        }
         let re = regex::Regex::new(
             r#"(?i)(?:/home/|/Users/|\\Users\\|\\Documents and Settings\\)([^/\\\s"'<>:;,]+)"#,
         )
         .ok();
-        let mut texts = Vec::new();
-        for f in facts.values() {
-            collect_strings(f, &mut texts);
-        }
         if let Some(re) = re {
             for t in &texts {
                 for c in re.captures_iter(t) {
@@ -331,6 +365,27 @@ fn replace_word(text: &str, name: &str, with: &str) -> String {
     out
 }
 
+/// The values of `serial` keys (a token's serial number), anywhere in a fact.
+fn serials(v: &Value) -> Vec<String> {
+    let mut out = Vec::new();
+    fn walk(v: &Value, out: &mut Vec<String>) {
+        match v {
+            Value::Object(m) => {
+                for (k, x) in m {
+                    match x {
+                        Value::String(s) if k == "serial" => out.push(s.clone()),
+                        other => walk(other, out),
+                    }
+                }
+            }
+            Value::Array(a) => a.iter().for_each(|x| walk(x, out)),
+            _ => {}
+        }
+    }
+    walk(v, &mut out);
+    out
+}
+
 fn collect_strings(f: &Fact, out: &mut Vec<String>) {
     fn walk(v: &Value, out: &mut Vec<String>) {
         match v {
@@ -406,6 +461,38 @@ mod tests {
         assert_eq!(ids.len(), 2);
         assert_eq!(ids[0], ids[1]);
         assert!(is_national_id(ids[0]));
+    }
+
+    #[test]
+    fn token_serials_become_placeholders() {
+        let mut facts = BTreeMap::new();
+        facts.insert(
+            "token".into(),
+            Fact::Value(
+                json!({"slots": [{"token": {"serial": "2A0B11C2D3E4F506", "label": "x"}},
+                {"token": {"serial": "12"}}]}),
+            ),
+        );
+        facts.insert(
+            "log".into(),
+            Fact::Unknown("token 2a0b11c2d3e4f506 did not answer".into()),
+        );
+        let out = redact(&facts);
+        let text = serde_json::to_string(&out).unwrap();
+        assert!(!text.to_lowercase().contains("2a0b11c2d3e4f506"), "{text}");
+        assert!(text.contains("\"serial\":\"<serial-1>\""), "{text}");
+        assert!(text.contains("token <serial-1> did not answer"), "{text}");
+        // Too short to mask safely.
+        assert!(text.contains("\"serial\":\"12\""), "{text}");
+        // Redacting again (a report of a redacted session) numbers new serials after the old.
+        let mut again = out.clone();
+        again.insert(
+            "more".into(),
+            Fact::Value(json!({"serial": "99AA88BB77CC"})),
+        );
+        let twice = serde_json::to_string(&redact(&again)).unwrap();
+        assert!(twice.contains("\"serial\":\"<serial-2>\""), "{twice}");
+        assert!(twice.contains("token <serial-1> did not answer"), "{twice}");
     }
 
     #[test]

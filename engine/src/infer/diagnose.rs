@@ -6,7 +6,7 @@ use std::sync::Arc;
 use serde::Serialize;
 
 use super::Runner;
-use super::session::{Need, Session, Step};
+use super::session::{Evidence, Need, Session, Step};
 use crate::facts::Facts;
 use crate::kb::Kb;
 use crate::kb::model::{Body, Kind, Severity, Status, Text};
@@ -43,6 +43,9 @@ pub struct Trace {
     pub check: String,
     pub probe: ProbeResult,
     pub path: Vec<Step>,
+    /// What the probes on the path found (the walk's evidence), for "why?".
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub evidence: Vec<Evidence>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -203,6 +206,7 @@ fn finding_for(
         .and_then(|n| n.case.clone())
         .unwrap_or_else(|| symptom.to_string());
     let mut path = Vec::new();
+    let mut evidence = Vec::new();
     let mut remedy = None;
     if let Ok(mut walk) =
         Session::start(Arc::clone(kb), symptom, runner.system().map(str::to_string))
@@ -211,6 +215,7 @@ fn finding_for(
             remedy = Some(node);
         }
         path = walk.steps().to_vec();
+        evidence = walk.state.evidence.clone();
     }
     // The walk stopped at a question the machine cannot answer: offer the case's first remedy.
     let remedy = remedy.or_else(|| {
@@ -240,6 +245,7 @@ fn finding_for(
             check: probe.to_string(),
             probe: r.clone(),
             path,
+            evidence,
         },
     }
 }

@@ -1,6 +1,8 @@
 //! Inference: guided walks ([`session`]) and whole-system checks ([`diagnose`]).
 
 pub mod diagnose;
+pub mod explain;
+pub mod saved;
 pub mod session;
 
 use std::collections::HashMap;

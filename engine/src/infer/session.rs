@@ -92,6 +92,10 @@ pub struct Evidence {
     /// The node the probe ran for (itself, a question it answered, a remedy it verified).
     pub for_node: String,
     pub result: ProbeResult,
+    /// The index of the step the walk stood at (absent in sessions saved before it existed), so
+    /// an explanation puts the result at the right visit of a node the walk saw twice.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub step: Option<usize>,
 }
 
 /// The walk as plain data.
@@ -313,6 +317,7 @@ impl Session {
             probe: probe.into(),
             for_node: here.clone(),
             result,
+            step: Some(idx),
         });
         let node = self
             .kb
@@ -487,6 +492,10 @@ impl Session {
         }
         self.state.steps.truncate(index + 1);
         self.state.auto_tried.retain(|&i| i < index);
+        // What was observed at the step and after it is observed again (like `auto_tried`).
+        self.state
+            .evidence
+            .retain(|e| e.step.is_none_or(|s| s < index));
         self.state.ended = None;
         self.state.verifying = None;
         true

@@ -563,13 +563,37 @@ pub fn run(kb: &Arc<Kb>, file: &ScenarioFile) -> Report {
             return report;
         }
     };
-    let snapshot: Arc<dyn crate::facts::Facts> = Arc::new(Snapshot::new(facts));
     let system = sc.system.clone().unwrap_or_else(|| file.system.clone());
+    run_parsed(kb, &sc, facts, &system, &file.path)
+}
+
+/// Runs a scenario held in memory whose facts are built (`kb add-test` observes a field case
+/// this way before writing it as a test).
+pub fn run_parsed(
+    kb: &Arc<Kb>,
+    sc: &Scenario,
+    facts: BTreeMap<String, Fact>,
+    system: &str,
+    path: &str,
+) -> Report {
+    let mut report = Report {
+        path: path.to_string(),
+        name: sc.name.clone(),
+        failures: Vec::new(),
+        questions: 0,
+        cases: Vec::new(),
+        remedy: None,
+        findings: Vec::new(),
+        end: None,
+        walk: Vec::new(),
+        visited: Vec::new(),
+    };
+    let snapshot: Arc<dyn crate::facts::Facts> = Arc::new(Snapshot::new(facts));
     if sc.expect.walks() {
-        walk(kb, &sc, &system, &snapshot, &mut report);
+        walk(kb, sc, system, &snapshot, &mut report);
     }
     if sc.expect.diagnoses() {
-        diagnosis(kb, &sc, &system, &snapshot, &mut report);
+        diagnosis(kb, sc, system, &snapshot, &mut report);
     }
     report
 }
