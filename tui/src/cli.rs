@@ -31,6 +31,9 @@ pub struct TuiArgs {
     /// Replay the facts of a recorded bundle instead of reading this machine.
     #[arg(long, value_name = "FILE")]
     pub snapshot: Option<PathBuf>,
+    /// Resume a walk someone saved with F6 (a `tokenyar-session` file), on the facts it recorded.
+    #[arg(long, value_name = "FILE", conflicts_with = "snapshot")]
+    pub session: Option<PathBuf>,
     /// Who reorders right-to-left text: app (tokenyar), terminal, or off.
     #[arg(long, value_parser = ["app", "terminal", "off"])]
     pub bidi: Option<String>,

@@ -50,6 +50,8 @@ pub enum Action {
     CursorEnd,
     /// Report: write the file.
     Save,
+    /// Save the walk as a session file a support agent can resume (`tokenyar --session FILE`).
+    SaveSession,
     /// A click on the `index`th clickable item of the screen.
     Click(usize),
     ScrollUp,
@@ -200,6 +202,12 @@ pub fn bindings() -> Vec<Binding> {
             &[Code(KeyCode::F(5))],
             Action::Diagnose,
             "key-diagnose",
+        ),
+        b(
+            Ctx::Global,
+            &[Code(KeyCode::F(6))],
+            Action::SaveSession,
+            "key-save-session",
         ),
         b(Ctx::Global, &[Code(KeyCode::Esc)], Action::Back, "key-back"),
         b(

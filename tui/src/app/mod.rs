@@ -114,6 +114,19 @@ pub fn initial_settings(
 
 /// Builds the model for a run (also what tests and benchmarks start from).
 pub fn model(kb: Arc<Kb>, common: &Common, args: &TuiArgs) -> Result<Model, CliError> {
+    if let Some(path) = &args.session {
+        let saved = tokenyar_engine::infer::saved::SavedSession::read(path)?;
+        let resumed = saved.resume(Arc::clone(&kb))?;
+        let term = TerminalInfo::from_env();
+        let settings = initial_settings(common, args, &term)?;
+        let mut m = Model::new(kb, resumed.facts, settings, term);
+        m.replay = path.file_name().map(|f| f.to_string_lossy().into_owned());
+        let mut fx = Vec::new();
+        update::resume_walk(&mut m, resumed.session, &mut fx);
+        // A resumed walk waits for a person, or for a check on the recorded facts: run it now.
+        settle(&mut m, fx);
+        return Ok(m);
+    }
     let facts: Arc<dyn Facts> = match &args.snapshot {
         Some(path) => Arc::new(Snapshot::from_bundle(&Bundle::read(path)?)),
         None => Arc::new(LiveFacts::new(LiveOptions {

@@ -88,6 +88,7 @@ pub fn update(m: &mut Model, action: Action) -> Vec<Effect> {
             }
         }
         Action::Saved(r) => m.report.saved = Some(r),
+        Action::SaveSession => save_session(m, &mut fx),
         other => match m.screen {
             Screen::Home => home(m, other, &mut fx),
             Screen::Walk => walk(m, other, &mut fx),
@@ -158,6 +159,50 @@ pub fn start_walk(m: &mut Model, node: &str, system: Option<String>, fx: &mut Ve
     let Ok(session) = Session::start(Arc::clone(&m.kb), node, system.clone()) else {
         return;
     };
+    let runner = Arc::new(Runner::new(Arc::clone(&m.kb), Arc::clone(&m.facts), system));
+    m.walk = Some(Walk {
+        session,
+        runner,
+        sel: 0,
+        pending: None,
+        evidence_open: false,
+        steps_open: None,
+        scroll: 0,
+        ev_scroll: 0,
+    });
+    m.screen = Screen::Walk;
+    after_walk_change(m, fx);
+}
+
+/// Writes the walk (path, answers, evidence and the facts its checks read; personal data
+/// masked) to a session file, and shows where on the report screen.
+fn save_session(m: &mut Model, fx: &mut Vec<Effect>) {
+    let Some(w) = m.walk.as_ref() else {
+        m.report.saved = Some(Err(m.t("session-no-walk")));
+        open_report(m);
+        return;
+    };
+    let saved =
+        tokenyar_engine::infer::saved::SavedSession::capture(&w.session, m.facts.as_ref(), true);
+    let path = format!("tokenyar-session-{}.json", m.wall.format("%Y%m%d-%H%M%S"));
+    fx.push(Effect::WriteFile {
+        path,
+        text: format!("{}\n", saved.to_json()),
+    });
+    open_report(m);
+}
+
+fn open_report(m: &mut Model) {
+    if m.screen != Screen::Report {
+        m.return_to = m.screen;
+        m.screen = Screen::Report;
+    }
+}
+
+/// Resumes a saved walk (`tokenyar --session FILE`): the steps, answers and evidence as they
+/// were, on the facts recorded with them.
+pub fn resume_walk(m: &mut Model, session: Session, fx: &mut Vec<Effect>) {
+    let system = session.system().map(str::to_string);
     let runner = Arc::new(Runner::new(Arc::clone(&m.kb), Arc::clone(&m.facts), system));
     m.walk = Some(Walk {
         session,
