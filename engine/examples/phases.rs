@@ -22,7 +22,7 @@ fn main() {
             let _ = yaml::parse(text).unwrap();
         }
     }
-    println!("yaml::parse (both):    {:?}", t.elapsed());
+    println!("yaml::parse:           {:?}", t.elapsed());
     let t = Instant::now();
     let (kb, _) = kb::Kb::load(&src);
     println!("Kb::load:              {:?}", t.elapsed());
