@@ -8,17 +8,24 @@ use std::process::Command;
 
 use serde_json::{Value, json};
 
-/// What makes the live run see a token. Once the PKCS#11 provider is in, this becomes
-/// `&["--pkcs11-module", "/usr/lib/softhsm/libsofthsm2.so"]` (with a SoftHSM token set up).
-const TOKEN_ARGS: &[&str] = &[];
+mod support;
+
+use support::{Hsm, MODULE, user_cert};
+
+/// What makes the live run see a token: a SoftHSM2 token (set up per test, SOFTHSM2_CONF).
+const TOKEN_ARGS: &[&str] = &["--pkcs11-module", MODULE];
 
 fn tokenyar(dir: &Path, args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_tokenyar"))
-        .args(args)
-        .current_dir(dir)
-        .env("LANG", "C")
-        .output()
-        .expect("runs");
+    tokenyar_env(dir, args, &[])
+}
+
+fn tokenyar_env(dir: &Path, args: &[&str], env: &[(&str, &Path)]) -> (i32, String, String) {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_tokenyar"));
+    cmd.args(args).current_dir(dir).env("LANG", "C");
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let out = cmd.output().expect("runs");
     (
         out.status.code().unwrap_or(-1),
         String::from_utf8_lossy(&out.stdout).into_owned(),
@@ -72,9 +79,26 @@ fn args<'a>(base: &[&'a str], system: Option<&'a str>) -> Vec<&'a str> {
 #[test]
 fn a_collected_bundle_replays_the_live_diagnosis() {
     let dir = tempfile::tempdir().unwrap();
+    // A real token: one valid certificate and one expired, so the diagnosis has findings that
+    // rest on token facts.
+    let hsm = Hsm::new();
+    hsm.token("ali")
+        .import(
+            "ali",
+            "01",
+            "sign",
+            &user_cert("Ali Rezaei [Sign]", "Unaffiliated", "0012345678", -10, 700),
+        )
+        .import(
+            "ali",
+            "02",
+            "old",
+            &user_cert("Ali Rezaei [Sign]", "Unaffiliated", "0012345678", -800, -70),
+        );
+    let hsm_env = [("SOFTHSM2_CONF", hsm.conf.as_path())];
     let mut collect = vec!["collect", "--offline", "--no-redact", "-o", "plain.json"];
     collect.extend(TOKEN_ARGS);
-    let (code, _, err) = tokenyar(dir.path(), &collect);
+    let (code, _, err) = tokenyar_env(dir.path(), &collect, &hsm_env);
     assert_eq!(code, 0, "{err}");
     assert!(
         err.contains("plain.json") && err.contains("NOT redacted"),
@@ -82,7 +106,7 @@ fn a_collected_bundle_replays_the_live_diagnosis() {
     );
     let mut collect = vec!["collect", "--offline", "-o", "redacted.json"];
     collect.extend(TOKEN_ARGS);
-    let (code, _, err) = tokenyar(dir.path(), &collect);
+    let (code, _, err) = tokenyar_env(dir.path(), &collect, &hsm_env);
     assert_eq!(code, 0, "{err}");
 
     let bundle: Value =
@@ -113,6 +137,15 @@ fn a_collected_bundle_replays_the_live_diagnosis() {
         );
     }
     assert_eq!(bundle["facts"]["os"]["value"]["family"], json!("linux"));
+    // The token was read from SoftHSM: its label and both certificates are in the bundle.
+    let slots = bundle["facts"]["token"]["value"]["slots"]
+        .as_array()
+        .unwrap();
+    let ali = slots
+        .iter()
+        .find(|s| s["token"]["label"] == json!("ali"))
+        .expect("the SoftHSM token");
+    assert_eq!(ali["certificates"].as_array().unwrap().len(), 2);
 
     let systems = [
         None,
@@ -128,7 +161,7 @@ fn a_collected_bundle_replays_the_live_diagnosis() {
     for system in systems {
         let mut live = args(&["diagnose", "--offline", "--json"], system);
         live.extend(TOKEN_ARGS);
-        let (lc, lout, lerr) = tokenyar(dir.path(), &live);
+        let (lc, lout, lerr) = tokenyar_env(dir.path(), &live, &hsm_env);
         assert!(lc == 0 || lc == 1, "{lerr}");
         let live: Value = serde_json::from_str(&lout).unwrap();
         let (rc, rout, rerr) = tokenyar(

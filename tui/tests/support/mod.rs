@@ -2,7 +2,7 @@
 
 #![allow(dead_code)] // each test file uses its own part
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
@@ -131,4 +131,113 @@ pub fn hex(bytes: &[u8]) -> String {
 /// Whole days from now to an RFC 3339 time.
 pub fn days_until(t: &str) -> i64 {
     (DateTime::parse_from_rfc3339(t).unwrap().with_timezone(&Utc) - Utc::now()).num_days()
+}
+
+// ---------------------------------------------------------------- SoftHSM2 token stores
+
+pub const MODULE: &str = "/usr/lib/softhsm/libsofthsm2.so";
+pub const PIN: &str = "1234";
+pub const SO_PIN: &str = "12345678";
+
+/// A SoftHSM2 token store of its own.
+pub struct Hsm {
+    pub dir: tempfile::TempDir,
+    pub conf: PathBuf,
+}
+
+pub fn tool(cmd: &mut Command, what: &str) -> String {
+    let out = cmd.output().unwrap_or_else(|e| {
+        panic!("{what}: cannot run it ({e}); SoftHSM2 and OpenSC must be installed (apt-get install softhsm2 opensc, as .ci/run does)")
+    });
+    assert!(
+        out.status.success(),
+        "{what} failed:\n{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+impl Hsm {
+    pub fn new() -> Hsm {
+        assert!(
+            Path::new(MODULE).exists(),
+            "{MODULE} is missing: SoftHSM2 must be installed (apt-get install softhsm2, as .ci/run does); these tests are never skipped"
+        );
+        let dir = tempfile::tempdir().unwrap();
+        let tokens = dir.path().join("tokens");
+        std::fs::create_dir(&tokens).unwrap();
+        let conf = dir.path().join("softhsm2.conf");
+        std::fs::write(
+            &conf,
+            format!(
+                "directories.tokendir = {}\nobjectstore.backend = file\nlog.level = ERROR\nslots.removable = false\n",
+                tokens.display()
+            ),
+        )
+        .unwrap();
+        Hsm { dir, conf }
+    }
+
+    pub fn cmd(&self, program: &str) -> Command {
+        let mut c = Command::new(program);
+        c.env("SOFTHSM2_CONF", &self.conf);
+        c
+    }
+
+    pub fn token(&self, label: &str) -> &Self {
+        tool(
+            self.cmd("softhsm2-util").args([
+                "--init-token",
+                "--free",
+                "--label",
+                label,
+                "--pin",
+                PIN,
+                "--so-pin",
+                SO_PIN,
+            ]),
+            "softhsm2-util --init-token",
+        );
+        self
+    }
+
+    /// Writes a certificate onto the token (the test logs in for that; tokenyar never does).
+    pub fn import(&self, token: &str, id: &str, label: &str, der: &[u8]) -> &Self {
+        let file = self.dir.path().join(format!("{id}.der"));
+        std::fs::write(&file, der).unwrap();
+        tool(
+            self.cmd("pkcs11-tool").args([
+                "--module",
+                MODULE,
+                "--token-label",
+                token,
+                "--login",
+                "--pin",
+                PIN,
+                "--write-object",
+                file.to_str().unwrap(),
+                "--type",
+                "cert",
+                "--id",
+                id,
+                "--label",
+                label,
+            ]),
+            "pkcs11-tool --write-object",
+        );
+        self
+    }
+
+    pub fn diagnose(&self, extra: &[&str]) -> Run {
+        let mut args = vec!["diagnose", "--json", "--offline", "--pkcs11-module", MODULE];
+        args.extend_from_slice(extra);
+        tokenyar(&args, &[("SOFTHSM2_CONF", &self.conf)])
+    }
+
+    pub fn pkcs11_tool(&self, args: &[&str]) -> String {
+        let mut c = self.cmd("pkcs11-tool");
+        c.args(["--module", MODULE]).args(args);
+        tool(&mut c, "pkcs11-tool")
+    }
 }
