@@ -459,3 +459,48 @@ fn the_token_reader_stops_itself_if_nobody_stops_it() {
     );
     assert!(!r.stdout.contains("\"event\":\"done\""), "{}", r.stdout);
 }
+
+#[test]
+fn a_token_pulled_out_mid_diagnosis_is_unknown_not_missing_certificates() {
+    let _serial = serial();
+    let mut s = scenario(HEALTHY, vec![valid_cert()]);
+    // The token info was read, then the token was gone when its certificates were asked for.
+    s["slots"][0]["open_session_rv"] = json!("CKR_DEVICE_REMOVED");
+    let m = Mock::new("removed", s);
+    let r = diagnose(&[&m], &["--token-deadline", "2"]);
+    assert!(
+        r.elapsed < Duration::from_secs(3),
+        "diagnose took {:?}",
+        r.elapsed
+    );
+    assert!(
+        !r.cases().contains(&"general/cert-missing".to_string()),
+        "a removed token is not a token without certificates: {}",
+        r.stdout
+    );
+    let count = r.check("general/cert-missing");
+    assert_eq!(count["status"], json!("unknown"), "{}", r.stdout);
+    assert!(
+        r.stdout.contains("CKR_DEVICE_REMOVED"),
+        "the evidence names the cause: {}",
+        r.stdout
+    );
+}
+
+#[test]
+fn a_module_that_reports_garbage_lengths_is_contained() {
+    let _serial = serial();
+    let mut s = scenario(HEALTHY, vec![valid_cert()]);
+    s["slots"][0]["garbage_lengths"] = json!(true);
+    let m = Mock::new("garbage", s);
+    let r = diagnose(&[&m], &["--token-deadline", "2"]);
+    assert!(
+        r.elapsed < Duration::from_secs(3),
+        "diagnose took {:?}",
+        r.elapsed
+    );
+    assert!(r.code == 0 || r.code == 1, "{}", r.stderr);
+    // Whatever the reader made of it, no certificate verdict rests on absurd data.
+    let validity = r.check("general/cert-expired");
+    assert_ne!(validity["status"], json!("ok"), "{}", r.stdout);
+}

@@ -18,6 +18,8 @@
 //!     "id": 1, "description": "Mock slot", "manufacturer": "Mock",
 //!     "token_present": true, "removable": true, "hardware": true,
 //!     "token_info_rv": "CKR_TOKEN_NOT_RECOGNIZED",
+//!     "open_session_rv": "CKR_DEVICE_REMOVED",   // the token pulled out after its info was read
+//!     "garbage_lengths": true,                  // C_GetAttributeValue reports absurd sizes
 //!     "token": {"label": "ali", "model": "ePass3003", "manufacturer": "EnterSafe",
 //!               "serial": "0102", "min_pin": 4, "max_pin": 16,
 //!               "flags": ["token_initialized", "user_pin_initialized", "user_pin_locked"]},
@@ -421,6 +423,12 @@ extern "C" fn open_session(
     if session.is_null() {
         return CKR_ARGUMENTS_BAD;
     }
+    let rv = with_state(|st| slot_of(st, slot).map(|s| rv_of(s.get("open_session_rv"))))
+        .flatten()
+        .unwrap_or(CKR_OK);
+    if rv != CKR_OK {
+        return rv;
+    }
     let Some(h) = with_state(|st| {
         let h = st.next_session;
         st.next_session += 1;
@@ -566,6 +574,23 @@ extern "C" fn get_attribute_value(
     let Some(values) = values else {
         return CKR_OBJECT_HANDLE_INVALID;
     };
+    // A broken module: sizes that no certificate has (the caller must not trust them blindly).
+    let garbage = with_state(|st| {
+        st.scenario
+            .get("slots")
+            .and_then(Value::as_array)
+            .is_some_and(|a| {
+                a.iter()
+                    .any(|s| s.get("garbage_lengths") == Some(&Value::Bool(true)))
+            })
+    })
+    .unwrap_or(false);
+    if garbage {
+        for a in attrs.iter_mut() {
+            a.ulValueLen = (1 as CK_ULONG) << 40;
+        }
+        return CKR_OK;
+    }
     let mut rv = CKR_OK;
     for (a, v) in attrs.iter_mut().zip(values) {
         match v {
