@@ -136,3 +136,22 @@ fn garbage_in_a_token_fact_is_unknown_or_a_finding_never_a_crash() {
         assert!(!d.checks.is_empty(), "{w}");
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, .. ProptestConfig::default() })]
+
+    #[test]
+    fn the_session_reader_survives_arbitrary_text(text in "\\PC{0,400}") {
+        let _ = tokenyar_engine::infer::saved::SavedSession::parse(&text, "fuzz.json");
+    }
+
+    #[test]
+    fn normalising_is_idempotent_and_lookup_never_panics(text in "\\PC{0,200}") {
+        let once = tokenyar_engine::lookup::normalize(&text);
+        prop_assert_eq!(tokenyar_engine::lookup::normalize(&once), once.clone());
+        let _ = LOOKUP.search(&text, 5);
+    }
+}
+
+static LOOKUP: std::sync::LazyLock<tokenyar_engine::lookup::Index> =
+    std::sync::LazyLock::new(|| tokenyar_engine::lookup::Index::build(&SHIPPED));
