@@ -88,6 +88,20 @@ pub fn load_for_editing(common: &Common) -> Result<(Arc<Kb>, usize), CliError> {
     Ok((Arc::new(kb), errors.len()))
 }
 
+/// Refuses a `--system` the knowledge base does not know, naming the ones it does.
+fn known_system(kb: &Kb, system: Option<&str>) -> Result<(), CliError> {
+    match system {
+        Some(s) if kb.system(s).is_none() => {
+            let known: Vec<&str> = kb.systems.iter().map(|s| s.id.as_str()).collect();
+            Err(CliError::Usage(format!(
+                "unknown system {s:?}; known systems: {}",
+                known.join(", ")
+            )))
+        }
+        _ => Ok(()),
+    }
+}
+
 /// The language: `--lang`, else the environment, else English (Persian needs a terminal that
 /// shows it right to left, which the interactive screen handles and plain output cannot).
 pub fn lang(common: &Common) -> Result<Lang, CliError> {
@@ -118,15 +132,7 @@ pub fn diagnose_cmd(common: &Common, args: &DiagnoseArgs) -> Result<i32, CliErro
     };
     let kb = load_kb(common)?;
     let lang = lang(common)?;
-    if let Some(s) = &args.system
-        && kb.system(s).is_none()
-    {
-        let known: Vec<&str> = kb.systems.iter().map(|s| s.id.as_str()).collect();
-        return Err(CliError::Usage(format!(
-            "unknown system {s:?}; known systems: {}",
-            known.join(", ")
-        )));
-    }
+    known_system(&kb, args.system.as_deref())?;
     let facts: Arc<dyn Facts> = match &args.snapshot {
         Some(path) => Arc::new(Snapshot::from_bundle(&Bundle::read(path)?)),
         None => {
@@ -458,15 +464,7 @@ pub fn kb_cmd(common: &Common, cmd: &KbCommand) -> Result<i32, CliError> {
 pub fn lookup_cmd(common: &Common, args: &LookupArgs) -> Result<i32, CliError> {
     let kb = load_kb(common)?;
     let lang = lang(common)?;
-    if let Some(s) = &args.system
-        && kb.system(s).is_none()
-    {
-        let known: Vec<&str> = kb.systems.iter().map(|s| s.id.as_str()).collect();
-        return Err(CliError::Usage(format!(
-            "unknown system {s:?}; known systems: {}",
-            known.join(", ")
-        )));
-    }
+    known_system(&kb, args.system.as_deref())?;
     let query = args.text.join(" ");
     if lookup::words(&lookup::normalize(&query)).is_empty() {
         return Err(CliError::Usage(

@@ -1,62 +1,17 @@
 //! Dates for people: the Jalali (Solar Hijri) calendar with Persian digits in Persian, the
-//! Gregorian calendar in English. The conversion is ICU4X's (`icu_calendar`); month names come
+//! Gregorian calendar in English. The conversion is the engine's (ICU4X); month names come
 //! from the Fluent files like every other UI word.
 
-use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, Timelike};
-use icu_calendar::Date;
-use icu_calendar::cal::Persian;
+use chrono::{DateTime, FixedOffset, NaiveDate, Timelike};
 use tokenyar_engine::kb::Lang;
 
-/// A Jalali date: year, month (1..=12), day (1..=31).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Jalali {
-    pub year: i32,
-    pub month: u8,
-    pub day: u8,
-}
-
-/// Converts a Gregorian date to the Jalali calendar.
-pub fn to_jalali(date: NaiveDate) -> Option<Jalali> {
-    let month = u8::try_from(date.month()).ok()?;
-    let day = u8::try_from(date.day()).ok()?;
-    let iso = Date::try_new_iso(date.year(), month, day).ok()?;
-    let p = iso.to_calendar(Persian);
-    Some(Jalali {
-        year: p.era_year().year,
-        month: p.month().ordinal,
-        day: p.day_of_month().0,
-    })
-}
+// One Jalali conversion for the whole program: the engine's (reports use it too).
+pub use tokenyar_engine::calendar::{Jalali, persian_digits, to_jalali};
 
 /// Converts a Jalali date back to Gregorian (`None` for a day that does not exist, such as
 /// 30 Esfand of a common year).
 pub fn from_jalali(j: Jalali) -> Option<NaiveDate> {
-    let p = Date::try_new_persian(j.year, j.month, j.day).ok()?;
-    let iso = p.to_calendar(icu_calendar::cal::Iso);
-    // A day that does not exist is not clamped: check it round-trips.
-    if to_jalali(NaiveDate::from_ymd_opt(
-        iso.era_year().extended_year,
-        u32::from(iso.month().ordinal),
-        u32::from(iso.day_of_month().0),
-    )?)? != j
-    {
-        return None;
-    }
-    NaiveDate::from_ymd_opt(
-        iso.era_year().extended_year,
-        u32::from(iso.month().ordinal),
-        u32::from(iso.day_of_month().0),
-    )
-}
-
-/// ASCII digits to Persian digits (۰-۹); everything else unchanged.
-pub fn persian_digits(s: &str) -> String {
-    s.chars()
-        .map(|c| match c {
-            '0'..='9' => char::from_u32(c as u32 - '0' as u32 + '۰' as u32).unwrap_or(c),
-            c => c,
-        })
-        .collect()
+    tokenyar_engine::calendar::from_jalali(j.year, j.month, j.day)
 }
 
 /// Digits as the language writes them.

@@ -156,22 +156,10 @@ fn start_diagnose(m: &mut Model, system: Option<String>, fx: &mut Vec<Effect>) {
 
 /// Starts a guided walk at `node`.
 pub fn start_walk(m: &mut Model, node: &str, system: Option<String>, fx: &mut Vec<Effect>) {
-    let Ok(session) = Session::start(Arc::clone(&m.kb), node, system.clone()) else {
+    let Ok(session) = Session::start(Arc::clone(&m.kb), node, system) else {
         return;
     };
-    let runner = Arc::new(Runner::new(Arc::clone(&m.kb), Arc::clone(&m.facts), system));
-    m.walk = Some(Walk {
-        session,
-        runner,
-        sel: 0,
-        pending: None,
-        evidence_open: false,
-        steps_open: None,
-        scroll: 0,
-        ev_scroll: 0,
-    });
-    m.screen = Screen::Walk;
-    after_walk_change(m, fx);
+    resume_walk(m, session, fx);
 }
 
 /// Writes the walk (path, answers, evidence and the facts its checks read; personal data
@@ -199,8 +187,8 @@ fn open_report(m: &mut Model) {
     }
 }
 
-/// Resumes a saved walk (`tokenyar --session FILE`): the steps, answers and evidence as they
-/// were, on the facts recorded with them.
+/// Shows a walk: a new one, or a saved one resumed (`tokenyar --session FILE`) with its steps,
+/// answers and evidence as they were, on the facts recorded with them.
 pub fn resume_walk(m: &mut Model, session: Session, fx: &mut Vec<Effect>) {
     let system = session.system().map(str::to_string);
     let runner = Arc::new(Runner::new(Arc::clone(&m.kb), Arc::clone(&m.facts), system));
