@@ -8,6 +8,7 @@ pub mod kb;
 pub mod lookup;
 pub mod probe;
 pub mod report;
+pub mod versioned;
 
 /// The version of tokenyar, recorded in bundles and reports.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -77,44 +77,27 @@ impl Bundle {
     /// Parses a bundle, checking format and version before the rest so that a bundle from a
     /// newer tokenyar is refused with that reason, not with a confusing field error.
     pub fn parse(text: &str, name: &str) -> Result<Bundle, BundleError> {
-        let json_err = |e: serde_json::Error| BundleError::Json {
-            path: name.to_string(),
-            line: e.line(),
-            col: e.column(),
-            message: strip_position(&e.to_string()),
-        };
-        let value: serde_json::Value = serde_json::from_str(text).map_err(json_err)?;
-        let format = value
-            .get("format")
-            .and_then(|f| f.as_str())
-            .unwrap_or_default();
-        if format != FORMAT {
-            return Err(BundleError::NotBundle {
+        use crate::versioned::{Refusal, parse};
+        parse(text, FORMAT, VERSION).map_err(|r| match r {
+            Refusal::Json { line, col, message } => BundleError::Json {
                 path: name.into(),
-                found: format.into(),
-            });
-        }
-        if let Some(v) = value.get("version").and_then(|v| v.as_u64())
-            && v > u64::from(VERSION)
-        {
-            return Err(BundleError::FromTheFuture {
+                line,
+                col,
+                message,
+            },
+            Refusal::WrongFormat { found } => BundleError::NotBundle {
                 path: name.into(),
-                found: v.min(u64::from(u32::MAX)) as u32,
-            });
-        }
-        // Parse the text again (not the value) so field errors keep their line and column.
-        serde_json::from_str(text).map_err(json_err)
+                found,
+            },
+            Refusal::FromTheFuture { found } => BundleError::FromTheFuture {
+                path: name.into(),
+                found,
+            },
+        })
     }
 
     pub fn to_json(&self) -> String {
         serde_json::to_string_pretty(self).unwrap_or_default()
-    }
-}
-
-fn strip_position(msg: &str) -> String {
-    match msg.find(" at line ") {
-        Some(i) => msg[..i].to_string(),
-        None => msg.to_string(),
     }
 }
 

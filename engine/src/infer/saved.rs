@@ -199,37 +199,23 @@ impl SavedSession {
     /// Parses a session, checking format and version first (a newer file is refused for that
     /// reason, not with a confusing field error).
     pub fn parse(text: &str, name: &str) -> Result<SavedSession, SessionFileError> {
-        let json_err = |e: serde_json::Error| {
-            let msg = e.to_string();
-            SessionFileError::Json {
-                path: name.to_string(),
-                line: e.line(),
-                col: e.column(),
-                message: msg
-                    .find(" at line ")
-                    .map_or(msg.clone(), |i| msg[..i].to_string()),
-            }
-        };
-        let value: serde_json::Value = serde_json::from_str(text).map_err(json_err)?;
-        let format = value
-            .get("format")
-            .and_then(|f| f.as_str())
-            .unwrap_or_default();
-        if format != FORMAT {
-            return Err(SessionFileError::NotSession {
+        use crate::versioned::{Refusal, parse};
+        parse(text, FORMAT, VERSION).map_err(|r| match r {
+            Refusal::Json { line, col, message } => SessionFileError::Json {
                 path: name.into(),
-                found: format.into(),
-            });
-        }
-        if let Some(v) = value.get("version").and_then(|v| v.as_u64())
-            && v > u64::from(VERSION)
-        {
-            return Err(SessionFileError::FromTheFuture {
+                line,
+                col,
+                message,
+            },
+            Refusal::WrongFormat { found } => SessionFileError::NotSession {
                 path: name.into(),
-                found: v.min(u64::from(u32::MAX)) as u32,
-            });
-        }
-        serde_json::from_str(text).map_err(json_err)
+                found,
+            },
+            Refusal::FromTheFuture { found } => SessionFileError::FromTheFuture {
+                path: name.into(),
+                found,
+            },
+        })
     }
 
     pub fn to_json(&self) -> String {
