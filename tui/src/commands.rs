@@ -137,10 +137,12 @@ pub fn diagnose_cmd(common: &Common, args: &DiagnoseArgs) -> Result<i32, CliErro
         Some(path) => Arc::new(Snapshot::from_bundle(&Bundle::read(path)?)),
         None => {
             let live = LiveFacts::new(live_options(args, (*kb.data).clone())?);
-            Arc::new(match early_token {
+            let live = match early_token {
                 Some(t) => live.with_prefetched_token(t),
                 None => live,
-            })
+            };
+            live.prefetch();
+            Arc::new(live)
         }
     };
     let d = diagnose(&kb, facts, args.system.as_deref());

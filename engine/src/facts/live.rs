@@ -104,6 +104,17 @@ impl LiveFacts {
         self.providers.keys().map(String::as_str)
     }
 
+    /// Reads every fact at once, each on its own thread under its own deadline: most providers
+    /// wait on commands or devices, so a diagnosis then finds them cached instead of reading
+    /// them one after another.
+    pub fn prefetch(&self) {
+        std::thread::scope(|s| {
+            for k in self.keys() {
+                s.spawn(move || self.read(k));
+            }
+        });
+    }
+
     pub fn options(&self) -> &LiveOptions {
         &self.opts
     }
