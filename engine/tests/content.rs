@@ -7,18 +7,18 @@
 use std::path::Path;
 use std::sync::Arc;
 
-use tokenyar_engine::kb::{self, Body, Kb, Source, Text};
+use tokenyar_engine::kb::{Body, Kb, Source, Text};
 use tokenyar_engine::lookup::Index;
 
 fn shipped() -> Arc<Kb> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../kb");
-    Arc::new(kb::load_checked(&Source::from_dir(&dir).unwrap()).0)
+    Arc::new(tokenyar_engine::authoring::load_checked(&Source::from_dir(&dir).unwrap()).0)
 }
 
 #[test]
 fn every_catalog_case_has_nodes_a_scenario_and_a_walk_from_its_root() {
     let kb = shipped();
-    let c = kb::coverage::coverage(&kb);
+    let c = tokenyar_engine::authoring::coverage::coverage(&kb);
     let mut missing = Vec::new();
     for cc in &c.cases {
         let kind = kb

@@ -6,7 +6,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use tokenyar_engine::kb::{self, Source};
+use tokenyar_engine::kb::Source;
 
 fn kb_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../kb")
@@ -14,7 +14,8 @@ fn kb_dir() -> PathBuf {
 
 #[test]
 fn the_shipped_knowledge_base_is_clean() {
-    let (kb, diags) = kb::load_checked(&Source::from_dir(&kb_dir()).unwrap());
+    let (kb, diags) =
+        tokenyar_engine::authoring::load_checked(&Source::from_dir(&kb_dir()).unwrap());
     let shown: Vec<String> = diags.iter().map(|d| d.to_string()).collect();
     assert!(diags.is_empty(), "kb check found:\n{}", shown.join("\n"));
     assert!(kb.node("general/root").is_some());
@@ -30,10 +31,10 @@ fn the_embedded_knowledge_base_is_the_one_on_disk() {
 
 #[test]
 fn every_scenario_passes() {
-    let (kb, _) = kb::load_checked(&Source::from_dir(&kb_dir()).unwrap());
+    let (kb, _) = tokenyar_engine::authoring::load_checked(&Source::from_dir(&kb_dir()).unwrap());
     let kb = Arc::new(kb);
     assert!(!kb.scenarios.is_empty());
-    let failures: Vec<String> = kb::scenario::run_all(&kb)
+    let failures: Vec<String> = tokenyar_engine::authoring::scenario::run_all(&kb)
         .into_iter()
         .filter(|r| !r.passed())
         .map(|r| format!("{} ({}):\n  {}", r.path, r.name, r.failures.join("\n  ")))
@@ -69,7 +70,9 @@ fn broken_kb(files: &[(&str, &str)]) -> tempfile::TempDir {
 }
 
 fn codes_at(dir: &tempfile::TempDir) -> Vec<(String, String, u32)> {
-    let (_, diags) = kb::load_checked(&Source::from_dir(&dir.path().join("kb")).unwrap());
+    let (_, diags) = tokenyar_engine::authoring::load_checked(
+        &Source::from_dir(&dir.path().join("kb")).unwrap(),
+    );
     diags
         .iter()
         .map(|d| (d.code.as_str().to_string(), d.file.clone(), d.line))

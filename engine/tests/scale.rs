@@ -3,12 +3,12 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code may panic
 
-use tokenyar_engine::kb::{self, synthetic};
+use tokenyar_engine::authoring::synthetic;
 
 #[test]
 fn ten_thousand_nodes_of_mistakes_are_all_reported() {
     let (src, planted) = synthetic::generate(10_000, synthetic::Mistakes::Every);
-    let (kb, diags) = kb::load_checked(&src);
+    let (kb, diags) = tokenyar_engine::authoring::load_checked(&src);
     assert!(kb.nodes.len() >= 9_000, "{}", kb.nodes.len());
     let codes: std::collections::BTreeSet<&str> = planted.iter().map(|p| p.code).collect();
     for code in [
@@ -39,7 +39,7 @@ fn ten_thousand_nodes_of_mistakes_are_all_reported() {
 #[test]
 fn a_clean_synthetic_kb_is_clean() {
     let (src, _) = synthetic::generate(2_000, synthetic::Mistakes::None);
-    let (_, diags) = kb::load_checked(&src);
+    let (_, diags) = tokenyar_engine::authoring::load_checked(&src);
     let shown: Vec<String> = diags.iter().take(5).map(|d| d.to_string()).collect();
     assert!(diags.is_empty(), "{}", shown.join("\n"));
 }

@@ -7,10 +7,10 @@
 
 pub mod bundle;
 pub mod cert;
-pub mod collect;
 pub mod live;
 pub mod net;
 pub mod os;
+pub mod provider;
 pub mod redact;
 pub mod token;
 

@@ -1,5 +1,6 @@
 //! Inference: guided walks ([`session`]) and whole-system checks ([`diagnose`]).
 
+pub mod collect;
 pub mod diagnose;
 pub mod explain;
 pub mod saved;

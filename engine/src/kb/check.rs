@@ -8,7 +8,7 @@ use petgraph::visit::EdgeRef;
 use super::diag::{Code, Diagnostic};
 use super::graph::WalkGraph;
 use super::load::Kb;
-use super::model::*;
+use crate::model::*;
 
 /// Runs every rule and returns what it found (loading diagnostics are separate).
 pub fn check(kb: &Kb) -> Vec<Diagnostic> {

@@ -4,7 +4,7 @@ use std::fmt;
 
 use serde::Serialize;
 
-use super::model::Pos;
+use crate::model::Pos;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]

@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 use tokenyar_engine::kb::Body;
-use tokenyar_engine::kb::model::Audience;
+use tokenyar_engine::model::Audience;
 
 use super::state::Model;
 use crate::dates;

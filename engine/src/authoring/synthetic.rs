@@ -4,7 +4,7 @@
 
 use std::fmt::Write as _;
 
-use super::source::Source;
+use crate::kb::Source;
 
 /// Which mistakes to plant, one per group of nodes, so the checker must report them all.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

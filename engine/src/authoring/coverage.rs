@@ -5,10 +5,10 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
-use super::graph::WalkGraph;
-use super::load::Kb;
-use super::model::Kind;
 use super::scenario;
+use crate::kb::Kb;
+use crate::kb::graph::WalkGraph;
+use crate::model::Kind;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct CaseCoverage {
@@ -68,7 +68,7 @@ pub fn coverage(kb: &Arc<Kb>) -> Coverage {
         .map(|c| {
             let root = kb.system(&c.system).map(|s| s.root.as_str());
             let from_root = g.reachable_from(&root.into_iter().collect::<Vec<_>>());
-            let of_case = |n: &&super::model::Node| n.case.as_deref() == Some(c.id.as_str());
+            let of_case = |n: &&crate::model::Node| n.case.as_deref() == Some(c.id.as_str());
             CaseCoverage {
                 case: c.id.clone(),
                 system: c.system.clone(),
