@@ -1,0 +1,33 @@
+//! The engine's integration tests, one binary (a 2-core machine links one, not fourteen).
+//! Each module says what it proves.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code may panic
+
+#[path = "calendar.rs"]
+mod calendar;
+#[path = "content.rs"]
+mod content;
+#[path = "kb.rs"]
+mod kb;
+#[path = "lookup_eval.rs"]
+mod lookup_eval;
+#[path = "net.rs"]
+mod net;
+#[path = "os.rs"]
+mod os;
+#[path = "probes.rs"]
+mod probes;
+#[path = "robust.rs"]
+mod robust;
+#[path = "saved.rs"]
+mod saved;
+#[path = "scale.rs"]
+mod scale;
+#[path = "scenario.rs"]
+mod scenario;
+#[path = "session.rs"]
+mod session;
+#[path = "token_kb.rs"]
+mod token_kb;
+#[path = "windows.rs"]
+mod windows;
