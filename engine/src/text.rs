@@ -26,6 +26,13 @@ pub fn wildcard(pattern: &str, text: &str, fold_case: bool) -> bool {
     }
 }
 
+/// Whether a `/`-separated path matches a glob whose `*` and `?` stay within one component
+/// (`kb/*/tests/*.yaml`), case-sensitively, as editors' schema mappings do.
+pub fn wildcard_path(pattern: &str, path: &str) -> bool {
+    let (p, t): (Vec<&str>, Vec<&str>) = (pattern.split('/').collect(), path.split('/').collect());
+    p.len() == t.len() && p.iter().zip(&t).all(|(p, t)| wildcard(p, t, false))
+}
+
 /// Orders dotted or comma-separated versions numerically ("5,0,4,5" < "5.0.10"); missing parts
 /// count as 0, so "8" = "8.0".
 pub fn version_order(a: &str, b: &str) -> Ordering {

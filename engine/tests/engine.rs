@@ -25,6 +25,8 @@ mod saved;
 mod scale;
 #[path = "scenario.rs"]
 mod scenario;
+#[path = "schema.rs"]
+mod schema;
 #[path = "session.rs"]
 mod session;
 #[path = "token_kb.rs"]

@@ -236,6 +236,12 @@ pub enum KbCommand {
         #[arg(long)]
         system: Option<String>,
     },
+    /// Write the JSON Schema of every kind of KB file into DIR (an editor's completion and
+    /// checks; `schemas/` of the repository holds them, mapped in .vscode/settings.json).
+    Schemas {
+        #[arg(value_name = "DIR")]
+        dir: PathBuf,
+    },
     /// Draw the decision graph (Graphviz dot or Mermaid).
     Graph {
         #[arg(long)]

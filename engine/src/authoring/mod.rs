@@ -6,6 +6,7 @@
 pub mod coverage;
 pub mod graph;
 pub mod scenario;
+pub mod schema;
 #[doc(hidden)]
 pub mod synthetic;
 pub mod to_test;

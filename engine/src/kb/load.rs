@@ -225,12 +225,6 @@ impl Kb {
     }
 }
 
-#[derive(serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-struct CatalogFile {
-    cases: Vec<CatalogCase>,
-}
-
 /// `kb/tokens.yaml` alone, without loading the rest: what a token read started before the
 /// knowledge base loads needs. Empty when it is missing or broken (loading the whole base
 /// reports why).

@@ -467,6 +467,13 @@ pub struct CertificateType {
     pub cn_suffix: String,
 }
 
+/// `kb/catalog.yaml`: the cases the knowledge base must cover.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CatalogFile {
+    pub cases: Vec<CatalogCase>,
+}
+
 /// A catalog case: the ids the knowledge base must cover (kb/catalog.yaml).
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
