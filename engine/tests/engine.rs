@@ -5,8 +5,6 @@
 
 #[path = "calendar.rs"]
 mod calendar;
-#[path = "content.rs"]
-mod content;
 #[path = "kb.rs"]
 mod kb;
 #[path = "lookup_eval.rs"]

@@ -146,3 +146,73 @@ fn every_mistake_is_reported_with_its_file_and_line() {
     assert!(has("E001", "b.yaml", 4), "syntax error: {got:?}");
     assert!(has("E007", "bad.rhai", 1), "script error: {got:?}");
 }
+
+#[test]
+fn content_and_token_rules_are_kb_check_rules() {
+    let dir = broken_kb(&[
+        (
+            "kb/catalog.yaml",
+            "cases:\n  - {id: general/pin-locked, system: general, kind: symptom}\n  - {id: general/no-test, system: general, kind: symptom}\n",
+        ),
+        (
+            "kb/general/a.yaml",
+            r#"- id: general/root
+  kind: question
+  title: {fa: "ريشه", en: Root}
+  choices:
+    - text: {fa: "خطای 25", en: "Error 25"}
+      next: general/pin
+    - text: {fa: "نسخه‌ی epass3003 و UTC+03:30", en: B}
+      next: general/other
+- id: general/pin
+  kind: symptom
+  case: general/pin-locked
+  title: {fa: "رمز قفل شده است", en: PIN locked}
+  messages: ["؟"]
+  next: general/fix
+- id: general/other
+  kind: symptom
+  case: general/no-test
+  title: {fa: "کار نمی کند", en: Other}
+  messages: ["توکن شناسایی نمی‌شود"]
+  next: general/fix
+- id: general/fix
+  kind: info
+  title: {fa: "درمان", en: Fix}
+"#,
+        ),
+        (
+            "kb/general/tests/pin.yaml",
+            "name: pin\nfacts: {}\nanswers: {general/root: general/pin}\nexpect: {cases: [general/pin-locked]}\n",
+        ),
+        (
+            "kb/tokens.yaml",
+            "models:\n  - id: x\n    name: X\n    modules:\n      - {os: windows, dirs: [a], files: [b], couse: c}\n",
+        ),
+    ]);
+    let got = codes_at(&dir);
+    let has = |code: &str, file: &str, line: u32| {
+        got.iter()
+            .any(|(c, f, l)| c == code && f.ends_with(file) && *l == line)
+    };
+    assert!(has("W003", "a.yaml", 3), "Arabic yeh: {got:?}");
+    assert!(has("W003", "a.yaml", 6), "Latin digits: {got:?}");
+    assert!(
+        !has("W003", "a.yaml", 8),
+        "Latin words keep their digits: {got:?}"
+    );
+    assert!(has("W003", "a.yaml", 18), "a spaced affix: {got:?}");
+    assert!(
+        has("W005", "a.yaml", 13),
+        "a symptom its message cannot find: {got:?}"
+    );
+    assert!(
+        has("W004", "catalog.yaml", 3),
+        "a case no scenario expects: {got:?}"
+    );
+    assert!(!has("W004", "catalog.yaml", 2), "a covered case: {got:?}");
+    assert!(
+        has("E002", "tokens.yaml", 5),
+        "a misspelt tokens.yaml field: {got:?}"
+    );
+}

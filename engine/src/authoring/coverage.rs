@@ -36,22 +36,10 @@ pub struct Coverage {
 }
 
 pub fn coverage(kb: &Arc<Kb>) -> Coverage {
-    let mut nodes_per_case: BTreeMap<&str, usize> = BTreeMap::new();
-    for n in &kb.nodes {
-        if let Some(c) = &n.case {
-            *nodes_per_case.entry(c.as_str()).or_default() += 1;
-        }
-    }
-    let mut tests_per_case: BTreeMap<String, usize> = BTreeMap::new();
     let mut visited: BTreeSet<String> = BTreeSet::new();
     let mut questions = Vec::new();
     let mut failed = 0;
     for f in &kb.scenarios {
-        if let Ok(sc) = scenario::parse(kb, f) {
-            for c in sc.named_cases() {
-                *tests_per_case.entry(c).or_default() += 1;
-            }
-        }
         let r = scenario::run(kb, f);
         if !r.passed() {
             failed += 1;
@@ -61,9 +49,47 @@ pub fn coverage(kb: &Arc<Kb>) -> Coverage {
         }
         visited.extend(r.visited);
     }
+    let cases = catalog(kb);
+    let unreached_nodes = kb
+        .nodes
+        .iter()
+        .filter(|n| !visited.contains(&n.id))
+        .map(|n| n.id.clone())
+        .collect();
+    questions.sort_unstable();
+    let median_questions = match questions.len() {
+        0 => None,
+        n if n % 2 == 1 => Some(questions[n / 2] as f64),
+        n => Some((questions[n / 2 - 1] + questions[n / 2]) as f64 / 2.0),
+    };
+    Coverage {
+        cases,
+        unreached_nodes,
+        scenarios: kb.scenarios.len(),
+        scenarios_failed: failed,
+        median_questions,
+    }
+}
+
+/// How far each catalog case is covered, without running the scenarios: nodes, tests that name
+/// it, a walk from its system's root, a symptom for the lookup. What `kb check` holds to.
+pub fn catalog(kb: &Kb) -> Vec<CaseCoverage> {
+    let mut nodes_per_case: BTreeMap<&str, usize> = BTreeMap::new();
+    for n in &kb.nodes {
+        if let Some(c) = &n.case {
+            *nodes_per_case.entry(c.as_str()).or_default() += 1;
+        }
+    }
+    let mut tests_per_case: BTreeMap<String, usize> = BTreeMap::new();
+    for f in &kb.scenarios {
+        if let Ok(sc) = scenario::parse(kb, f) {
+            for c in sc.named_cases() {
+                *tests_per_case.entry(c).or_default() += 1;
+            }
+        }
+    }
     let g = WalkGraph::build(kb);
-    let cases = kb
-        .catalog
+    kb.catalog
         .iter()
         .map(|c| {
             let root = kb.system(&c.system).map(|s| s.root.as_str());
@@ -86,24 +112,5 @@ pub fn coverage(kb: &Arc<Kb>) -> Coverage {
                     .any(|n| n.kind == Kind::Symptom),
             }
         })
-        .collect();
-    let unreached_nodes = kb
-        .nodes
-        .iter()
-        .filter(|n| !visited.contains(&n.id))
-        .map(|n| n.id.clone())
-        .collect();
-    questions.sort_unstable();
-    let median_questions = match questions.len() {
-        0 => None,
-        n if n % 2 == 1 => Some(questions[n / 2] as f64),
-        n => Some((questions[n / 2 - 1] + questions[n / 2]) as f64 / 2.0),
-    };
-    Coverage {
-        cases,
-        unreached_nodes,
-        scenarios: kb.scenarios.len(),
-        scenarios_failed: failed,
-        median_questions,
-    }
+        .collect()
 }

@@ -5,6 +5,7 @@
 
 pub mod coverage;
 pub mod graph;
+pub mod rules;
 pub mod scenario;
 pub mod schema;
 #[doc(hidden)]
@@ -19,6 +20,7 @@ pub fn load_checked(source: &Source) -> (Kb, Vec<Diagnostic>) {
     let (kb, mut diags) = Kb::load(source);
     diags.extend(check::check(&kb));
     diags.extend(scenario::check_files(&kb));
+    diags.extend(rules::check(&kb, source));
     diag::sort(&mut diags);
     (kb, diags)
 }

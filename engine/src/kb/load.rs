@@ -400,6 +400,8 @@ impl Loader {
             "escalate",
             "steps",
             "choices",
+            "messages",
+            "codes",
             "outcomes.ok",
             "outcomes.warn",
             "outcomes.fail",

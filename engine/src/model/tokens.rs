@@ -184,6 +184,14 @@ impl TokensFile {
                 ));
             }
         }
+        for (name, e) in &self.reader_errors {
+            if e.cause.fa.is_empty() || e.cause.en.is_empty() {
+                out.push((
+                    format!(".reader_errors.{name}.cause"),
+                    "the cause needs both `fa` and `en`".into(),
+                ));
+            }
+        }
         out
     }
 }
