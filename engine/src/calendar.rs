@@ -9,7 +9,7 @@ use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, Offset as _, Timelike, 
 use icu_calendar::Date;
 use icu_calendar::cal::Persian;
 
-use crate::kb::Lang;
+use crate::model::Lang;
 
 /// A date of the Solar Hijri calendar.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]

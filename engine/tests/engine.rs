@@ -7,6 +7,8 @@
 mod calendar;
 #[path = "kb.rs"]
 mod kb;
+#[path = "layers.rs"]
+mod layers;
 #[path = "lookup_eval.rs"]
 mod lookup_eval;
 #[path = "net.rs"]
