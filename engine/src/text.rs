@@ -132,6 +132,64 @@ pub fn mask(text: &str, keep: usize) -> String {
         .collect()
 }
 
+/// Every national id in a text (a run of exactly ten digits with a valid check digit) masked
+/// to its last four digits: how a user-mode screen shows it.
+pub fn mask_national_ids(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    while i < chars.len() {
+        if chars[i].is_ascii_digit() {
+            let start = i;
+            while i < chars.len() && chars[i].is_ascii_digit() {
+                i += 1;
+            }
+            let run: String = chars[start..i].iter().collect();
+            if is_national_id(&run) {
+                out.push_str(&mask(&run, 4));
+            } else {
+                out.push_str(&run);
+            }
+        } else {
+            out.push(chars[i]);
+            i += 1;
+        }
+    }
+    out
+}
+
+/// Keys whose values are national ids whatever they look like (the X.509 subject's
+/// serialNumber carries the national id on Iranian certificates).
+fn names_a_national_id(key: &str) -> bool {
+    let k = key.to_ascii_lowercase();
+    k == "serialnumber" || k == "serial_number" || k.contains("national")
+}
+
+/// [`mask_national_ids`] over every string of a JSON value, and whatever sits under a key that
+/// names a national id.
+pub fn mask_national_ids_in(v: &serde_json::Value) -> serde_json::Value {
+    use serde_json::Value;
+    match v {
+        Value::String(s) => Value::String(mask_national_ids(s)),
+        Value::Array(a) => Value::Array(a.iter().map(mask_national_ids_in).collect()),
+        Value::Object(o) => Value::Object(
+            o.iter()
+                .map(|(k, v)| {
+                    let v = match v {
+                        Value::String(s) if names_a_national_id(k) => Value::String(mask(s, 4)),
+                        Value::Number(n) if names_a_national_id(k) => {
+                            Value::String(mask(&n.to_string(), 4))
+                        }
+                        other => mask_national_ids_in(other),
+                    };
+                    (k.clone(), v)
+                })
+                .collect(),
+        ),
+        other => other.clone(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
