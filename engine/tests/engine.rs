@@ -17,6 +17,8 @@ mod net;
 mod os;
 #[path = "probes.rs"]
 mod probes;
+#[path = "recipes.rs"]
+mod recipes;
 #[path = "robust.rs"]
 mod robust;
 #[path = "saved.rs"]
