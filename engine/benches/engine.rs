@@ -7,7 +7,8 @@ use std::hint::black_box;
 use std::sync::Arc;
 
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
-use tokenyar_engine::authoring::synthetic;
+#[path = "../tests/support/synthetic.rs"]
+mod synthetic;
 use tokenyar_engine::facts::{Facts, Snapshot};
 use tokenyar_engine::infer::{Runner, Session, diagnose};
 use tokenyar_engine::kb::Source;

@@ -1,7 +1,8 @@
 //! Where the time of loading a large knowledge base goes (a profiling aid for editors).
 #![allow(clippy::unwrap_used)]
 use std::time::Instant;
-use tokenyar_engine::authoring::synthetic;
+#[path = "../tests/support/synthetic.rs"]
+mod synthetic;
 use tokenyar_engine::kb::{self, yaml};
 fn main() {
     let n: usize = std::env::args()

@@ -31,6 +31,9 @@ mod scenario;
 mod schema;
 #[path = "session.rs"]
 mod session;
+/// Knowledge bases of any size, with or without planted mistakes (also used by the benches).
+#[path = "support/synthetic.rs"]
+mod synthetic;
 #[path = "token_kb.rs"]
 mod token_kb;
 #[path = "windows.rs"]

@@ -1,6 +1,5 @@
 //! The top floor of the engine: tools for people who write the knowledge base. Scenario tests
-//! (`kb test`), coverage, turning a field case into a test (`kb add-test`), graph export and the
-//! synthetic KBs of the benchmarks. These run inference over a loaded KB, so they sit above
+//! (`kb test`), coverage, turning a field case into a test (`kb add-test`), graph export. These run inference over a loaded KB, so they sit above
 //! `infer` and `report`; the loader and checker below never call them.
 
 pub mod coverage;
@@ -8,8 +7,6 @@ pub mod graph;
 pub mod rules;
 pub mod scenario;
 pub mod schema;
-#[doc(hidden)]
-pub mod synthetic;
 pub mod to_test;
 
 use crate::kb::{Diagnostic, Kb, Source, check, diag};

@@ -13,3 +13,12 @@ pub use crate::model::{Body, Kind, Lang, Node, Status, Text};
 pub use diag::{Code, Diagnostic, Level};
 pub use load::{Kb, Script, tokens_only};
 pub use source::Source;
+
+/// Loads and runs the checker's data rules (not the scenario and content rules of
+/// `authoring::load_checked`, which need inference and the lookup).
+pub fn load_and_check(source: &Source) -> (Kb, Vec<Diagnostic>) {
+    let (kb, mut diags) = Kb::load(source);
+    diags.extend(check::check(&kb));
+    diag::sort(&mut diags);
+    (kb, diags)
+}
