@@ -253,45 +253,14 @@ impl System for FakeSystem {
     }
 }
 
-/// Expands `%VAR%` (Windows) and `$VAR` / `~` (Unix) in a KB path.
+/// Expands `%VAR%`, `$VAR`, `${VAR}` and (off Windows) a leading `~` in a KB path, with this
+/// system's environment; `None` when a variable is not set.
 pub fn expand_vars(sys: &dyn System, path: &str) -> Option<String> {
-    let mut out = String::new();
-    if sys.family() == Family::Windows {
-        let mut parts = path.split('%');
-        out.push_str(parts.next().unwrap_or_default());
-        let mut in_var = true;
-        for p in parts {
-            if in_var {
-                out.push_str(&sys.env(p)?);
-            } else {
-                out.push_str(p);
-            }
-            in_var = !in_var;
-        }
-        return Some(out);
-    }
     let path = match path.strip_prefix('~') {
-        Some(rest) => format!("{}{rest}", sys.env("HOME")?),
-        None => path.to_string(),
+        Some(rest) if sys.family() != Family::Windows => format!("{}{rest}", sys.env("HOME")?),
+        _ => path.to_string(),
     };
-    let mut chars = path.chars().peekable();
-    while let Some(c) = chars.next() {
-        if c == '$' {
-            let mut name = String::new();
-            while let Some(&n) = chars.peek() {
-                if n.is_ascii_alphanumeric() || n == '_' {
-                    name.push(n);
-                    chars.next();
-                } else {
-                    break;
-                }
-            }
-            out.push_str(&sys.env(&name)?);
-        } else {
-            out.push(c);
-        }
-    }
-    Some(out)
+    crate::text::expand_env(&path, &|k| sys.env(k))
 }
 
 /// Every existing path matching a KB path pattern: variables expanded, `*` and `?` allowed inside
