@@ -89,11 +89,17 @@ pub fn catalog(kb: &Kb) -> Vec<CaseCoverage> {
         }
     }
     let g = WalkGraph::build(kb);
+    // One traversal per system, not per case.
+    let from_roots: BTreeMap<&str, _> = kb
+        .systems
+        .iter()
+        .map(|s| (s.id.as_str(), g.reachable_from(&[s.root.as_str()])))
+        .collect();
+    let nothing = Default::default();
     kb.catalog
         .iter()
         .map(|c| {
-            let root = kb.system(&c.system).map(|s| s.root.as_str());
-            let from_root = g.reachable_from(&root.into_iter().collect::<Vec<_>>());
+            let from_root = from_roots.get(c.system.as_str()).unwrap_or(&nothing);
             let of_case = |n: &&crate::model::Node| n.case.as_deref() == Some(c.id.as_str());
             CaseCoverage {
                 case: c.id.clone(),
