@@ -443,9 +443,9 @@ pub struct CertificateRules {
     /// Certificate type ids (`certificate_types[].id`) the system accepts.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub types: Vec<String>,
-    /// The type each role of the system needs: role -> certificate type id.
+    /// The types each role of the system may use: role -> certificate type ids.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub roles: BTreeMap<String, String>,
+    pub roles: BTreeMap<String, Vec<String>>,
     /// How many certificates the token may hold for this system.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub count: Option<u32>,
@@ -461,10 +461,13 @@ pub struct CertificateRules {
 pub struct CertificateType {
     pub id: String,
     pub name: Text,
-    /// The subject's organisation (O) this type carries.
-    pub o: String,
-    /// The suffix of the subject's common name (`[Sign]`, `[Stamp]`).
-    pub cn_suffix: String,
+    /// The values of the subject's organisation (O) this type carries, in any letter case and
+    /// with or without spaces and dashes (`cert/type.rhai` compares them folded).
+    pub o: Vec<String>,
+    /// The endings of the subject's common name (`[Sign]`, `[Stamp]`); none when O alone tells
+    /// the type.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub cn_suffix: Vec<String>,
 }
 
 /// `kb/catalog.yaml`: the cases the knowledge base must cover.
