@@ -532,7 +532,11 @@ fn risks(kb: &Kb, out: &mut Vec<Diagnostic>) {
             } => choices
                 .iter()
                 .enumerate()
-                .filter(|(_, c)| c.when.iter().any(|w| matches!(w, Status::Unknown | Status::Warn)))
+                .filter(|(_, c)| {
+                    c.when
+                        .iter()
+                        .any(|w| matches!(w, Status::Unknown | Status::Warn))
+                })
                 .map(|(i, c)| (format!("choices[{i}].next"), c.next.as_str()))
                 .collect(),
             _ => Vec::new(),
@@ -567,7 +571,10 @@ fn risks(kb: &Kb, out: &mut Vec<Diagnostic>) {
         .collect();
     for n in &kb.nodes {
         let Body::Remedy {
-            risk, revert, steps, ..
+            risk,
+            revert,
+            steps,
+            ..
         } = &n.body
         else {
             continue;
