@@ -513,7 +513,7 @@ fn risks(kb: &Kb, out: &mut Vec<Diagnostic>) {
                     Some(&n.id),
                     format!(
                         "`{field}` leads straight to `{to}`, a remedy with `risk: {}`: put a question before it that the user answers (a choice without `when`), saying what is at stake",
-                        risky[to].as_str()
+                        risky.get(to).map_or("", |r| r.as_str())
                     ),
                 ));
             }
@@ -554,21 +554,16 @@ fn risks(kb: &Kb, out: &mut Vec<Diagnostic>) {
             }
         }
     }
-    let words: Vec<(Risk, String)> = kb
-        .meta
-        .risk_words
-        .iter()
-        .filter_map(|(k, ws)| {
-            let r = match k.as_str() {
-                "cost" => Risk::Cost,
-                "lowers-security" => Risk::LowersSecurity,
-                "irreversible" => Risk::Irreversible,
-                _ => return None,
-            };
-            Some(ws.iter().map(move |w| (r, w.to_lowercase())))
-        })
-        .flatten()
-        .collect();
+    let mut words: Vec<(Risk, String)> = Vec::new();
+    for (k, ws) in &kb.meta.risk_words {
+        let r = match k.as_str() {
+            "cost" => Risk::Cost,
+            "lowers-security" => Risk::LowersSecurity,
+            "irreversible" => Risk::Irreversible,
+            _ => continue,
+        };
+        words.extend(ws.iter().map(|w| (r, w.to_lowercase())));
+    }
     for n in &kb.nodes {
         let Body::Remedy {
             risk,
