@@ -47,6 +47,43 @@ fn every_scenario_passes() {
     );
 }
 
+/// Issue 13: the scenarios recorded on the default Windows 10 machine (UAC on, Persian display
+/// language) pass unchanged on the default Windows 11 one in English.
+#[test]
+fn every_scenario_on_the_default_machine_passes_on_windows_11_in_english() {
+    let (kb, _) = tokenyar_engine::authoring::load_checked(&Source::from_dir(&kb_dir()).unwrap());
+    let kb = Arc::new(kb);
+    let mut ran = 0;
+    let mut failures = Vec::new();
+    for f in kb.scenarios.iter().filter(|f| {
+        f.text.lines().any(|l| {
+            l.starts_with("bundle:") && l.trim_end().ends_with("/machine.json")
+                || l.trim_end() == "bundle: machine.json"
+        })
+    }) {
+        let mut f = f.clone();
+        f.text = f
+            .text
+            .lines()
+            .map(|l| {
+                if l.starts_with("bundle:") {
+                    l.replace("machine.json", "machine-win11-en.json")
+                } else {
+                    l.to_string()
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("\n");
+        ran += 1;
+        let r = tokenyar_engine::authoring::scenario::run(&kb, &f);
+        if !r.passed() {
+            failures.push(format!("{}: {}", r.path, r.failures.join("; ")));
+        }
+    }
+    assert!(ran > 50, "only {ran} scenarios use the default machine");
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
 /// A small KB in a temporary folder, with the shipped meta files and the given node files.
 fn broken_kb(files: &[(&str, &str)]) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
@@ -215,4 +252,103 @@ fn content_and_token_rules_are_kb_check_rules() {
         has("E002", "tokens.yaml", 5),
         "a misspelt tokens.yaml field: {got:?}"
     );
+}
+
+/// The three-valued and risk rules of `kb check` (issue 13): each violation planted once, at a
+/// known line, beside a risky remedy written the right way, which must draw none of them.
+#[test]
+fn risk_rules_are_kb_check_rules() {
+    let dir = broken_kb(&[
+        (
+            "kb/general/a.yaml",
+            r#"- id: general/root
+  kind: question
+  title: {fa: "ریشه", en: Root}
+  text: {fa: "؟", en: "?"}
+  choices:
+    - {text: {fa: "الف", en: A}, next: general/good-probe}
+    - {text: {fa: "ب", en: B}, next: general/straight}
+    - {text: {fa: "پ", en: C}, next: general/on-unknown}
+    - {text: {fa: "ت", en: D}, next: general/untagged}
+    - {text: {fa: "ث", en: E}, next: general/no-unknown}
+- id: general/good-probe
+  kind: probe
+  title: {fa: "بررسی", en: Check}
+  script: p.rhai
+  outcomes: {ok: general/end, fail: general/confirm, unknown: general/end}
+- id: general/confirm
+  kind: question
+  title: {fa: "تأیید", en: Confirm}
+  text: {fa: "ادامه؟", en: "Go on?"}
+  choices:
+    - {text: {fa: "بله", en: "Yes"}, next: general/risky}
+    - {text: {fa: "نه", en: "No"}, next: general/end}
+- id: general/risky
+  kind: remedy
+  risk: lowers-security
+  title: {fa: "خاموش کردن", en: Turn off Admin Approval Mode}
+  steps: [{fa: "گام", en: Step}]
+  revert: [{fa: "روشن کنید", en: Turn it back on}]
+  unresolved: general/end
+- id: general/straight
+  kind: probe
+  title: {fa: "بررسی", en: Check}
+  script: p.rhai
+  outcomes: {ok: general/end, fail: general/risky, unknown: general/end}
+- id: general/on-unknown
+  kind: probe
+  title: {fa: "بررسی", en: Check}
+  script: p.rhai
+  outcomes: {ok: general/end, fail: general/end, unknown: general/confirm}
+- id: general/untagged
+  kind: remedy
+  title: {fa: "درمان", en: Fix}
+  steps: [{fa: "گام", en: Set Admin Approval Mode to Disabled}]
+  unresolved: general/no-revert
+- id: general/no-revert
+  kind: remedy
+  risk: lowers-security
+  title: {fa: "درمان", en: Fix}
+  steps: [{fa: "گام", en: Step}]
+  unresolved: general/end
+- id: general/no-unknown
+  kind: probe
+  title: {fa: "بررسی", en: Check}
+  script: p.rhai
+  outcomes: {ok: general/end, fail: general/end}
+- id: general/end
+  kind: info
+  title: {fa: "پایان", en: End}
+"#,
+        ),
+        ("scripts/p.rhai", "#{ status: \"ok\" }\n"),
+    ]);
+    let got = codes_at(&dir);
+    let has = |code: &str, line: u32| {
+        got.iter()
+            .any(|(c, f, l)| c == code && f.ends_with("a.yaml") && *l == line)
+    };
+    assert!(
+        has("E015", 34),
+        "fail straight into a risky remedy: {got:?}"
+    );
+    assert!(has("E016", 39), "confirmation reached on unknown: {got:?}");
+    assert!(has("E018", 40), "risk words without a risk tag: {got:?}");
+    assert!(
+        has("E015", 44),
+        "unresolved straight into a risky remedy: {got:?}"
+    );
+    assert!(
+        has("E017", 45),
+        "lowered security without a way back: {got:?}"
+    );
+    assert!(has("E014", 51), "a probe with no unknown outcome: {got:?}");
+    // The risky remedy written the right way (fail -> confirmation -> remedy with revert) draws
+    // no risk diagnostic of its own.
+    let on_good = got.iter().any(|(c, f, l)| {
+        f.ends_with("a.yaml")
+            && ["E014", "E015", "E016", "E017", "E018"].contains(&c.as_str())
+            && (11..=29).contains(l)
+    });
+    assert!(!on_good, "the well-formed risky path was flagged: {got:?}");
 }

@@ -61,8 +61,27 @@ fn precision_at_1_and_3() {
     let have = symptom_cases(&kb);
     let eval = eval();
     assert!(
-        eval.queries.len() >= 60,
-        "the evaluation set needs 60 queries"
+        eval.queries.len() >= 210,
+        "the evaluation set needs 210 queries"
+    );
+    // Issue 13: long free-form messages, Finglish and out-of-scope questions, each in numbers.
+    let styled = |s: &str| {
+        eval.queries
+            .iter()
+            .filter(|q| q.style.iter().any(|x| x == s))
+            .count()
+    };
+    assert!(
+        styled("long") >= 80,
+        "the set needs 80 long free-form queries"
+    );
+    assert!(
+        styled("finglish") >= 20,
+        "the set needs 20 Finglish queries"
+    );
+    assert!(
+        styled("out-of-scope") >= 10,
+        "the set needs 10 out-of-scope queries"
     );
 
     let mut measured = 0usize;

@@ -161,7 +161,7 @@ fn probes_see_the_problems_they_look_for() {
         ),
         (
             "setad",
-            "general/probe/uac",
+            "general/java-error/uac",
             vec![(
                 "windows.uac",
                 json!({"enable_lua": 1, "filter_administrator_token": 0}),

@@ -31,7 +31,7 @@ const NODES: &str = r#"
   kind: probe
   title: {fa: "پرچم", en: Flag}
   script: t/flag.rhai
-  outcomes: {fail: general/fix, ok: general/fine}
+  outcomes: {fail: general/fix, ok: general/fine, unknown: general/fine}
 - id: general/fix
   kind: remedy
   title: {fa: "درمان", en: Fix}

@@ -63,6 +63,15 @@ fn a_walk_asks_then_runs_probes_by_itself_and_stops_at_the_remedy() {
         }
     );
     s.answer(choice_to(&s, "general/pin-locked")).unwrap();
+    // A locked PIN leads to the SO PIN unblock only through the user's confirmation.
+    assert_eq!(
+        s.run_until_input(&runner),
+        Need::Answer {
+            node: "general/pin-locked/unblock-confirm".into()
+        }
+    );
+    s.answer(choice_to(&s, "general/pin-locked/unblock"))
+        .unwrap();
     let need = s.run_until_input(&runner);
     assert_eq!(
         need,
@@ -78,10 +87,11 @@ fn a_walk_asks_then_runs_probes_by_itself_and_stops_at_the_remedy() {
             "general/root",
             "general/pin-locked",
             "general/probe/user-pin",
+            "general/pin-locked/unblock-confirm",
             "general/pin-locked/unblock"
         ]
     );
-    assert_eq!(s.questions_answered(), 1);
+    assert_eq!(s.questions_answered(), 2);
     assert_eq!(
         s.steps()[3].via,
         Via::Probe {
@@ -138,6 +148,12 @@ fn a_remedy_that_helped_is_verified_and_one_that_did_not_leads_on() {
     );
     // Did not help: on to unblocking, whose verify re-runs the probe.
     s.remedy_not_helped().unwrap();
+    assert_eq!(
+        s.current().unwrap().id,
+        "general/pin-locked/unblock-confirm"
+    );
+    s.answer(choice_to(&s, "general/pin-locked/unblock"))
+        .unwrap();
     assert_eq!(s.current().unwrap().id, "general/pin-locked/unblock");
     s.remedy_helped().unwrap();
     assert_eq!(

@@ -237,7 +237,12 @@ fn the_probes_find_each_problem_of_the_recorded_machine() {
             Status::Fail,
             "not answer",
         ),
-        ("setad", "general/probe/uac", Status::Fail, "enable_lua"),
+        (
+            "setad",
+            "general/java-error/uac",
+            Status::Fail,
+            "enable_lua",
+        ),
         ("amlak", "general/probe/calendar", Status::Fail, "persian"),
         (
             "general",
@@ -272,7 +277,7 @@ fn the_healthy_recorded_machine_passes_the_same_probes() {
     for (system, probe) in [
         ("setad", "general/probe/java"),
         ("sabt-man", "general/probe/dastine"),
-        ("setad", "general/probe/uac"),
+        ("setad", "general/java-error/uac"),
         ("amlak", "general/probe/calendar"),
         ("general", "general/probe/virtual-drive"),
     ] {

@@ -143,7 +143,8 @@ fn lifetime_rules_follow_the_system() {
         .import("two", "01", "sign", &independent("0012345678", -10, 720));
     for (h, system, wrong) in [
         (&one_year, "amlak", false),
-        (&one_year, "moadian", true),
+        // The 2-year rule is Holoo's, walked in Holoo's own case: Moadian itself takes either.
+        (&one_year, "moadian", false),
         (&two_years, "amlak", true),
         (&two_years, "moadian", false),
         (&two_years, "setad", false),
@@ -179,6 +180,47 @@ fn a_company_seal_is_the_wrong_type_for_sabt_man_but_not_for_setad() {
     );
     let r = h.diagnose(&["--system", "setad"]);
     assert!(r.finding_by_probe("general/probe/cert-type").is_none());
+}
+
+/// Issue 13: a valid 1-year certificate whose subject follows no known naming pattern (no
+/// «[Sign]», an O that is no affiliation) is of a type tokenyar cannot tell, never the wrong
+/// type: `diagnose --system S` raises no certificate finding for any of the seven systems.
+#[test]
+fn an_unrecognised_subject_is_no_certificate_error_on_any_system() {
+    let h = Hsm::new();
+    let cert = user_cert("Sara Ahmadi", "Pars Andisheh Co.", "0076543210", -10, 355);
+    h.token("sara").import("sara", "01", "sign", &cert);
+    for system in [
+        "general",
+        "setad",
+        "sabt-man",
+        "jame-tejarat",
+        "amlak",
+        "moadian",
+        "bank-mellat",
+    ] {
+        let r = h.diagnose(&["--system", system]);
+        let about_certificate: Vec<String> = r.json()["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| {
+                f["trace"]["check"]
+                    .as_str()
+                    .is_some_and(|c| c.starts_with("general/probe/cert"))
+            })
+            .map(|f| f["case"].as_str().unwrap_or_default().to_string())
+            .collect();
+        assert!(
+            about_certificate.is_empty(),
+            "{system}: certificate findings {about_certificate:?} for a valid certificate\n{}",
+            r.stdout
+        );
+    }
+    // The type is reported as not read (the walk then asks the user), not as wrong.
+    let r = h.diagnose(&["--system", "sabt-man"]);
+    let c = r.check("sabt-man/info-save-error");
+    assert_eq!(c["status"], json!("unknown"), "{c}");
 }
 
 /// `KEY=value` pairs of a DN as pkcs11-tool (`C=IR, O=x, CN=y/serialNumber=z`) or x509-parser

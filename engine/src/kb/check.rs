@@ -18,6 +18,8 @@ pub fn check(kb: &Kb) -> Vec<Diagnostic> {
     translations(kb, &mut out);
     scripts(kb, &mut out);
     remedies(kb, &mut out);
+    three_valued(kb, &mut out);
+    risks(kb, &mut out);
     systems(kb, &mut out);
     cycles(kb, &mut out);
     reachability(kb, &mut out);
@@ -445,6 +447,158 @@ fn remedies(kb: &Kb, out: &mut Vec<Diagnostic>) {
                 &n.pos,
                 Some(&n.id),
                 "if this remedy does not help the user has nowhere to go: add `unresolved:` (the next thing to try) or `escalate:` (whom to contact)",
+            ));
+        }
+    }
+}
+
+/// A probe's `unknown` is its own way: a reading that could not be made must never borrow the
+/// route of `fail` (positive evidence), so every probe with outcomes names it (E014).
+fn three_valued(kb: &Kb, out: &mut Vec<Diagnostic>) {
+    for n in &kb.nodes {
+        if let Body::Probe { outcomes, .. } = &n.body
+            && outcomes.all().next().is_some()
+            && outcomes.unknown.is_none()
+        {
+            out.push(Diagnostic::new(
+                Code::E014NoUnknown,
+                &n.pos,
+                Some(&n.id),
+                "this probe does not say where `unknown` goes: add `outcomes.unknown` (usually the question that settles it, or the cheap next step), so a check that could not run never leads where `fail` leads",
+            ));
+        }
+    }
+}
+
+/// The remedies with a `risk:`, and the words that say a remedy puts something at stake.
+fn risky(kb: &Kb) -> std::collections::HashMap<&str, Risk> {
+    kb.nodes
+        .iter()
+        .filter_map(|n| match &n.body {
+            Body::Remedy { risk: Some(r), .. } => Some((n.id.as_str(), *r)),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The rules for remedies that cost money, lower security or cannot be undone:
+/// E015 entered only through a choice the user makes (the confirmation step);
+/// E016 that confirmation never reached on an `unknown` or `warn` reading;
+/// E017 a remedy that lowers security says how to undo it (`revert:`);
+/// E018 a remedy whose words (kb.yaml `risk_words`) put something at stake carries `risk:`.
+fn risks(kb: &Kb, out: &mut Vec<Diagnostic>) {
+    let risky = risky(kb);
+    // Questions with a choice into a risky remedy: the confirmation steps.
+    let mut confirmations: HashSet<&str> = HashSet::new();
+    for n in &kb.nodes {
+        for (field, to) in n.references() {
+            if !risky.contains_key(to) || matches!(field.as_str(), "check" | "auto" | "verify") {
+                continue;
+            }
+            let by_user = match (&n.body, field.strip_prefix("choices[")) {
+                (Body::Question { choices, .. }, Some(rest)) => rest
+                    .split(']')
+                    .next()
+                    .and_then(|i| i.parse::<usize>().ok())
+                    .and_then(|i| choices.get(i))
+                    .is_some_and(|c| c.when.is_empty()),
+                _ => false,
+            };
+            if by_user {
+                confirmations.insert(n.id.as_str());
+            } else {
+                out.push(Diagnostic::new(
+                    Code::E015RiskWithoutConfirmation,
+                    n.pos_of(&field),
+                    Some(&n.id),
+                    format!(
+                        "`{field}` leads straight to `{to}`, a remedy with `risk: {}`: put a question before it that the user answers (a choice without `when`), saying what is at stake",
+                        risky.get(to).map_or("", |r| r.as_str())
+                    ),
+                ));
+            }
+        }
+    }
+    for n in &kb.nodes {
+        let edges: Vec<(String, &str)> = match &n.body {
+            Body::Probe { outcomes, .. } => outcomes
+                .all()
+                .filter(|(k, _)| matches!(*k, "unknown" | "warn"))
+                .map(|(k, v)| (format!("outcomes.{k}"), v))
+                .collect(),
+            Body::Question {
+                choices,
+                auto: Some(_),
+            } => choices
+                .iter()
+                .enumerate()
+                .filter(|(_, c)| {
+                    c.when
+                        .iter()
+                        .any(|w| matches!(w, Status::Unknown | Status::Warn))
+                })
+                .map(|(i, c)| (format!("choices[{i}].next"), c.next.as_str()))
+                .collect(),
+            _ => Vec::new(),
+        };
+        for (field, to) in edges {
+            if confirmations.contains(to) || risky.contains_key(to) {
+                out.push(Diagnostic::new(
+                    Code::E016RiskOnUnknown,
+                    n.pos_of(&field),
+                    Some(&n.id),
+                    format!(
+                        "`{field}` is taken on a reading that is not positive evidence, and leads to `{to}`, the way to a risky remedy: a costly, insecure or final step needs a `fail` (or the user's own answer), never `unknown` or `warn`"
+                    ),
+                ));
+            }
+        }
+    }
+    let mut words: Vec<(Risk, String)> = Vec::new();
+    for (k, ws) in &kb.meta.risk_words {
+        let r = match k.as_str() {
+            "cost" => Risk::Cost,
+            "lowers-security" => Risk::LowersSecurity,
+            "irreversible" => Risk::Irreversible,
+            _ => continue,
+        };
+        words.extend(ws.iter().map(|w| (r, w.to_lowercase())));
+    }
+    for n in &kb.nodes {
+        let Body::Remedy {
+            risk,
+            revert,
+            steps,
+            ..
+        } = &n.body
+        else {
+            continue;
+        };
+        if *risk == Some(Risk::LowersSecurity) && revert.is_empty() {
+            out.push(Diagnostic::new(
+                Code::E017NoRevert,
+                &n.pos,
+                Some(&n.id),
+                "this remedy lowers the computer's security: add `revert:`, the steps that undo it",
+            ));
+        }
+        if risk.is_some() {
+            continue;
+        }
+        let text: String = std::iter::once(&n.title)
+            .chain(steps.iter())
+            .map(|t| format!("{} {}", t.fa, t.en).to_lowercase())
+            .collect::<Vec<_>>()
+            .join(" ");
+        if let Some((r, w)) = words.iter().find(|(_, w)| text.contains(w.as_str())) {
+            out.push(Diagnostic::new(
+                Code::E018UntaggedRisk,
+                &n.pos,
+                Some(&n.id),
+                format!(
+                    "this remedy speaks of «{w}», which puts something at stake: add `risk: {}` (and a confirmation before it)",
+                    r.as_str()
+                ),
             ));
         }
     }

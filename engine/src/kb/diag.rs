@@ -42,6 +42,16 @@ pub enum Code {
     E012UnknownCase,
     /// A scenario test that cannot be read.
     E013Scenario,
+    /// A probe with outcomes that does not say where `unknown` goes.
+    E014NoUnknown,
+    /// A remedy with a `risk:` entered other than by the user's answer to a question.
+    E015RiskWithoutConfirmation,
+    /// The confirmation of a risky remedy reached on an `unknown` or `warn` reading.
+    E016RiskOnUnknown,
+    /// A remedy that lowers security without `revert:`.
+    E017NoRevert,
+    /// A remedy whose words put something at stake, with no `risk:`.
+    E018UntaggedRisk,
     /// A node no walk, symptom or probe reference can reach.
     W001Unreachable,
     /// A script file no probe uses.
@@ -70,6 +80,11 @@ impl Code {
             Code::E011BadId => "E011",
             Code::E012UnknownCase => "E012",
             Code::E013Scenario => "E013",
+            Code::E014NoUnknown => "E014",
+            Code::E015RiskWithoutConfirmation => "E015",
+            Code::E016RiskOnUnknown => "E016",
+            Code::E017NoRevert => "E017",
+            Code::E018UntaggedRisk => "E018",
             Code::W001Unreachable => "W001",
             Code::W002UnusedScript => "W002",
             Code::W003PersianStyle => "W003",

@@ -91,6 +91,7 @@ impl Kb {
         let meta = l.single::<KbMeta>(source, "kb/kb.yaml").unwrap_or(KbMeta {
             version: "0".into(),
             support: None,
+            risk_words: Default::default(),
         });
         let systems_file = l.single::<SystemsFile>(source, "kb/systems.yaml");
         let tokens = l.tokens(source).unwrap_or_default();
@@ -450,6 +451,8 @@ impl Loader {
                 "unresolved" => r.unresolved.is_some(),
                 "escalate" => r.escalate.is_some(),
                 "audience" => r.audience.is_some(),
+                "risk" => r.risk.is_some(),
+                "revert" => r.revert.is_some(),
                 _ => false,
             }
         };
@@ -457,7 +460,15 @@ impl Loader {
             Kind::Symptom => &["messages", "codes", "keywords", "check", "severity", "next"],
             Kind::Question => &["choices", "auto"],
             Kind::Probe => &["script", "args", "outcomes"],
-            Kind::Remedy => &["steps", "verify", "unresolved", "escalate", "audience"],
+            Kind::Remedy => &[
+                "steps",
+                "verify",
+                "unresolved",
+                "escalate",
+                "audience",
+                "risk",
+                "revert",
+            ],
             Kind::Info | Kind::Guide => &["next"],
         };
         let all = [
@@ -477,6 +488,8 @@ impl Loader {
             "unresolved",
             "escalate",
             "audience",
+            "risk",
+            "revert",
         ];
         for f in all {
             if present(f) && !allowed.contains(&f) {
@@ -542,12 +555,17 @@ impl Loader {
                     r.steps.as_ref().is_some_and(|s| !s.is_empty()),
                     "steps",
                 );
+                // A remedy's way back is shown as its last steps.
+                let mut steps = r.steps.unwrap_or_default();
+                steps.extend(r.revert.iter().flatten().cloned());
                 Body::Remedy {
-                    steps: r.steps.unwrap_or_default(),
+                    steps,
                     verify: r.verify,
                     unresolved: r.unresolved,
                     escalate: r.escalate,
                     audience: r.audience.unwrap_or_default(),
+                    risk: r.risk,
+                    revert: r.revert.unwrap_or_default(),
                 }
             }
             Kind::Info | Kind::Guide => Body::Info { next: r.next },

@@ -147,6 +147,31 @@ pub enum Severity {
     Info,
 }
 
+/// What a remedy puts at stake (`risk:`). `kb check` holds such a remedy to stricter rules: it
+/// is entered only through a question the user answers (the confirmation step), that question
+/// is never reached on an `unknown` or `warn` reading, and a remedy that lowers security says
+/// how to undo it (`revert:`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum Risk {
+    /// Costs money or a trip: a new certificate or token, a re-issue.
+    Cost,
+    /// Lowers the computer's security for a while: UAC, antivirus or firewall off.
+    LowersSecurity,
+    /// Cannot be undone: revocation, deleting a certificate, tries of the SO PIN.
+    Irreversible,
+}
+
+impl Risk {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Risk::Cost => "cost",
+            Risk::LowersSecurity => "lowers-security",
+            Risk::Irreversible => "irreversible",
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Audience {
@@ -209,14 +234,16 @@ pub struct Outcomes {
 }
 
 impl Outcomes {
-    /// Where a walk goes after a probe: `warn` falls back to `fail`, and `unknown` to `fail`
-    /// too, since a check that could not run must not hide the remedy it guards.
+    /// Where a walk goes after a probe. Only `fail` (positive evidence of the fault) goes to
+    /// `fail`: a missing `warn` goes where `unknown` goes, since a mild or unplaced finding is
+    /// not proof of the fault, and `unknown` never borrows `fail` (`kb check` requires it on
+    /// every probe with outcomes, E014). With no outcome for the status, the walk ends there.
     pub fn next(&self, status: Status) -> Option<&str> {
         let pick = match status {
             Status::Ok => &self.ok,
-            Status::Warn => self.warn.as_ref().map_or(&self.fail, |_| &self.warn),
+            Status::Warn => self.warn.as_ref().map_or(&self.unknown, |_| &self.warn),
             Status::Fail => &self.fail,
-            Status::Unknown => self.unknown.as_ref().map_or(&self.fail, |_| &self.unknown),
+            Status::Unknown => &self.unknown,
         };
         pick.as_deref()
     }
@@ -275,6 +302,10 @@ pub struct RawNode {
     pub unresolved: Option<String>,
     pub escalate: Option<Escalate>,
     pub audience: Option<Audience>,
+    /// What the remedy puts at stake (see [`Risk`]).
+    pub risk: Option<Risk>,
+    /// How to undo a remedy that lowers security, in the user's words.
+    pub revert: Option<Vec<Text>>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -310,6 +341,8 @@ pub enum Body {
         unresolved: Option<String>,
         escalate: Option<Escalate>,
         audience: Audience,
+        risk: Option<Risk>,
+        revert: Vec<Text>,
     },
     /// `info` and `guide`: text to read, then `next` (or the end of the walk).
     Info { next: Option<String> },
@@ -443,9 +476,9 @@ pub struct CertificateRules {
     /// Certificate type ids (`certificate_types[].id`) the system accepts.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub types: Vec<String>,
-    /// The type each role of the system needs: role -> certificate type id.
+    /// The types each role of the system may use: role -> certificate type ids.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub roles: BTreeMap<String, String>,
+    pub roles: BTreeMap<String, Vec<String>>,
     /// How many certificates the token may hold for this system.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub count: Option<u32>,
@@ -461,10 +494,13 @@ pub struct CertificateRules {
 pub struct CertificateType {
     pub id: String,
     pub name: Text,
-    /// The subject's organisation (O) this type carries.
-    pub o: String,
-    /// The suffix of the subject's common name (`[Sign]`, `[Stamp]`).
-    pub cn_suffix: String,
+    /// The values of the subject's organisation (O) this type carries, in any letter case and
+    /// with or without spaces and dashes (`cert/type.rhai` compares them folded).
+    pub o: Vec<String>,
+    /// The endings of the subject's common name (`[Sign]`, `[Stamp]`); none when O alone tells
+    /// the type.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub cn_suffix: Vec<String>,
 }
 
 /// `kb/catalog.yaml`: the cases the knowledge base must cover.
@@ -489,4 +525,10 @@ pub struct KbMeta {
     pub version: String,
     #[serde(default)]
     pub support: Option<Text>,
+    /// Words that mark a remedy as putting something at stake, by risk (`cost`,
+    /// `lowers-security`, `irreversible`): a remedy whose title or steps hold one must carry
+    /// that `risk:` (`kb check`, E018). Compared case-insensitively; Persian lives here, not in
+    /// the engine.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub risk_words: BTreeMap<String, Vec<String>>,
 }

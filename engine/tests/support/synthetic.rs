@@ -121,7 +121,7 @@ pub fn generate(nodes: usize, mistakes: Mistakes) -> (Source, Vec<Planted>) {
             push(
                 &mut y,
                 &format!(
-                    "- id: {id}/p\n  kind: probe\n  title: {{fa: \"بررسی\", en: Check}}\n  script: {script}\n  outcomes: {{ok: {id}/i1, fail: {id}/r1}}\n"
+                    "- id: {id}/p\n  kind: probe\n  title: {{fa: \"بررسی\", en: Check}}\n  script: {script}\n  outcomes: {{ok: {id}/i1, fail: {id}/r1, unknown: {id}/i1}}\n"
                 ),
                 &mut line,
             );
