@@ -25,9 +25,9 @@ pub struct CheckResult {
     pub status: Status,
     pub evidence: serde_json::Map<String, serde_json::Value>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub note: Option<String>,
+    pub note: Option<crate::i18n::Message>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub reason: Option<String>,
+    pub reason: Option<crate::i18n::Message>,
 }
 
 #[derive(Debug, Clone, Serialize)]

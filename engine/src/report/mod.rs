@@ -12,7 +12,6 @@
 //! redacted facts (the same, by the redactor's design) and no value escapes it.
 
 mod html;
-mod labels;
 mod markdown;
 
 use std::collections::BTreeMap;
@@ -32,7 +31,21 @@ use crate::infer::session::{End, Need, RemedyOutcome, Session};
 use crate::kb::{Kb, Lang};
 use crate::model::{Body, Kind, Severity, Status, Text};
 
-pub use labels::label;
+/// A message in both languages, with arguments that depend on the language.
+fn per_lang(
+    id: &str,
+    args: impl Fn(Lang) -> Vec<(&'static str, fluent_bundle::FluentValue<'static>)>,
+) -> Text {
+    Text {
+        fa: crate::i18n::ta(Lang::Fa, id, &args(Lang::Fa)),
+        en: crate::i18n::ta(Lang::En, id, &args(Lang::En)),
+    }
+}
+
+/// A report label in both languages (`engine/i18n`, ids `report-*`).
+pub fn label(id: &str) -> Text {
+    crate::i18n::text(id, &[])
+}
 
 /// The `format` field of a JSON report.
 pub const FORMAT: &str = "tokenyar-report";
@@ -660,13 +673,15 @@ fn next_steps(kb: &Kb, need: &Need) -> Vec<NextStep> {
         Need::Ended(End::Resolved { remedy, .. }) => vec![NextStep {
             kind: "done".into(),
             node: Some(remedy.clone()),
-            title: labels::resolved_by(&title(kb, remedy)),
+            title: per_lang("report-resolved-by", |g| {
+                vec![("remedy", title(kb, remedy).get(g).to_string().into())]
+            }),
             items: Vec::new(),
         }],
         Need::Ended(End::Escalated { node }) => vec![NextStep {
             kind: "contact".into(),
             node: Some(node.clone()),
-            title: label("next_contact"),
+            title: label("report-next-contact"),
             items: Vec::new(),
         }],
         _ => Vec::new(),
@@ -677,7 +692,7 @@ fn bundle_summary(kb: &Kb, findings: &[FindingReport], system: Option<&str>) -> 
     let Some(top) = findings.first() else {
         return Summary {
             status: "no_problem".into(),
-            problem: label("no_problem"),
+            problem: label("report-no-problem"),
             cause: None,
             tried: Vec::new(),
             next: Vec::new(),
@@ -703,7 +718,12 @@ fn bundle_summary(kb: &Kb, findings: &[FindingReport], system: Option<&str>) -> 
     let problem = if findings.len() == 1 {
         top.title.clone()
     } else {
-        labels::problems_found(findings.len(), &top.title)
+        per_lang("report-problems-found", |g| {
+            vec![
+                ("count", findings.len().into()),
+                ("top", top.title.get(g).to_string().into()),
+            ]
+        })
     };
     Summary {
         status: "problems".into(),
