@@ -125,7 +125,7 @@ fn print_diagnosis(
         };
         writeln!(out, "{mark} {}", c.title.get(lang))?;
         if let Some(r) = &c.reason {
-            writeln!(out, "    {r}")?;
+            writeln!(out, "    {}", r.text(lang))?;
         }
     }
     if d.findings.is_empty() {

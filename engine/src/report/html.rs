@@ -209,11 +209,7 @@ fn head(o: &mut String, r: &Report, langs: &[Lang]) {
         let _ = write!(o, "<div lang=\"{}\" dir=\"{}\">", g.code(), dir(g));
         let _ = write!(o, "<h1>{}</h1><ul class=\"meta\">", l("report-title", g));
         let _ = write!(o, "<li>{}: {}</li>", l("report-created", g), stamp(&r.created, g));
-        let kind = if r.source.kind == "session" {
-            l("report-source-session", g)
-        } else {
-            l("report-source-snapshot", g)
-        };
+        let kind = l(super::source_label(&r.source.kind), g);
         let _ = write!(o, "<li>{}: {kind}", l("report-source", g));
         if let Some(n) = &r.source.name {
             let _ = write!(o, " {}", code(n));

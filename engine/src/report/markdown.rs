@@ -99,11 +99,7 @@ pub fn render(r: &Report, langs: &[Lang]) -> String {
 
 fn head(o: &mut String, r: &Report, g: Lang) {
     let _ = writeln!(o, "- **{}:** {}", l("report-created", g), stamp(&r.created, g));
-    let kind = if r.source.kind == "session" {
-        l("report-source-session", g)
-    } else {
-        l("report-source-snapshot", g)
-    };
+    let kind = l(super::source_label(&r.source.kind), g);
     let mut src = kind;
     if let Some(n) = &r.source.name {
         let _ = write!(src, " {}", code(n));

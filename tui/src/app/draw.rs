@@ -570,10 +570,10 @@ fn evidence_pane(m: &Model, area: Rect, buf: &mut Buffer) {
         )
         .marker_style(status_style(st));
         if let Some(n) = &e.result.note {
-            d.auto(n.clone(), dim()).indent(4);
+            d.auto(m.msg(n), dim()).indent(4);
         }
         if let Some(r) = &e.result.reason {
-            d.auto(format!("{}: {r}", m.t("evidence-reason")), dim())
+            d.auto(format!("{}: {}", m.t("evidence-reason"), m.msg(r)), dim())
                 .indent(4);
         }
         for (depth, l) in evidence::lines(m, &e.result.evidence, raw) {
@@ -694,10 +694,10 @@ fn diagnose(m: &Model, area: Rect, buf: &mut Buffer) -> Hits {
         .indent(4)
         .focus(sel);
         if let Some(n) = &c.note {
-            d.auto(n.clone(), dim()).indent(4).focus(sel);
+            d.auto(m.msg(n), dim()).indent(4).focus(sel);
         }
         if let Some(rs) = &c.reason {
-            d.auto(format!("{}: {rs}", m.t("evidence-reason")), dim())
+            d.auto(format!("{}: {}", m.t("evidence-reason"), m.msg(rs)), dim())
                 .indent(4)
                 .focus(sel);
         }
@@ -755,7 +755,7 @@ fn report_screen(m: &Model, area: Rect, buf: &mut Buffer) -> Hits {
     }
     let status = match &m.report.saved {
         Some(Ok(path)) => (
-            m.ta("report-saved", &[("path", path.as_str().into())]),
+            m.ta("report-saved-to", &[("path", path.as_str().into())]),
             Style::default().fg(Color::Green),
         ),
         Some(Err(e)) => (
