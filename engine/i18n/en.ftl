@@ -144,3 +144,19 @@ probe-bad-shape = the check must return a map with its status, not { $kind }
 probe-bad-status = the check returned no valid status (ok, warn, fail, unknown): { $value }
 fact-unreadable = “{ $fact }” could not be read ({ $detail })
 fact-not-applicable = “{ $fact }” does not apply on this computer ({ $detail })
+
+## What a failing or warning check found (shown under its line)
+
+probe-cert-expired = the certificate expired { $days ->
+    [0] today
+    [one] 1 day ago
+   *[other] { $days } days ago
+}, on { $date }
+probe-cert-not-yet-valid = the certificate is not valid yet: it starts on { $date }; check the computer's date before anything else
+probe-cert-expiring = the certificate expires in { $days ->
+    [0] less than a day
+    [one] 1 day
+   *[other] { $days } days
+}, on { $date }
+probe-cert-type-wrong = the certificate on the token is of type { $found }; this system accepts { $accepted }
+probe-cert-type-unrecognised = the type of the certificate on the token is not one this system accepts ({ $accepted })

@@ -139,3 +139,17 @@ probe-bad-shape = بررسی باید نقشه‌ای با وضعیتش برگر
 probe-bad-status = بررسی وضعیتِ درستی برنگرداند (ok، warn، fail، unknown): { $value }
 fact-unreadable = «{ $fact }» خوانده نشد ({ $detail })
 fact-not-applicable = «{ $fact }» در این رایانه کاربرد ندارد ({ $detail })
+
+## What a failing or warning check found
+
+probe-cert-expired = گواهی { $days ->
+    [0] امروز
+   *[other] { $days } روز پیش
+}، در { $date }، منقضی شده است
+probe-cert-not-yet-valid = گواهی هنوز معتبر نشده است: از { $date } معتبر می‌شود؛ پیش از هر کاری تاریخ رایانه را بررسی کنید
+probe-cert-expiring = گواهی { $days ->
+    [0] تا پایان امروز
+   *[other] { $days } روز دیگر
+}، در { $date }، منقضی می‌شود
+probe-cert-type-wrong = گواهیِ روی توکن از نوعِ { $found } است؛ این سامانه { $accepted } را می‌پذیرد
+probe-cert-type-unrecognised = نوعِ گواهیِ روی توکن از نوع‌هایی نیست که این سامانه می‌پذیرد ({ $accepted })

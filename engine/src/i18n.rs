@@ -158,6 +158,18 @@ fn json_value(c: &Catalog, lang: Lang, v: &serde_json::Value) -> FluentValue<'st
             .as_f64()
             .map(FluentValue::from)
             .unwrap_or_else(|| FluentValue::from(n.to_string())),
+        // `#{date: "2026-10-28T..."}`: a date in both calendars, in the reader's language (the
+        // date as written, so a certificate's end date is the day its issuer wrote).
+        serde_json::Value::Object(o) if o.len() == 1 && o.contains_key("date") => {
+            let raw = o.get("date").and_then(|d| d.as_str()).unwrap_or_default();
+            let day = chrono::DateTime::parse_from_rfc3339(raw)
+                .map(|t| t.date_naive())
+                .or_else(|_| chrono::NaiveDate::parse_from_str(raw, "%Y-%m-%d"));
+            match day {
+                Ok(d) => FluentValue::from(crate::calendar::date_text(d, lang)),
+                Err(_) => FluentValue::from(raw.to_string()),
+            }
+        }
         serde_json::Value::Object(o) if o.contains_key("id") => {
             match serde_json::from_value::<Message>(v.clone()) {
                 Ok(m) => FluentValue::from(c.message(lang, &m)),

@@ -140,3 +140,46 @@ hint-scroll = scroll
 hint-close = close
 hint-move = move
 hint-change = change
+
+## The command line (`tokenyar diagnose`, `lookup`, `collect`, `session resume`, errors)
+
+cli-checks = Checks: { $system }
+cli-summary-problems = { $problems ->
+    [0] No problem
+    [one] 1 problem
+   *[other] { $problems } problems
+}, { $warnings ->
+    [0] no warning
+    [one] 1 warning
+   *[other] { $warnings } warnings
+} in { $checks } checks.
+cli-summary-unknown = { $count ->
+    [one] 1 check could not tell (marked ?).
+   *[other] { $count } checks could not tell (marked ?).
+}
+cli-no-problem = No problem found.
+cli-fix = Fix
+cli-collected = recorded { $count } facts in { $path }; national ids, user and host names are replaced by placeholders
+cli-collected-raw = recorded { $count } facts in { $path }; personal data is NOT redacted
+cli-lookup-empty = the text to look up is empty: give the error message you see
+cli-lookup-none = Nothing in the knowledge base matches this text.
+cli-lookup-systems = Choose the system you are working with for a guided walk (run `tokenyar` with no command):
+cli-lookup-matches = matches
+cli-session-saved = Session saved { $when } with knowledge base { $saved } (this one: { $current })
+cli-session-changed = note: the knowledge base changed: step { $step } (`{ $node }`) now leads to `{ $to }`
+cli-session-path = Path:
+cli-session-tried = Tried:
+cli-next-question = Next: the question
+cli-next-remedy = Next: the remedy
+cli-next-read = Next: read
+cli-next-check = Next: a check
+cli-still-broken = (checking again still finds the problem)
+cli-ended-resolved = The walk ended: resolved by
+cli-ended-escalated = The walk ended: contact support after
+cli-ended-finished = The walk ended at
+err-unknown-system = unknown system “{ $system }”; known systems: { $known }
+err-unknown-lang = unknown language “{ $lang }”: use fa or en
+err-unknown-report-lang = unknown language “{ $lang }”: use fa, en or both
+err-cannot-write = cannot write { $path }: { $error }
+err-report-source = give --session FILE or --snapshot FILE
+err-report-system = --system goes with --snapshot; a session knows its system

@@ -135,3 +135,41 @@ hint-scroll = جابه‌جایی
 hint-close = بستن
 hint-move = حرکت
 hint-change = تغییر
+
+## The command line
+
+cli-checks = بررسی‌ها: { $system }
+cli-summary-problems = { $problems ->
+    [0] بدون مشکل
+   *[other] { $problems } مشکل
+}، { $warnings ->
+    [0] بدون هشدار
+   *[other] { $warnings } هشدار
+} در { $checks } بررسی.
+cli-summary-unknown = { $count } بررسی نتوانست نتیجه بگیرد (با ? نشان داده شده‌اند).
+cli-no-problem = مشکلی پیدا نشد.
+cli-fix = راه‌حل
+cli-collected = { $count } واقعیت در { $path } ثبت شد؛ کد ملی، نام کاربر و نام رایانه با جای‌نشین عوض شده‌اند.
+cli-collected-raw = { $count } واقعیت در { $path } ثبت شد؛ اطلاعات شخصی حذف نشده است.
+cli-lookup-empty = متنی برای جست‌وجو داده نشد: پیام خطایی را که می‌بینید بنویسید
+cli-lookup-none = در پایگاه دانش چیزی مطابق این متن پیدا نشد.
+cli-lookup-systems = سامانه‌ای را که با آن کار می‌کنید برگزینید تا گام‌به‌گام عیب‌یابی کنیم (`tokenyar` را بدون فرمان اجرا کنید):
+cli-lookup-matches = مطابق با
+cli-session-saved = جلسه‌ی ذخیره‌شده در { $when }، با پایگاه دانش { $saved } (پایگاه دانش کنونی: { $current })
+cli-session-changed = توجه: پایگاه دانش تغییر کرده است؛ گام { $step } (`{ $node }`) اکنون به `{ $to }` می‌رود.
+cli-session-path = مسیر:
+cli-session-tried = امتحان‌شده:
+cli-next-question = بعدی: پرسش
+cli-next-remedy = بعدی: راه‌حل
+cli-next-read = بعدی: بخوانید
+cli-next-check = بعدی: یک بررسی
+cli-still-broken = (بررسی دوباره هنوز مشکل را می‌بیند)
+cli-ended-resolved = گفت‌وگو تمام شد: حل شد با
+cli-ended-escalated = گفت‌وگو تمام شد: تماس با پشتیبانی پس از
+cli-ended-finished = گفت‌وگو تمام شد در
+err-unknown-system = سامانه‌ی «{ $system }» شناخته نیست؛ سامانه‌های شناخته: { $known }
+err-unknown-lang = زبان «{ $lang }» شناخته نیست: fa یا en
+err-unknown-report-lang = زبان «{ $lang }» شناخته نیست: fa، en یا both
+err-cannot-write = نوشتن در { $path } ممکن نشد: { $error }
+err-report-source = --session FILE یا --snapshot FILE را بدهید
+err-report-system = --system همراه --snapshot می‌آید؛ جلسه سامانه‌اش را می‌داند
