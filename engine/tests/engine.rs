@@ -7,6 +7,8 @@
 mod calendar;
 #[path = "content.rs"]
 mod content;
+#[path = "i18n.rs"]
+mod i18n;
 #[path = "kb.rs"]
 mod kb;
 #[path = "lookup_eval.rs"]

@@ -465,6 +465,7 @@ pub fn report_cmd(common: &Common, args: &ReportArgs) -> Result<i32, CliError> {
         redact: !args.no_redact,
         system: args.system.clone(),
         source_name: None,
+        for_user: false,
     };
     let r = match (&args.session, &args.snapshot) {
         (Some(p), _) => {

@@ -101,6 +101,9 @@ pub struct Options {
     pub system: Option<String>,
     /// The name of the file the report was made from (shown, never the full path).
     pub source_name: Option<String>,
+    /// For the user (the interactive screen in user mode): a remedy meant for support agents
+    /// keeps its title but not its steps.
+    pub for_user: bool,
 }
 
 impl Default for Options {
@@ -110,6 +113,7 @@ impl Default for Options {
             redact: true,
             system: None,
             source_name: None,
+            for_user: false,
         }
     }
 }
@@ -542,7 +546,13 @@ pub fn build_live(
             )
         }
     };
-    report.source.kind = "live".into();
+    // Replaying a bundle: the facts are the bundle's, not this computer's.
+    report.source.kind = if opts.source_name.is_some() {
+        "snapshot"
+    } else {
+        "live"
+    }
+    .into();
     report.source.saved = None;
     if let Some(d) = diagnosis {
         let (mut findings, mut evidence) = diagnosis_parts(kb, d, Utc::now());
@@ -563,6 +573,27 @@ pub fn build_live(
         }
         report.findings = findings;
         report.evidence.extend(evidence);
+    }
+    if opts.for_user {
+        let agent_only = |id: &str| {
+            matches!(
+                kb.node(id).map(|n| &n.body),
+                Some(Body::Remedy {
+                    audience: crate::model::Audience::Agent,
+                    ..
+                })
+            )
+        };
+        for n in &mut report.summary.next {
+            if n.kind == "remedy" && n.node.as_deref().is_some_and(agent_only) {
+                n.items.clear();
+            }
+        }
+        for f in &mut report.findings {
+            if let Some(r) = f.remedy.as_mut().filter(|r| agent_only(&r.id)) {
+                r.steps.clear();
+            }
+        }
     }
     Ok(report)
 }

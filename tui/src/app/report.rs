@@ -3,6 +3,7 @@
 //! `tokenyar report` on a saved session say the same thing in the same words.
 
 use chrono::{DateTime, FixedOffset};
+use tokenyar_engine::calendar::Stamp;
 use tokenyar_engine::kb::Status;
 use tokenyar_engine::report::{self, Format, LangChoice, Options};
 
@@ -36,9 +37,14 @@ pub fn markdown(m: &Model) -> String {
         redact: !m.settings.agent,
         system: m.diag.as_ref().and_then(|d| d.system.clone()),
         source_name: m.replay.clone(),
+        for_user: !m.settings.agent,
     };
     match report::build_live(&m.kb, session, diagnosis, m.facts.as_ref(), &opts) {
-        Ok(r) => report::render(&r, Format::Markdown, LangChoice::One(m.lang())),
+        Ok(mut r) => {
+            // The screen's clock (a replay's is the bundle's) dates the report.
+            r.created = Stamp::new(m.wall.to_utc(), r.utc_offset_minutes);
+            report::render(&r, Format::Markdown, LangChoice::One(m.lang()))
+        }
         // A walk whose steps this knowledge base cannot replay (never the case for the walk
         // the screen itself runs): say so rather than show nothing.
         Err(e) => format!("{}\n\n{e}\n", m.t("report-empty")),
