@@ -186,9 +186,12 @@ pub struct DiagnoseArgs {
     /// The system to check (general, setad, sabt-man, jame-tejarat, amlak, moadian, bank-mellat).
     #[arg(long)]
     pub system: Option<String>,
-    /// Print the result as JSON.
+    /// Print the result as JSON (national ids masked to their last four digits).
     #[arg(long)]
     pub json: bool,
+    /// With --json: keep national ids in full (only with the user's consent).
+    #[arg(long)]
+    pub no_redact: bool,
     /// Replay the facts of a recorded bundle instead of reading this machine.
     #[arg(long, value_name = "FILE")]
     pub snapshot: Option<PathBuf>,

@@ -38,10 +38,16 @@ pub fn diagnose_cmd(common: &Common, args: &DiagnoseArgs) -> Result<i32, CliErro
     let d = diagnose(&kb, facts, args.system.as_deref());
     let mut out = std::io::stdout().lock();
     if args.json {
+        // Users paste this into tickets: national ids are masked like on screen, unless the
+        // user asked otherwise.
+        let mut v = serde_json::to_value(&d).unwrap_or_default();
+        if !args.no_redact {
+            v = crate::app::evidence::mask_value(&v);
+        }
         writeln!(
             out,
             "{}",
-            serde_json::to_string_pretty(&d).unwrap_or_default()
+            serde_json::to_string_pretty(&v).unwrap_or_default()
         )?;
     } else {
         let colour = use_colour(std::io::IsTerminal::is_terminal(&std::io::stdout()));
