@@ -95,7 +95,10 @@ fn a_message_is_formatted_in_each_language_and_an_old_sentence_is_kept() {
     assert_eq!(plain, serde_json::json!("probe-no-token"));
     let back: Message = serde_json::from_value(serde_json::to_value(&m).unwrap()).unwrap();
     assert_eq!(back, m);
-    assert_eq!(i18n::status_word(tokenyar_engine::kb::Status::Fail, Lang::En), "problem found");
+    assert_eq!(
+        i18n::status_word(tokenyar_engine::kb::Status::Fail, Lang::En),
+        "problem found"
+    );
 }
 
 fn arabic_script(c: char) -> bool {

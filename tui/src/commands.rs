@@ -72,8 +72,7 @@ pub fn collect_cmd(common: &Common, args: &CollectArgs) -> Result<i32, CliError>
     };
     match &path {
         None => writeln!(std::io::stdout().lock(), "{json}")?,
-        Some(p) => std::fs::write(p, format!("{json}\n"))
-            .map_err(|e| cannot_write(lang, p, &e))?,
+        Some(p) => std::fs::write(p, format!("{json}\n")).map_err(|e| cannot_write(lang, p, &e))?,
     }
     let n = bundle.facts.len();
     let where_ = path.map_or_else(|| "-".to_string(), |p| p.display().to_string());
@@ -146,7 +145,11 @@ pub fn print_diagnosis(
         .and_then(|s| kb.system(s))
         .map(|s| s.name.get(lang).to_string())
         .unwrap_or_else(|| tokenyar_engine::i18n::t(lang, "report-any-system"));
-    writeln!(out, "{}", msg(lang, "cli-checks", &[("system", system.into())]))?;
+    writeln!(
+        out,
+        "{}",
+        msg(lang, "cli-checks", &[("system", system.into())])
+    )?;
     let mut checks: Vec<_> = d.checks.iter().collect();
     checks.sort_by_key(|c| rank(c.status));
     for c in &checks {
@@ -156,7 +159,12 @@ pub fn print_diagnosis(
             Status::Fail => "[✗]",
             Status::Unknown => "[?]",
         };
-        writeln!(out, "{} {}", paint(mark, c.status, colour), c.title.get(lang))?;
+        writeln!(
+            out,
+            "{} {}",
+            paint(mark, c.status, colour),
+            c.title.get(lang)
+        )?;
         if c.status != Status::Ok
             && let Some(r) = c.reason.as_ref().or(c.note.as_ref())
         {

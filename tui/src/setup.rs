@@ -106,14 +106,13 @@ pub fn known_system(kb: &Kb, system: Option<&str>) -> Result<(), CliError> {
 /// shows it right to left, which the interactive screen handles and plain output cannot).
 pub fn lang(common: &Common) -> Result<Lang, CliError> {
     if let Some(l) = &common.lang {
-        return Lang::parse(l)
-            .ok_or_else(|| {
-                CliError::Usage(msg(
-                    env_lang().unwrap_or(Lang::En),
-                    "err-unknown-lang",
-                    &[("lang", l.as_str().into())],
-                ))
-            });
+        return Lang::parse(l).ok_or_else(|| {
+            CliError::Usage(msg(
+                env_lang().unwrap_or(Lang::En),
+                "err-unknown-lang",
+                &[("lang", l.as_str().into())],
+            ))
+        });
     }
     Ok(env_lang().unwrap_or(Lang::En))
 }

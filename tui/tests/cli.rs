@@ -110,15 +110,14 @@ fn diagnose_json_masks_national_ids_unless_told_otherwise() {
     let dir = tempfile::tempdir().unwrap();
     let id = "0076543218";
     assert!(tokenyar_engine::text::is_national_id(id));
-    let p = write(
-        dir.path(),
-        "b.json",
-        &bundle_of("2025-01-01T00:00:00Z", id),
-    );
+    let p = write(dir.path(), "b.json", &bundle_of("2025-01-01T00:00:00Z", id));
     let (code, out, err) = tokenyar(dir.path(), &["diagnose", "--snapshot", &p, "--json"]);
     assert_eq!(code, 1, "{out}{err}");
     assert!(out.contains("3218"), "the masked id is still there: {out}");
-    assert!(!out.contains(id), "full national id in user-mode JSON: {out}");
+    assert!(
+        !out.contains(id),
+        "full national id in user-mode JSON: {out}"
+    );
     let (_, out, _) = tokenyar(
         dir.path(),
         &["diagnose", "--snapshot", &p, "--json", "--no-redact"],
@@ -153,7 +152,10 @@ fn failing_checks_say_what_they_found_worst_first_with_a_summary() {
             .split(|c: char| !c.is_ascii_alphabetic())
             .filter(|w| w.len() > 3)
             .count();
-        assert!(words < 3 || l.contains('('), "English in Persian output: {l}");
+        assert!(
+            words < 3 || l.contains('('),
+            "English in Persian output: {l}"
+        );
     }
 }
 

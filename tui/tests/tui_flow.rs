@@ -230,7 +230,10 @@ fn the_report_is_saved_in_the_ui_language() {
     assert!(text.contains(&remedy), "{text}");
     assert!(text.contains("۱۴۰۳/۱۲/۱۱"), "{text}");
     // The Gregorian time is marked left-to-right so a Persian line cannot split it apart.
-    assert!(text.contains("\u{200E}2025-03-01 09:00 +03:30\u{200E}"), "{text}");
+    assert!(
+        text.contains("\u{200E}2025-03-01 09:00 +03:30\u{200E}"),
+        "{text}"
+    );
     // Replayed facts are named as a bundle's, not as this computer's.
     assert!(text.contains("بسته‌ی اطلاعات رایانه"), "{text}");
     // Esc returns to the walk.

@@ -284,7 +284,9 @@ fn interpret(value: Dynamic) -> ProbeResult {
     let json: serde_json::Value = match rhai::serde::from_dynamic(&value) {
         Ok(v) => v,
         Err(e) => {
-            return ProbeResult::unknown(Message::new("probe-not-data").arg("detail", e.to_string()));
+            return ProbeResult::unknown(
+                Message::new("probe-not-data").arg("detail", e.to_string()),
+            );
         }
     };
     let serde_json::Value::Object(mut map) = json else {

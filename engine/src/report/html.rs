@@ -208,7 +208,12 @@ fn head(o: &mut String, r: &Report, langs: &[Lang]) {
     for &g in langs {
         let _ = write!(o, "<div lang=\"{}\" dir=\"{}\">", g.code(), dir(g));
         let _ = write!(o, "<h1>{}</h1><ul class=\"meta\">", l("report-title", g));
-        let _ = write!(o, "<li>{}: {}</li>", l("report-created", g), stamp(&r.created, g));
+        let _ = write!(
+            o,
+            "<li>{}: {}</li>",
+            l("report-created", g),
+            stamp(&r.created, g)
+        );
         let kind = l(super::source_label(&r.source.kind), g);
         let _ = write!(o, "<li>{}: {kind}", l("report-source", g));
         if let Some(n) = &r.source.name {
@@ -338,7 +343,12 @@ fn summary(o: &mut String, r: &Report, langs: &[Lang]) {
         }
         o.push_str("</dd>");
         if let Some(c) = &s.contact {
-            let _ = write!(o, "<dt>{}</dt><dd>{}", l("report-contact", g), tx(&c.who, g));
+            let _ = write!(
+                o,
+                "<dt>{}</dt><dd>{}",
+                l("report-contact", g),
+                tx(&c.who, g)
+            );
             if !c.collect.is_empty() {
                 let _ = write!(o, "<div>{}:</div><ul>", l("report-have-ready", g));
                 for it in &c.collect {

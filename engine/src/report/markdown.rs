@@ -98,7 +98,12 @@ pub fn render(r: &Report, langs: &[Lang]) -> String {
 }
 
 fn head(o: &mut String, r: &Report, g: Lang) {
-    let _ = writeln!(o, "- **{}:** {}", l("report-created", g), stamp(&r.created, g));
+    let _ = writeln!(
+        o,
+        "- **{}:** {}",
+        l("report-created", g),
+        stamp(&r.created, g)
+    );
     let kind = l(super::source_label(&r.source.kind), g);
     let mut src = kind;
     if let Some(n) = &r.source.name {
@@ -176,7 +181,9 @@ fn summary(o: &mut String, r: &Report, s: &Summary, g: Lang) {
         let outcome = l(
             match t.outcome {
                 crate::infer::session::RemedyOutcome::Helped => "report-outcome-helped",
-                crate::infer::session::RemedyOutcome::VerifyFailed => "report-outcome-verify-failed",
+                crate::infer::session::RemedyOutcome::VerifyFailed => {
+                    "report-outcome-verify-failed"
+                }
                 crate::infer::session::RemedyOutcome::NotHelped => "report-outcome-not-helped",
             },
             g,
@@ -327,12 +334,7 @@ fn evidence(o: &mut String, r: &Report, g: Lang) {
         }
         if !p.facts_read.is_empty() {
             let keys: Vec<String> = p.facts_read.iter().map(|k| code(k)).collect();
-            let _ = writeln!(
-                o,
-                "  - {}: {}",
-                l("report-facts-read", g),
-                keys.join(", ")
-            );
+            let _ = writeln!(o, "  - {}: {}", l("report-facts-read", g), keys.join(", "));
         }
     }
     o.push('\n');

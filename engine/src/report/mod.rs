@@ -368,8 +368,7 @@ pub fn build_from_bundle(
         Arc::new(Snapshot::new(facts.clone())),
         opts.system.as_deref(),
     );
-    let (findings, evidence) =
-        diagnosis_parts(kb, &d, bundle.created.unwrap_or_else(Utc::now));
+    let (findings, evidence) = diagnosis_parts(kb, &d, bundle.created.unwrap_or_else(Utc::now));
     let summary = bundle_summary(kb, &findings, opts.system.as_deref());
     let source = SourceInfo {
         kind: "snapshot".into(),
