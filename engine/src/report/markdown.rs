@@ -26,13 +26,15 @@ pub(super) fn esc(s: &str) -> String {
     out
 }
 
-/// A code span that survives backticks in its content.
+/// A code span that survives backticks in its content, isolated left to right (LRI … PDI) so
+/// an id or a version inside a Persian line stays one piece wherever the BiDi algorithm runs
+/// (an editor, a ticket system, the interactive screen's preview).
 fn code(s: &str) -> String {
     let s = s.replace('\n', " ");
     if s.contains('`') {
-        format!("`` {s} ``")
+        format!("\u{2066}`` {s} ``\u{2069}")
     } else {
-        format!("`{s}`")
+        format!("\u{2066}`{s}`\u{2069}")
     }
 }
 
