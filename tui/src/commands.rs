@@ -99,9 +99,11 @@ pub fn probe_token_cmd(args: &ProbeTokenArgs) -> Result<i32, CliError> {
     Ok(0)
 }
 
-/// How bad a status is, worst first (the order checks are listed in).
-fn rank(s: Status) -> u8 {
+/// How bad a verdict is, worst first (the order checks are listed in); a check that does not
+/// apply here comes last.
+fn rank(s: Status, not_applicable: bool) -> u8 {
     match s {
+        _ if not_applicable => 4,
         Status::Fail => 0,
         Status::Warn => 1,
         Status::Unknown => 2,
@@ -151,21 +153,17 @@ pub fn print_diagnosis(
         msg(lang, "cli-checks", &[("system", system.into())])
     )?;
     let mut checks: Vec<_> = d.checks.iter().collect();
-    checks.sort_by_key(|c| rank(c.status));
+    checks.sort_by_key(|c| rank(c.status, c.not_applicable));
     for c in &checks {
         let mark = match c.status {
-            Status::Ok => "[✓]",
-            Status::Warn => "[!]",
-            Status::Fail => "[✗]",
-            Status::Unknown => "[?]",
+            _ if c.not_applicable => "[–]".to_string(),
+            Status::Ok => paint("[✓]", c.status, colour),
+            Status::Warn => paint("[!]", c.status, colour),
+            Status::Fail => paint("[✗]", c.status, colour),
+            Status::Unknown => paint("[?]", c.status, colour),
         };
-        writeln!(
-            out,
-            "{} {}",
-            paint(mark, c.status, colour),
-            c.title.get(lang)
-        )?;
-        if c.status != Status::Ok
+        writeln!(out, "{mark} {}", c.title.get(lang))?;
+        if (c.status != Status::Ok || c.not_applicable)
             && let Some(r) = c.reason.as_ref().or(c.note.as_ref())
         {
             writeln!(out, "    {}", messages().message(lang, r))?;

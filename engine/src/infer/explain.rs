@@ -102,6 +102,9 @@ pub struct ProbeSeen {
     pub note: Option<Message>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<Message>,
+    /// The check does not apply on this computer (its status is then `ok`).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub not_applicable: bool,
     pub facts_read: Vec<String>,
     pub at: DateTime<Utc>,
     pub elapsed_ms: u64,
@@ -117,6 +120,7 @@ impl ProbeSeen {
             evidence: r.evidence.clone(),
             note: r.note.clone(),
             reason: r.reason.clone(),
+            not_applicable: r.not_applicable,
             facts_read: r.facts_read.clone(),
             at: r.at,
             elapsed_ms: r.elapsed_ms,
@@ -384,7 +388,7 @@ impl ProbeSeen {
             "why-check",
             &[
                 ("title", title.to_string().into()),
-                ("status", status_word(self.status, lang).into()),
+                ("status", self.verdict(lang).into()),
                 ("when", when.into()),
             ],
         );
@@ -395,6 +399,15 @@ impl ProbeSeen {
             s.push_str(&format!(" ({})", r.text(lang)));
         }
         s
+    }
+
+    /// The verdict as a word: the status, or "does not apply here".
+    pub fn verdict(&self, lang: Lang) -> String {
+        if self.not_applicable {
+            i18n::t(lang, "status-not-applicable")
+        } else {
+            status_word(self.status, lang)
+        }
     }
 
     /// What the probe said: its reason for "could not tell", else its note.

@@ -66,6 +66,11 @@ pub struct ProbeResult {
     /// Why the status is `unknown`, when the script could not decide.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<Message>,
+    /// The check does not apply on this computer (a Windows setting on Linux): the verdict is
+    /// `ok` for the walk's logic, and it is shown as "does not apply", never as a pass. A script
+    /// says so with `status: "not_applicable"`.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub not_applicable: bool,
     /// The facts the script read, so a finding can show what it rests on.
     #[serde(default)]
     pub facts_read: Vec<String>,
@@ -80,6 +85,7 @@ impl ProbeResult {
             evidence: Default::default(),
             note: None,
             reason: Some(reason.into()),
+            not_applicable: false,
             facts_read: Vec::new(),
             at: Utc::now(),
             elapsed_ms: 0,
@@ -292,11 +298,14 @@ fn interpret(value: Dynamic) -> ProbeResult {
     let serde_json::Value::Object(mut map) = json else {
         return ProbeResult::unknown(Message::new("probe-bad-shape").arg("kind", type_name(&json)));
     };
-    let status = match map
-        .get("status")
-        .and_then(|s| s.as_str())
-        .and_then(Status::parse)
-    {
+    let not_applicable = map.get("status").and_then(|s| s.as_str()) == Some("not_applicable");
+    let status = match map.get("status").and_then(|s| s.as_str()).and_then(|s| {
+        if not_applicable {
+            Some(Status::Ok)
+        } else {
+            Status::parse(s)
+        }
+    }) {
         Some(s) => s,
         None => {
             return ProbeResult::unknown(
@@ -334,6 +343,7 @@ fn interpret(value: Dynamic) -> ProbeResult {
         evidence,
         note,
         reason,
+        not_applicable,
         facts_read: Vec::new(),
         at: Utc::now(),
         elapsed_ms: 0,

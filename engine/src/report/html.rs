@@ -48,6 +48,7 @@ header { border-block-start: 6px solid #2f5d8c; }
   unicode-bidi: isolate; white-space: nowrap; }
 .st-ok { background: #dff3e6; color: #17602f; } .st-warn { background: #fff0cc; color: #7a5200; }
 .st-fail { background: #fde2de; color: #9c2415; } .st-unknown { background: #e6e9ef; color: #47536a; }
+.st-na { background: #f2f2f2; color: #5b5b5b; }
 ol.path { padding-inline-start: 26px; margin: 6px 0; }
 ol.path > li { margin: 0 0 8px; }
 .when { color: #5c6a7e; font-size: 13px; white-space: nowrap; }
@@ -371,7 +372,11 @@ fn probe_item(o: &mut String, r: &Report, p: &ProbeSeen, g: Lang) {
     let _ = write!(
         o,
         "<li class=\"probe\">{title} {} {}",
-        badge(p.status, g),
+        if p.not_applicable {
+            format!("<span class=\"badge st-na\">{}</span>", h(&p.verdict(g)))
+        } else {
+            badge(p.status, g)
+        },
         time(r, p.at, g)
     );
     if !p.evidence.is_empty() {

@@ -279,7 +279,7 @@ fn probe_line(r: &Report, p: &ProbeSeen, g: Lang) -> String {
     let mut s = format!(
         "{title} ({}): **{}**{}{}",
         code(&p.probe),
-        status_word(p.status, g),
+        p.verdict(g),
         comma(g),
         time(r, p.at, g)
     );
@@ -321,7 +321,7 @@ fn evidence(o: &mut String, r: &Report, g: Lang) {
             o,
             "- **{title}** ({}): {}{}{}",
             code(&p.probe),
-            status_word(p.status, g),
+            p.verdict(g),
             comma(g),
             time(r, p.at, g)
         );

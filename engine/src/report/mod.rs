@@ -433,6 +433,7 @@ fn diagnosis_parts(
                 evidence: c.evidence.clone(),
                 note: c.note.clone(),
                 reason: c.reason.clone(),
+                not_applicable: c.not_applicable,
                 facts_read: Vec::new(),
                 at,
                 elapsed_ms: 0,

@@ -12,7 +12,7 @@ use tokenyar_engine::kb::{Body, Lang, Status};
 
 use super::action::{Ctx, bindings};
 use super::evidence;
-use super::report::{self, status_mark, status_word};
+use super::report::{self, status_mark, verdict_mark, verdict_word};
 use super::state::{Model, SLOW_AFTER, Screen};
 use super::text::{self, Doc, Hits};
 use super::update::{WalkOption, walk_options};
@@ -564,8 +564,12 @@ fn evidence_pane(m: &Model, area: Rect, buf: &mut Buffer) {
     for e in ev.iter().rev() {
         let st = e.result.status;
         d.item(
-            format!("[{}]", status_mark(st)),
-            format!("{} — {}", node_title(m, &e.probe), status_word(m, st)),
+            format!("[{}]", verdict_mark(st, e.result.not_applicable)),
+            format!(
+                "{} — {}",
+                node_title(m, &e.probe),
+                verdict_word(m, st, e.result.not_applicable)
+            ),
             bold(),
         )
         .marker_style(status_style(st));
@@ -672,7 +676,7 @@ fn diagnose(m: &Model, area: Rect, buf: &mut Buffer) -> Hits {
         let open = dg.expanded.contains(&i);
         let style = if sel { selected() } else { Style::default() };
         d.item(
-            format!("[{}]", status_mark(c.status)),
+            format!("[{}]", verdict_mark(c.status, c.not_applicable)),
             c.title.get(lang),
             style,
         )
@@ -688,7 +692,11 @@ fn diagnose(m: &Model, area: Rect, buf: &mut Buffer) -> Hits {
             continue;
         }
         d.para(
-            format!("{}: {}", m.t("diag-status"), status_word(m, c.status)),
+            format!(
+                "{}: {}",
+                m.t("diag-status"),
+                verdict_word(m, c.status, c.not_applicable)
+            ),
             status_style(c.status),
         )
         .indent(4)

@@ -18,6 +18,24 @@ pub fn status_word(m: &Model, s: Status) -> String {
     m.t(tokenyar_engine::i18n::status_id(s))
 }
 
+/// The verdict as a word: "does not apply here" for a check that does not apply, never "ok".
+pub fn verdict_word(m: &Model, s: Status, not_applicable: bool) -> String {
+    if not_applicable {
+        m.t("status-not-applicable")
+    } else {
+        status_word(m, s)
+    }
+}
+
+/// The mark of a verdict: `–` for a check that does not apply here.
+pub fn verdict_mark(s: Status, not_applicable: bool) -> &'static str {
+    if not_applicable {
+        "–"
+    } else {
+        status_mark(s)
+    }
+}
+
 pub fn status_mark(s: Status) -> &'static str {
     match s {
         Status::Ok => "✓",
