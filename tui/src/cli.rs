@@ -34,12 +34,6 @@ pub struct TuiArgs {
     /// Resume a walk someone saved with F6 (a `tokenyar-session` file), on the facts it recorded.
     #[arg(long, value_name = "FILE", conflicts_with = "snapshot")]
     pub session: Option<PathBuf>,
-    /// Who reorders right-to-left text: app (tokenyar), terminal, or off.
-    #[arg(long, value_parser = ["app", "terminal", "off"])]
-    pub bidi: Option<String>,
-    /// Whether tokenyar joins Persian letters itself: auto, on or off.
-    #[arg(long, value_parser = ["auto", "on", "off"])]
-    pub shaping: Option<String>,
     #[command(flatten)]
     pub live: LiveArgs,
 }
@@ -80,6 +74,13 @@ pub struct Common {
     /// Language of texts: fa or en (default: from the environment).
     #[arg(long, global = true, value_name = "LANG")]
     pub lang: Option<String>,
+    /// Who reorders right-to-left text on a terminal: app (tokenyar), terminal, or off (default:
+    /// the settings file, else chosen for the terminal). Piped output is always logical order.
+    #[arg(long, global = true, value_parser = ["app", "terminal", "off"])]
+    pub bidi: Option<String>,
+    /// Whether tokenyar joins Persian letters itself: auto, on or off.
+    #[arg(long, global = true, value_parser = ["auto", "on", "off"])]
+    pub shaping: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]

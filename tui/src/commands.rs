@@ -15,6 +15,7 @@ use crate::cli::{
     CollectArgs, Common, DiagnoseArgs, GraphFormat, KbCommand, LookupArgs, ProbeTokenArgs,
     ReportArgs, ReportFormat, SessionCommand,
 };
+use crate::plain::Plain;
 use crate::setup::{self, known_system, messages, msg};
 pub use crate::setup::{CliError, env_lang, lang, load_for_editing, load_kb, source};
 
@@ -50,8 +51,9 @@ pub fn diagnose_cmd(common: &Common, args: &DiagnoseArgs) -> Result<i32, CliErro
             serde_json::to_string_pretty(&v).unwrap_or_default()
         )?;
     } else {
-        let colour = use_colour(std::io::IsTerminal::is_terminal(&std::io::stdout()));
-        print_diagnosis(&mut out, &kb, &d, lang, colour)?;
+        let mut text = Vec::new();
+        print_diagnosis(&mut text, &kb, &d, lang)?;
+        Plain::stdout(common, lang)?.write(&mut out, &String::from_utf8_lossy(&text))?;
     }
     Ok(if d.has_problems() { 1 } else { 0 })
 }
@@ -111,27 +113,6 @@ fn rank(s: Status, not_applicable: bool) -> u8 {
     }
 }
 
-/// Colour on a terminal that wants it: never when `NO_COLOR` is set (no-color.org), nor for
-/// `TERM=dumb`, nor when the output is not a terminal.
-pub fn use_colour(is_terminal: bool) -> bool {
-    is_terminal
-        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-        && std::env::var("TERM").map_or(true, |t| t != "dumb")
-}
-
-fn paint(s: &str, status: Status, colour: bool) -> String {
-    if !colour {
-        return s.to_string();
-    }
-    let code = match status {
-        Status::Fail => "31;1",
-        Status::Warn => "33;1",
-        Status::Unknown => "36",
-        Status::Ok => "32",
-    };
-    format!("\x1b[{code}m{s}\x1b[0m")
-}
-
 /// The checks as a checklist, worst first, each failing or doubtful one with what it found on
 /// the line below; then a summary line and each finding's fix.
 pub fn print_diagnosis(
@@ -139,7 +120,6 @@ pub fn print_diagnosis(
     kb: &Kb,
     d: &Diagnosis,
     lang: Lang,
-    colour: bool,
 ) -> std::io::Result<()> {
     let system = d
         .system
@@ -156,11 +136,11 @@ pub fn print_diagnosis(
     checks.sort_by_key(|c| rank(c.status, c.not_applicable));
     for c in &checks {
         let mark = match c.status {
-            _ if c.not_applicable => "[–]".to_string(),
-            Status::Ok => paint("[✓]", c.status, colour),
-            Status::Warn => paint("[!]", c.status, colour),
-            Status::Fail => paint("[✗]", c.status, colour),
-            Status::Unknown => paint("[?]", c.status, colour),
+            _ if c.not_applicable => "[–]",
+            Status::Ok => "[✓]",
+            Status::Warn => "[!]",
+            Status::Fail => "[✗]",
+            Status::Unknown => "[?]",
         };
         writeln!(out, "{mark} {}", c.title.get(lang))?;
         if (c.status != Status::Ok || c.not_applicable)
@@ -408,7 +388,8 @@ pub fn lookup_cmd(common: &Common, args: &LookupArgs) -> Result<i32, CliError> {
     if args.explain {
         eprint!("{}", index.explain(&query));
     }
-    let mut out = std::io::stdout().lock();
+    // Written through the text pipeline at the end (JSON as it is).
+    let mut out: Vec<u8> = Vec::new();
     if args.json {
         let results: Vec<serde_json::Value> = hits
             .iter()
@@ -451,6 +432,13 @@ pub fn lookup_cmd(common: &Common, args: &LookupArgs) -> Result<i32, CliError> {
                 writeln!(out, "   {}: {m}", msg(lang, "cli-lookup-matches", &[]))?;
             }
         }
+    }
+    let text = String::from_utf8_lossy(&out);
+    let mut stdout = std::io::stdout().lock();
+    if args.json {
+        stdout.write_all(text.as_bytes())?;
+    } else {
+        Plain::stdout(common, lang)?.write(&mut stdout, &text)?;
     }
     Ok(if hits.is_empty() { 1 } else { 0 })
 }
@@ -534,8 +522,8 @@ pub fn session_cmd(common: &Common, cmd: &SessionCommand) -> Result<i32, CliErro
         Need::Ended(End::Escalated { node }) => ("escalated", Some(node.clone())),
         Need::Ended(End::Finished { node }) => ("finished", Some(node.clone())),
     };
-    let mut out = std::io::stdout().lock();
     if *json {
+        let mut out = std::io::stdout().lock();
         let v = serde_json::json!({
             "file": file.display().to_string(),
             "kb_version": kb.version,
@@ -553,6 +541,8 @@ pub fn session_cmd(common: &Common, cmd: &SessionCommand) -> Result<i32, CliErro
         )?;
         return Ok(0);
     }
+    // Written through the text pipeline at the end.
+    let mut out: Vec<u8> = Vec::new();
     let saved_at = saved
         .created
         .map(|t| Stamp::new(t, offset).text(lang))
@@ -686,6 +676,10 @@ pub fn session_cmd(common: &Common, cmd: &SessionCommand) -> Result<i32, CliErro
             writeln!(out, "{} {} [{node}]", msg(lang, id, &[]), title(node))?;
         }
     }
+    Plain::stdout(common, lang)?.write(
+        &mut std::io::stdout().lock(),
+        &String::from_utf8_lossy(&out),
+    )?;
     Ok(0)
 }
 

@@ -6,6 +6,7 @@ pub mod cli;
 pub mod commands;
 pub mod dates;
 pub mod i18n;
+pub mod plain;
 pub mod setup;
 
 use clap::Parser;
@@ -35,7 +36,8 @@ pub fn main_with_args() -> i32 {
         // A reader that stopped early (`| head`) is not an error worth a message.
         Err(commands::CliError::Io(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => 0,
         Err(e) => {
-            eprintln!("tokenyar: {e}");
+            let text = format!("tokenyar: {e}\n");
+            let _ = plain::stderr(&cli.common).write(&mut std::io::stderr().lock(), &text);
             2
         }
     }

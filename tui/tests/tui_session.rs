@@ -71,8 +71,8 @@ fn a_session_saved_in_the_tui_resumes_for_an_agent_and_reports_the_same_path() {
         ..Default::default()
     };
     let common_args = Common {
-        kb: None,
         lang: Some("en".into()),
+        ..Default::default()
     };
     let agent = model(kb, &common_args, &args).unwrap();
     let w = agent.walk.as_ref().unwrap();

@@ -96,12 +96,12 @@ pub fn initial_settings(
         s.lang = Lang::parse(l)
             .ok_or_else(|| CliError::Usage(format!("unknown language {l:?}: use fa or en")))?;
     }
-    if let Some(b) = &args.bidi {
+    if let Some(b) = &common.bidi {
         s.bidi = BidiMode::parse(b).ok_or_else(|| {
             CliError::Usage(format!("unknown bidi mode {b:?}: use app, terminal or off"))
         })?;
     }
-    if let Some(b) = &args.shaping {
+    if let Some(b) = &common.shaping {
         s.shaping = Shaping::parse(b).ok_or_else(|| {
             CliError::Usage(format!("unknown shaping {b:?}: use auto, on or off"))
         })?;
