@@ -21,17 +21,17 @@ pub use crate::setup::{CliError, env_lang, lang, load_for_editing, load_kb, sour
 
 pub fn diagnose_cmd(common: &Common, args: &DiagnoseArgs) -> Result<i32, CliError> {
     // The token is read (in child processes) while the knowledge base loads.
-    let early_token = match &args.snapshot {
+    let early_token = match &common.snapshot {
         Some(_) => None,
-        None => Some(setup::start_token_read(common, &args.live)?),
+        None => Some(setup::start_token_read(common, &common.live)?),
     };
     let kb = load_kb(common)?;
     let lang = lang(common)?;
     known_system(&kb, args.system.as_deref())?;
-    let facts: Arc<dyn Facts> = match &args.snapshot {
+    let facts: Arc<dyn Facts> = match &common.snapshot {
         Some(path) => Arc::new(Snapshot::from_bundle(&Bundle::read(path)?)),
         None => {
-            let live = setup::live_facts(&kb, &args.live, early_token)?;
+            let live = setup::live_facts(&kb, &common.live, early_token)?;
             live.prefetch();
             Arc::new(live)
         }
@@ -61,7 +61,7 @@ pub fn diagnose_cmd(common: &Common, args: &DiagnoseArgs) -> Result<i32, CliErro
 pub fn collect_cmd(common: &Common, args: &CollectArgs) -> Result<i32, CliError> {
     let kb = load_kb(common)?;
     let lang = lang(common)?;
-    let live = setup::live_facts(&kb, &args.live, None)?;
+    let live = setup::live_facts(&kb, &common.live, None)?;
     let bundle = tokenyar_engine::infer::collect::collect(&kb, live, !args.no_redact);
     let json = bundle.to_json();
     let path = match &args.output {
@@ -467,7 +467,7 @@ pub fn report_cmd(common: &Common, args: &ReportArgs) -> Result<i32, CliError> {
         source_name: None,
         for_user: false,
     };
-    let r = match (&args.session, &args.snapshot) {
+    let r = match (&common.session, &common.snapshot) {
         (Some(p), _) => {
             if args.system.is_some() {
                 return Err(CliError::Usage(msg(ui, "err-report-system", &[])));

@@ -26,7 +26,7 @@ pub fn main_with_args() -> i32 {
         Some(cli::Command::Kb(k)) => commands::kb_cmd(&cli.common, k),
         Some(cli::Command::Lookup(a)) => commands::lookup_cmd(&cli.common, a),
         Some(cli::Command::Collect(a)) => commands::collect_cmd(&cli.common, a),
-        None => app::run(&cli.common, &cli.tui),
+        None => app::run(&cli.common),
         Some(cli::Command::ProbeToken(a)) => commands::probe_token_cmd(a),
         Some(cli::Command::Report(a)) => commands::report_cmd(&cli.common, a),
         Some(cli::Command::Session(s)) => commands::session_cmd(&cli.common, s),

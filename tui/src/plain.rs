@@ -40,7 +40,7 @@ pub fn use_colour(is_terminal: bool) -> bool {
 /// defaults (the same order as the interactive screen).
 pub fn settings(common: &Common) -> Result<Settings, CliError> {
     let term = TerminalInfo::from_env();
-    crate::app::initial_settings(common, &crate::cli::TuiArgs::default(), &term)
+    crate::app::initial_settings(common, &term)
 }
 
 impl Plain {

@@ -167,6 +167,44 @@ fn failing_checks_say_what_they_found_worst_first_with_a_summary() {
     }
 }
 
+/// Global flags mean the same before or after the command.
+#[test]
+fn global_flags_work_before_or_after_the_command() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = write(dir.path(), "b.json", &bundle("2025-01-01T00:00:00Z"));
+    let after = tokenyar(
+        dir.path(),
+        &["diagnose", "--snapshot", &p, "--json", "--lang", "en"],
+    );
+    let before = tokenyar(
+        dir.path(),
+        &["--snapshot", &p, "--lang", "en", "diagnose", "--json"],
+    );
+    assert_eq!(after.0, 1, "{}{}", after.1, after.2);
+    assert_eq!(before.0, after.0, "{}", before.2);
+    // The same answer: equal but for when each check ran.
+    fn timeless(v: Value) -> Value {
+        match v {
+            Value::Object(o) => o
+                .into_iter()
+                .filter(|(k, _)| k != "at" && k != "elapsed_ms")
+                .map(|(k, v)| (k, timeless(v)))
+                .collect(),
+            Value::Array(a) => a.into_iter().map(timeless).collect(),
+            other => other,
+        }
+    }
+    let parse = |s: &str| timeless(serde_json::from_str::<Value>(s).unwrap());
+    assert_eq!(parse(&before.1), parse(&after.1));
+    // `report` takes a top-level --snapshot too.
+    let (code, out, err) = tokenyar(
+        dir.path(),
+        &["--snapshot", &p, "report", "--format", "json"],
+    );
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("general/cert-expired"), "{out}");
+}
+
 #[test]
 fn bad_input_gets_one_clear_message_and_exit_code_2() {
     let dir = tempfile::tempdir().unwrap();
