@@ -5,6 +5,8 @@
 
 #[path = "calendar.rs"]
 mod calendar;
+#[path = "i18n.rs"]
+mod i18n;
 #[path = "kb.rs"]
 mod kb;
 #[path = "layers.rs"]

@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 use tokenyar_engine::facts::cert::{Synth, SynthIssuer, synthesise};
 use tokenyar_engine::facts::{Fact, Facts, Snapshot};
 use tokenyar_engine::infer::Runner;
-use tokenyar_engine::kb::{Kb, Kind, Source, Status};
+use tokenyar_engine::kb::{Kb, Kind, Lang, Source, Status};
 
 fn kb() -> Arc<Kb> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../kb");
@@ -275,7 +275,7 @@ fn missing_facts_make_probes_unknown_not_wrong() {
             n.id
         );
         if r.status == Status::Unknown {
-            let why = r.reason.unwrap_or_default();
+            let why = r.reason.map(|m| m.text(Lang::En)).unwrap_or_default();
             assert!(
                 why.contains("not recorded") || why.contains("not known"),
                 "{}: {why}",
@@ -362,7 +362,12 @@ fn the_chain_is_followed_on_the_token_by_key_id() {
     // Without the intermediate nothing can be said: unknown, not a false alarm.
     let r = run("general", "general/probe/cert-chain", with(vec![user]));
     assert_eq!(r.status, Status::Unknown, "{r:?}");
-    assert!(r.reason.unwrap().contains("not on the token"));
+    assert!(
+        r.reason
+            .map(|m| m.text(Lang::En))
+            .unwrap_or_default()
+            .contains("not on the token")
+    );
 
     // A self-signed certificate, and a chain that ends at a private root, are not trusted.
     let self_signed = synth(Synth {
@@ -456,7 +461,7 @@ fn a_hung_module_makes_detection_unknown_not_a_finding() {
     });
     let r = run("general", "general/probe/token-detected", t);
     assert_eq!(r.status, Status::Unknown, "{r:?}");
-    let why = r.reason.unwrap();
+    let why = r.reason.map(|m| m.text(Lang::En)).unwrap_or_default();
     assert!(
         why.contains("libhang.so") && why.contains("timeout in C_GetTokenInfo"),
         "{why}"

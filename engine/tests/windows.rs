@@ -214,7 +214,13 @@ fn facts_of(sys: &FakeSystem, kb: &Kb, dastine: Value) -> Arc<dyn Facts> {
 
 fn run(kb: &Arc<Kb>, f: &Arc<dyn Facts>, system: &str, probe: &str) -> (Status, String) {
     let r = Runner::new(Arc::clone(kb), Arc::clone(f), Some(system.into())).run(probe);
-    (r.status, format!("{r:?}"))
+    let said = [&r.note, &r.reason]
+        .into_iter()
+        .flatten()
+        .map(|m| m.text(tokenyar_engine::kb::Lang::En))
+        .collect::<Vec<_>>()
+        .join("; ");
+    (r.status, format!("{said} {r:?}"))
 }
 
 #[test]

@@ -41,10 +41,6 @@ evidence-title = Evidence
 evidence-none = No check has run yet in this walk.
 evidence-reason = Why it could not tell
 
-status-ok = ok
-status-warn = warning
-status-fail = problem
-status-unknown = unknown
 
 diag-title = Checks: { $system }
 diag-all-systems = all systems
@@ -69,36 +65,11 @@ diag-walk-hint = Press w for a guided walk through this case.
 
 report-save-title = Save the report as
 report-save-hint = Enter saves the file; the name can be edited.
-report-saved = Saved: { $path }
+report-saved-to = Saved: { $path }
 session-no-walk = There is no guided walk to save yet: start one from the home screen.
 report-save-failed = Could not save: { $error }
 report-preview = Preview
-report-heading = tokenyar case report
-report-time = Time
-report-version = Version
-report-facts = Facts
-report-facts-live = read from this computer
-report-facts-bundle = replayed from { $file }
-report-walk = Guided walk
-report-system = System
-report-outcome = Outcome
-report-tried = Fixes tried
-report-diagnosis = Checks
 report-empty = Nothing to report yet: start a guided walk or run the checks (F5).
-via-start = start
-via-answer = answer: { $choice }
-via-auto = answered by a check: { $status }
-via-probe = check result: { $status }
-via-next = next
-via-unresolved = the previous fix did not help
-end-resolved = solved by "{ $remedy }" (you said it helped)
-end-resolved-verified = solved by "{ $remedy }" (checked again)
-end-escalated = nothing more to try after "{ $remedy }": contact support
-end-finished = the walk ended
-end-open = the walk is still open
-tried-helped = helped
-tried-not-helped = did not help
-tried-verify-failed = said done, but the check still found the problem
 
 settings-lang = Language
 settings-bidi = Right-to-left order (BiDi)
@@ -169,3 +140,46 @@ hint-scroll = scroll
 hint-close = close
 hint-move = move
 hint-change = change
+
+## The command line (`tokenyar diagnose`, `lookup`, `collect`, `session resume`, errors)
+
+cli-checks = Checks: { $system }
+cli-summary-problems = { $problems ->
+    [0] No problem
+    [one] 1 problem
+   *[other] { $problems } problems
+}, { $warnings ->
+    [0] no warning
+    [one] 1 warning
+   *[other] { $warnings } warnings
+} in { $checks } checks.
+cli-summary-unknown = { $count ->
+    [one] 1 check could not tell (marked ?).
+   *[other] { $count } checks could not tell (marked ?).
+}
+cli-no-problem = No problem found.
+cli-fix = Fix
+cli-collected = recorded { $count } facts in { $path }; national ids, user and host names are replaced by placeholders
+cli-collected-raw = recorded { $count } facts in { $path }; personal data is NOT redacted
+cli-lookup-empty = the text to look up is empty: give the error message you see
+cli-lookup-none = Nothing in the knowledge base matches this text.
+cli-lookup-systems = Choose the system you are working with for a guided walk (run `tokenyar` with no command):
+cli-lookup-matches = matches
+cli-session-saved = Session saved { $when } with knowledge base { $saved } (this one: { $current })
+cli-session-changed = note: the knowledge base changed: step { $step } (`{ $node }`) now leads to `{ $to }`
+cli-session-path = Path:
+cli-session-tried = Tried:
+cli-next-question = Next: the question
+cli-next-remedy = Next: the remedy
+cli-next-read = Next: read
+cli-next-check = Next: a check
+cli-still-broken = (checking again still finds the problem)
+cli-ended-resolved = The walk ended: resolved by
+cli-ended-escalated = The walk ended: contact support after
+cli-ended-finished = The walk ended at
+err-unknown-system = unknown system “{ $system }”; known systems: { $known }
+err-unknown-lang = unknown language “{ $lang }”: use fa or en
+err-unknown-report-lang = unknown language “{ $lang }”: use fa, en or both
+err-cannot-write = cannot write { $path }: { $error }
+err-report-source = give --session FILE or --snapshot FILE
+err-report-system = --system goes with --snapshot; a session knows its system

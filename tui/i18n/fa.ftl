@@ -41,10 +41,6 @@ evidence-title = شواهد
 evidence-none = هنوز هیچ بررسی‌ای در این عیب‌یابی انجام نشده است.
 evidence-reason = چرا نتوانست تشخیص دهد
 
-status-ok = درست
-status-warn = هشدار
-status-fail = مشکل
-status-unknown = نامعلوم
 
 diag-title = بررسی‌ها: { $system }
 diag-all-systems = همه‌ی سامانه‌ها
@@ -64,36 +60,11 @@ diag-walk-hint = برای عیب‌یابی گام به گام این مورد،
 
 report-save-title = ذخیره‌ی گزارش با نام
 report-save-hint = با Enter پرونده ذخیره می‌شود؛ نام آن را می‌توانید تغییر دهید.
-report-saved = ذخیره شد: { $path }
+report-saved-to = ذخیره شد: { $path }
 session-no-walk = هنوز عیب‌یابی گام‌به‌گامی نیست که ذخیره شود؛ از صفحه‌ی اول یکی را شروع کنید.
 report-save-failed = ذخیره نشد: { $error }
 report-preview = پیش‌نمایش
-report-heading = گزارش عیب‌یابی توکن‌یار
-report-time = زمان
-report-version = نسخه
-report-facts = داده‌ها
-report-facts-live = خوانده‌شده از همین رایانه
-report-facts-bundle = بازپخش از { $file }
-report-walk = عیب‌یابی گام به گام
-report-system = سامانه
-report-outcome = نتیجه
-report-tried = راه‌حل‌هایی که امتحان شد
-report-diagnosis = بررسی‌ها
 report-empty = هنوز چیزی برای گزارش نیست: عیب‌یابی را شروع کنید یا بررسی‌ها را اجرا کنید (F5).
-via-start = شروع
-via-answer = پاسخ: { $choice }
-via-auto = پاسخ از بررسی خودکار: { $status }
-via-probe = نتیجه‌ی بررسی: { $status }
-via-next = بعدی
-via-unresolved = راه‌حل قبلی فایده‌ای نداشت
-end-resolved = با «{ $remedy }» حل شد (به گفته‌ی کاربر)
-end-resolved-verified = با «{ $remedy }» حل شد (با بررسی دوباره)
-end-escalated = پس از «{ $remedy }» راه دیگری نماند: تماس با پشتیبانی
-end-finished = عیب‌یابی به پایان رسید
-end-open = عیب‌یابی هنوز باز است
-tried-helped = فایده داشت
-tried-not-helped = فایده‌ای نداشت
-tried-verify-failed = کاربر گفت انجام داده، اما بررسی هنوز مشکل را می‌بیند
 
 settings-lang = زبان
 settings-bidi = ترتیب راست‌به‌چپ (BiDi)
@@ -164,3 +135,41 @@ hint-scroll = جابه‌جایی
 hint-close = بستن
 hint-move = حرکت
 hint-change = تغییر
+
+## The command line
+
+cli-checks = بررسی‌ها: { $system }
+cli-summary-problems = { $problems ->
+    [0] بدون مشکل
+   *[other] { $problems } مشکل
+}، { $warnings ->
+    [0] بدون هشدار
+   *[other] { $warnings } هشدار
+} در { $checks } بررسی.
+cli-summary-unknown = { $count } بررسی نتوانست نتیجه بگیرد (با ? نشان داده شده‌اند).
+cli-no-problem = مشکلی پیدا نشد.
+cli-fix = راه‌حل
+cli-collected = { $count } واقعیت در { $path } ثبت شد؛ کد ملی، نام کاربر و نام رایانه با جای‌نشین عوض شده‌اند.
+cli-collected-raw = { $count } واقعیت در { $path } ثبت شد؛ اطلاعات شخصی حذف نشده است.
+cli-lookup-empty = متنی برای جست‌وجو داده نشد: پیام خطایی را که می‌بینید بنویسید
+cli-lookup-none = در پایگاه دانش چیزی مطابق این متن پیدا نشد.
+cli-lookup-systems = سامانه‌ای را که با آن کار می‌کنید برگزینید تا گام‌به‌گام عیب‌یابی کنیم (`tokenyar` را بدون فرمان اجرا کنید):
+cli-lookup-matches = مطابق با
+cli-session-saved = جلسه‌ی ذخیره‌شده در { $when }، با پایگاه دانش { $saved } (پایگاه دانش کنونی: { $current })
+cli-session-changed = توجه: پایگاه دانش تغییر کرده است؛ گام { $step } (`{ $node }`) اکنون به `{ $to }` می‌رود.
+cli-session-path = مسیر:
+cli-session-tried = امتحان‌شده:
+cli-next-question = بعدی: پرسش
+cli-next-remedy = بعدی: راه‌حل
+cli-next-read = بعدی: بخوانید
+cli-next-check = بعدی: یک بررسی
+cli-still-broken = (بررسی دوباره هنوز مشکل را می‌بیند)
+cli-ended-resolved = گفت‌وگو تمام شد: حل شد با
+cli-ended-escalated = گفت‌وگو تمام شد: تماس با پشتیبانی پس از
+cli-ended-finished = گفت‌وگو تمام شد در
+err-unknown-system = سامانه‌ی «{ $system }» شناخته نیست؛ سامانه‌های شناخته: { $known }
+err-unknown-lang = زبان «{ $lang }» شناخته نیست: fa یا en
+err-unknown-report-lang = زبان «{ $lang }» شناخته نیست: fa، en یا both
+err-cannot-write = نوشتن در { $path } ممکن نشد: { $error }
+err-report-source = --session FILE یا --snapshot FILE را بدهید
+err-report-system = --system همراه --snapshot می‌آید؛ جلسه سامانه‌اش را می‌داند

@@ -18,46 +18,22 @@ pub struct Cli {
     pub command: Option<Command>,
     #[command(flatten)]
     pub common: Common,
-    #[command(flatten)]
-    pub tui: TuiArgs,
-}
-
-/// Options of the interactive screen (`tokenyar` with no command).
-#[derive(Debug, Args, Clone, Default)]
-pub struct TuiArgs {
-    /// Support-agent mode: raw evidence, national ids unmasked, agent-only remedies shown.
-    #[arg(long)]
-    pub agent: bool,
-    /// Replay the facts of a recorded bundle instead of reading this machine.
-    #[arg(long, value_name = "FILE")]
-    pub snapshot: Option<PathBuf>,
-    /// Resume a walk someone saved with F6 (a `tokenyar-session` file), on the facts it recorded.
-    #[arg(long, value_name = "FILE", conflicts_with = "snapshot")]
-    pub session: Option<PathBuf>,
-    /// Who reorders right-to-left text: app (tokenyar), terminal, or off.
-    #[arg(long, value_parser = ["app", "terminal", "off"])]
-    pub bidi: Option<String>,
-    /// Whether tokenyar joins Persian letters itself: auto, on or off.
-    #[arg(long, value_parser = ["auto", "on", "off"])]
-    pub shaping: Option<String>,
-    #[command(flatten)]
-    pub live: LiveArgs,
 }
 
 /// How the live world is read: the same flags for the screen, `diagnose` and `collect`.
 #[derive(Debug, Args, Clone)]
 pub struct LiveArgs {
     /// A PKCS#11 module to probe (repeatable); adds to the ones found on this machine.
-    #[arg(long = "pkcs11-module", value_name = "PATH")]
+    #[arg(long = "pkcs11-module", global = true, value_name = "PATH")]
     pub pkcs11_modules: Vec<PathBuf>,
     /// Do not use the network (no remote time check).
-    #[arg(long)]
+    #[arg(long, global = true)]
     pub offline: bool,
     /// Seconds one PKCS#11 module may take before it is stopped and reported as hung.
-    #[arg(long, value_name = "SECONDS", default_value_t = 4.0)]
+    #[arg(long, global = true, value_name = "SECONDS", default_value_t = 4.0)]
     pub token_deadline: f64,
     /// Probe only the modules given with --pkcs11-module, not the ones found on this machine.
-    #[arg(long)]
+    #[arg(long, global = true)]
     pub no_module_discovery: bool,
 }
 
@@ -72,14 +48,35 @@ impl Default for LiveArgs {
     }
 }
 
+/// Options that mean the same before or after the command (`tokenyar --snapshot B diagnose` is
+/// `tokenyar diagnose --snapshot B`), and for the interactive screen.
 #[derive(Debug, Args, Clone, Default)]
 pub struct Common {
+    /// Replay the facts of a recorded bundle (`tokenyar collect`) instead of reading this machine.
+    #[arg(long, global = true, value_name = "FILE")]
+    pub snapshot: Option<PathBuf>,
+    /// A walk someone saved with F6 (a `tokenyar-session` file): the screen resumes it, `report`
+    /// reports it, on the facts it recorded.
+    #[arg(long, global = true, value_name = "FILE", conflicts_with = "snapshot")]
+    pub session: Option<PathBuf>,
+    /// Support-agent mode: raw evidence, national ids unmasked, agent-only remedies shown.
+    #[arg(long, global = true)]
+    pub agent: bool,
+    #[command(flatten)]
+    pub live: LiveArgs,
     /// Use the knowledge base in this folder (a working copy) instead of the embedded one.
     #[arg(long, global = true, value_name = "DIR")]
     pub kb: Option<PathBuf>,
     /// Language of texts: fa or en (default: from the environment).
     #[arg(long, global = true, value_name = "LANG")]
     pub lang: Option<String>,
+    /// Who reorders right-to-left text on a terminal: app (tokenyar), terminal, or off (default:
+    /// the settings file, else chosen for the terminal). Piped output is always logical order.
+    #[arg(long, global = true, value_parser = ["app", "terminal", "off"])]
+    pub bidi: Option<String>,
+    /// Whether tokenyar joins Persian letters itself: auto, on or off.
+    #[arg(long, global = true, value_parser = ["auto", "on", "off"])]
+    pub shaping: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -141,17 +138,6 @@ pub struct ReportArgs {
     /// md (Markdown, for a ticket), json or html (one self-contained file).
     #[arg(long, value_enum, default_value_t = ReportFormat::Md)]
     pub format: ReportFormat,
-    /// A saved session (`tokenyar-session` file).
-    #[arg(
-        long,
-        value_name = "FILE",
-        conflicts_with = "snapshot",
-        required_unless_present = "snapshot"
-    )]
-    pub session: Option<PathBuf>,
-    /// A bundle recorded by `tokenyar collect`: the report runs its checks.
-    #[arg(long, value_name = "FILE")]
-    pub snapshot: Option<PathBuf>,
     /// Where to write the report (default: standard output).
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     pub output: Option<PathBuf>,
@@ -186,14 +172,12 @@ pub struct DiagnoseArgs {
     /// The system to check (general, setad, sabt-man, jame-tejarat, amlak, moadian, bank-mellat).
     #[arg(long)]
     pub system: Option<String>,
-    /// Print the result as JSON.
+    /// Print the result as JSON (national ids masked to their last four digits).
     #[arg(long)]
     pub json: bool,
-    /// Replay the facts of a recorded bundle instead of reading this machine.
-    #[arg(long, value_name = "FILE")]
-    pub snapshot: Option<PathBuf>,
-    #[command(flatten)]
-    pub live: LiveArgs,
+    /// With --json: keep national ids in full (only with the user's consent).
+    #[arg(long)]
+    pub no_redact: bool,
 }
 
 #[derive(Debug, Args)]
@@ -204,8 +188,6 @@ pub struct CollectArgs {
     /// Keep national ids, user names and host names (only with the user's consent).
     #[arg(long)]
     pub no_redact: bool,
-    #[command(flatten)]
-    pub live: LiveArgs,
 }
 
 #[derive(Debug, Subcommand)]

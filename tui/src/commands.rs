@@ -15,22 +15,23 @@ use crate::cli::{
     CollectArgs, Common, DiagnoseArgs, GraphFormat, KbCommand, LookupArgs, ProbeTokenArgs,
     ReportArgs, ReportFormat, SessionCommand,
 };
-use crate::setup::{self, known_system};
+use crate::plain::Plain;
+use crate::setup::{self, known_system, messages, msg};
 pub use crate::setup::{CliError, env_lang, lang, load_for_editing, load_kb, source};
 
 pub fn diagnose_cmd(common: &Common, args: &DiagnoseArgs) -> Result<i32, CliError> {
     // The token is read (in child processes) while the knowledge base loads.
-    let early_token = match &args.snapshot {
+    let early_token = match &common.snapshot {
         Some(_) => None,
-        None => Some(setup::start_token_read(common, &args.live)?),
+        None => Some(setup::start_token_read(common, &common.live)?),
     };
     let kb = load_kb(common)?;
     let lang = lang(common)?;
     known_system(&kb, args.system.as_deref())?;
-    let facts: Arc<dyn Facts> = match &args.snapshot {
+    let facts: Arc<dyn Facts> = match &common.snapshot {
         Some(path) => Arc::new(Snapshot::from_bundle(&Bundle::read(path)?)),
         None => {
-            let live = setup::live_facts(&kb, &args.live, early_token)?;
+            let live = setup::live_facts(&kb, &common.live, early_token)?;
             live.prefetch();
             Arc::new(live)
         }
@@ -38,13 +39,21 @@ pub fn diagnose_cmd(common: &Common, args: &DiagnoseArgs) -> Result<i32, CliErro
     let d = diagnose(&kb, facts, args.system.as_deref());
     let mut out = std::io::stdout().lock();
     if args.json {
+        // Users paste this into tickets: national ids are masked like on screen, unless the
+        // user asked otherwise.
+        let mut v = serde_json::to_value(&d).unwrap_or_default();
+        if !args.no_redact {
+            v = crate::app::evidence::mask_value(&v);
+        }
         writeln!(
             out,
             "{}",
-            serde_json::to_string_pretty(&d).unwrap_or_default()
+            serde_json::to_string_pretty(&v).unwrap_or_default()
         )?;
     } else {
-        print_diagnosis(&mut out, &kb, &d, lang)?;
+        let mut text = Vec::new();
+        print_diagnosis(&mut text, &kb, &d, lang)?;
+        Plain::stdout(common, lang)?.write(&mut out, &String::from_utf8_lossy(&text))?;
     }
     Ok(if d.has_problems() { 1 } else { 0 })
 }
@@ -52,7 +61,7 @@ pub fn diagnose_cmd(common: &Common, args: &DiagnoseArgs) -> Result<i32, CliErro
 pub fn collect_cmd(common: &Common, args: &CollectArgs) -> Result<i32, CliError> {
     let kb = load_kb(common)?;
     let lang = lang(common)?;
-    let live = setup::live_facts(&kb, &args.live, None)?;
+    let live = setup::live_facts(&kb, &common.live, None)?;
     let bundle = tokenyar_engine::infer::collect::collect(&kb, live, !args.no_redact);
     let json = bundle.to_json();
     let path = match &args.output {
@@ -65,27 +74,19 @@ pub fn collect_cmd(common: &Common, args: &CollectArgs) -> Result<i32, CliError>
     };
     match &path {
         None => writeln!(std::io::stdout().lock(), "{json}")?,
-        Some(p) => std::fs::write(p, format!("{json}\n"))
-            .map_err(|e| CliError::Usage(format!("cannot write {}: {e}", p.display())))?,
+        Some(p) => std::fs::write(p, format!("{json}\n")).map_err(|e| cannot_write(lang, p, &e))?,
     }
     let n = bundle.facts.len();
     let where_ = path.map_or_else(|| "-".to_string(), |p| p.display().to_string());
-    let msg = match (lang, bundle.redacted) {
-        (Lang::Fa, true) => format!(
-            "{} واقعیت در {where_} ثبت شد؛ کد ملی، نام کاربر و نام رایانه با جای‌نشین عوض شده‌اند.",
-            persian_digits(&n.to_string())
-        ),
-        (Lang::Fa, false) => format!(
-            "{} واقعیت در {where_} ثبت شد؛ اطلاعات شخصی حذف نشده است.",
-            persian_digits(&n.to_string())
-        ),
-        (Lang::En, true) => format!(
-            "recorded {n} facts in {where_}; national ids, user and host names are replaced by placeholders"
-        ),
-        (Lang::En, false) => {
-            format!("recorded {n} facts in {where_}; personal data is NOT redacted")
-        }
-    };
+    let msg = msg(
+        lang,
+        if bundle.redacted {
+            "cli-collected"
+        } else {
+            "cli-collected-raw"
+        },
+        &[("count", n.into()), ("path", where_.into())],
+    );
     eprintln!("tokenyar: {msg}");
     Ok(0)
 }
@@ -100,7 +101,21 @@ pub fn probe_token_cmd(args: &ProbeTokenArgs) -> Result<i32, CliError> {
     Ok(0)
 }
 
-fn print_diagnosis(
+/// How bad a verdict is, worst first (the order checks are listed in); a check that does not
+/// apply here comes last.
+fn rank(s: Status, not_applicable: bool) -> u8 {
+    match s {
+        _ if not_applicable => 4,
+        Status::Fail => 0,
+        Status::Warn => 1,
+        Status::Unknown => 2,
+        Status::Ok => 3,
+    }
+}
+
+/// The checks as a checklist, worst first, each failing or doubtful one with what it found on
+/// the line below; then a summary line and each finding's fix.
+pub fn print_diagnosis(
     out: &mut impl Write,
     kb: &Kb,
     d: &Diagnosis,
@@ -110,55 +125,93 @@ fn print_diagnosis(
         .system
         .as_deref()
         .and_then(|s| kb.system(s))
-        .map(|s| s.name.get(lang).to_string());
-    let head = match lang {
-        Lang::Fa => "بررسی‌ها",
-        Lang::En => "Checks",
-    };
-    writeln!(out, "{head}: {}", system.unwrap_or_else(|| "*".into()))?;
-    for c in &d.checks {
+        .map(|s| s.name.get(lang).to_string())
+        .unwrap_or_else(|| tokenyar_engine::i18n::t(lang, "report-any-system"));
+    writeln!(
+        out,
+        "{}",
+        msg(lang, "cli-checks", &[("system", system.into())])
+    )?;
+    let mut checks: Vec<_> = d.checks.iter().collect();
+    checks.sort_by_key(|c| rank(c.status, c.not_applicable));
+    for c in &checks {
         let mark = match c.status {
+            _ if c.not_applicable => "[–]",
             Status::Ok => "[✓]",
             Status::Warn => "[!]",
             Status::Fail => "[✗]",
             Status::Unknown => "[?]",
         };
         writeln!(out, "{mark} {}", c.title.get(lang))?;
-        if let Some(r) = &c.reason {
-            writeln!(out, "    {r}")?;
+        if (c.status != Status::Ok || c.not_applicable)
+            && let Some(r) = c.reason.as_ref().or(c.note.as_ref())
+        {
+            writeln!(out, "    {}", messages().message(lang, r))?;
         }
     }
-    if d.findings.is_empty() {
-        let unknown = d
-            .checks
-            .iter()
-            .filter(|c| c.status == Status::Unknown)
-            .count();
-        let ok = match (lang, unknown) {
-            (Lang::Fa, 0) => "مشکلی پیدا نشد.".to_string(),
-            (Lang::En, 0) => "No problem found.".to_string(),
-            (Lang::Fa, n) => format!(
-                "مشکلی پیدا نشد، اما {} بررسی نتوانست نتیجه بگیرد (با ? نشان داده شده‌اند).",
-                persian_digits(&n.to_string())
-            ),
-            (Lang::En, n) => {
-                format!("No problem found, but {n} check(s) could not tell (marked ?).")
-            }
-        };
-        writeln!(out, "\n{ok}")?;
-        return Ok(());
-    }
+    let count = |s: Status| d.checks.iter().filter(|c| c.status == s).count();
+    let unknown = count(Status::Unknown);
     writeln!(out)?;
-    for f in &d.findings {
-        writeln!(out, "• {} ({})", f.title.get(lang), f.case)?;
+    if d.findings.is_empty() && count(Status::Fail) == 0 && count(Status::Warn) == 0 {
+        writeln!(out, "{}", msg(lang, "cli-no-problem", &[]))?;
+    } else {
+        writeln!(
+            out,
+            "{}",
+            msg(
+                lang,
+                "cli-summary-problems",
+                &[
+                    ("problems", count(Status::Fail).into()),
+                    ("warnings", count(Status::Warn).into()),
+                    ("checks", d.checks.len().into()),
+                ],
+            )
+        )?;
+    }
+    if unknown > 0 {
+        writeln!(
+            out,
+            "{}",
+            msg(lang, "cli-summary-unknown", &[("count", unknown.into())])
+        )?;
+    }
+    let mut findings: Vec<_> = d.findings.iter().collect();
+    findings.sort_by_key(|f| f.severity);
+    for f in findings {
+        writeln!(out, "\n• {} ({})", f.title.get(lang), f.case)?;
         if let Some(r) = &f.remedy {
-            writeln!(out, "  → {}", r.title.get(lang))?;
+            writeln!(
+                out,
+                "  {}: {}",
+                msg(lang, "cli-fix", &[]),
+                r.title.get(lang)
+            )?;
             for (i, s) in r.steps.iter().enumerate() {
-                writeln!(out, "    {}. {}", i + 1, s.get(lang))?;
+                writeln!(out, "    {}. {}", number(lang, i + 1), s.get(lang))?;
             }
         }
     }
     Ok(())
+}
+
+/// A list number in the language's digits.
+fn number(lang: Lang, n: usize) -> String {
+    match lang {
+        Lang::Fa => persian_digits(&n.to_string()),
+        Lang::En => n.to_string(),
+    }
+}
+
+fn cannot_write(lang: Lang, p: &std::path::Path, e: &std::io::Error) -> CliError {
+    CliError::Usage(msg(
+        lang,
+        "err-cannot-write",
+        &[
+            ("path", p.display().to_string().into()),
+            ("error", e.to_string().into()),
+        ],
+    ))
 }
 
 pub fn kb_cmd(common: &Common, cmd: &KbCommand) -> Result<i32, CliError> {
@@ -336,9 +389,7 @@ pub fn lookup_cmd(common: &Common, args: &LookupArgs) -> Result<i32, CliError> {
     known_system(&kb, args.system.as_deref())?;
     let query = args.text.join(" ");
     if lookup::words(&lookup::normalize(&query)).is_empty() {
-        return Err(CliError::Usage(
-            "the text to look up is empty: give the error message you see".into(),
-        ));
+        return Err(CliError::Usage(msg(lang, "cli-lookup-empty", &[])));
     }
     let index = lookup::Index::build(&kb);
     let hits = index.search_with(
@@ -351,7 +402,8 @@ pub fn lookup_cmd(common: &Common, args: &LookupArgs) -> Result<i32, CliError> {
     if args.explain {
         eprint!("{}", index.explain(&query));
     }
-    let mut out = std::io::stdout().lock();
+    // Written through the text pipeline at the end (JSON as it is).
+    let mut out: Vec<u8> = Vec::new();
     if args.json {
         let results: Vec<serde_json::Value> = hits
             .iter()
@@ -380,16 +432,8 @@ pub fn lookup_cmd(common: &Common, args: &LookupArgs) -> Result<i32, CliError> {
             serde_json::to_string_pretty(&v).unwrap_or_default()
         )?;
     } else if hits.is_empty() {
-        let (head, hint) = match lang {
-            Lang::Fa => (
-                "در پایگاه دانش چیزی مطابق این متن پیدا نشد.",
-                "سامانه‌ای را که با آن کار می‌کنید برگزینید تا گام‌به‌گام عیب‌یابی کنیم (`tokenyar` را بدون فرمان اجرا کنید):",
-            ),
-            Lang::En => (
-                "Nothing in the knowledge base matches this text.",
-                "Choose the system you are working with for a guided walk (run `tokenyar` with no command):",
-            ),
-        };
+        let head = msg(lang, "cli-lookup-none", &[]);
+        let hint = msg(lang, "cli-lookup-systems", &[]);
         writeln!(out, "{head}\n{hint}")?;
         for s in &kb.systems {
             writeln!(out, "  {:<14} {}", s.id, s.name.get(lang))?;
@@ -397,15 +441,18 @@ pub fn lookup_cmd(common: &Common, args: &LookupArgs) -> Result<i32, CliError> {
     } else {
         for (i, h) in hits.iter().enumerate() {
             let id = h.case.as_deref().unwrap_or(&h.node);
-            writeln!(out, "{}. {} ({id})", i + 1, h.title.get(lang))?;
+            writeln!(out, "{}. {} ({id})", number(lang, i + 1), h.title.get(lang))?;
             if let Some(m) = &h.matched {
-                let label = match lang {
-                    Lang::Fa => "مطابق با",
-                    Lang::En => "matches",
-                };
-                writeln!(out, "   {label}: {m}")?;
+                writeln!(out, "   {}: {m}", msg(lang, "cli-lookup-matches", &[]))?;
             }
         }
+    }
+    let text = String::from_utf8_lossy(&out);
+    let mut stdout = std::io::stdout().lock();
+    if args.json {
+        stdout.write_all(text.as_bytes())?;
+    } else {
+        Plain::stdout(common, lang)?.write(&mut stdout, &text)?;
     }
     Ok(if hits.is_empty() { 1 } else { 0 })
 }
@@ -416,29 +463,34 @@ pub fn report_cmd(common: &Common, args: &ReportArgs) -> Result<i32, CliError> {
     let kb = load_kb(common)?;
     let langs = match &common.lang {
         Some(l) => LangChoice::parse(l).ok_or_else(|| {
-            CliError::Usage(format!("unknown language {l:?}: use fa, en or both"))
+            CliError::Usage(msg(
+                env_lang().unwrap_or(Lang::En),
+                "err-unknown-report-lang",
+                &[("lang", l.as_str().into())],
+            ))
         })?,
         None => LangChoice::Both,
+    };
+    let ui = match langs {
+        LangChoice::One(l) => l,
+        LangChoice::Both => env_lang().unwrap_or(Lang::En),
     };
     let opts = Options {
         redact: !args.no_redact,
         system: args.system.clone(),
         source_name: None,
+        for_user: false,
     };
-    let r = match (&args.session, &args.snapshot) {
+    let r = match (&common.session, &common.snapshot) {
         (Some(p), _) => {
             if args.system.is_some() {
-                return Err(CliError::Usage(
-                    "--system goes with --snapshot; a session knows its system".into(),
-                ));
+                return Err(CliError::Usage(msg(ui, "err-report-system", &[])));
             }
             report::build_from_session_file(&kb, p, &opts)?
         }
         (None, Some(p)) => report::build_from_bundle_file(&kb, p, &opts)?,
         (None, None) => {
-            return Err(CliError::Usage(
-                "give --session FILE or --snapshot FILE".into(),
-            ));
+            return Err(CliError::Usage(msg(ui, "err-report-source", &[])));
         }
     };
     let format = match args.format {
@@ -448,8 +500,9 @@ pub fn report_cmd(common: &Common, args: &ReportArgs) -> Result<i32, CliError> {
     };
     let text = report::render(&r, format, langs);
     match &args.output {
-        Some(p) if p.as_os_str() != "-" => std::fs::write(p, &text)
-            .map_err(|e| CliError::Usage(format!("cannot write {}: {e}", p.display())))?,
+        Some(p) if p.as_os_str() != "-" => {
+            std::fs::write(p, &text).map_err(|e| cannot_write(ui, p, &e))?
+        }
         _ => write!(std::io::stdout().lock(), "{text}")?,
     }
     Ok(0)
@@ -483,8 +536,8 @@ pub fn session_cmd(common: &Common, cmd: &SessionCommand) -> Result<i32, CliErro
         Need::Ended(End::Escalated { node }) => ("escalated", Some(node.clone())),
         Need::Ended(End::Finished { node }) => ("finished", Some(node.clone())),
     };
-    let mut out = std::io::stdout().lock();
     if *json {
+        let mut out = std::io::stdout().lock();
         let v = serde_json::json!({
             "file": file.display().to_string(),
             "kb_version": kb.version,
@@ -502,68 +555,68 @@ pub fn session_cmd(common: &Common, cmd: &SessionCommand) -> Result<i32, CliErro
         )?;
         return Ok(0);
     }
-    let fa = lang == Lang::Fa;
+    // Written through the text pipeline at the end.
+    let mut out: Vec<u8> = Vec::new();
     let saved_at = saved
         .created
         .map(|t| Stamp::new(t, offset).text(lang))
         .unwrap_or_default();
     let saved_kb = saved.kb_version.clone().unwrap_or_default();
-    if fa {
-        writeln!(
-            out,
-            "جلسه‌ی ذخیره‌شده در {saved_at}، با پایگاه دانش {saved_kb} (پایگاه دانش کنونی: {})",
-            kb.version
-        )?;
-    } else {
-        writeln!(
-            out,
-            "Session saved {saved_at} with knowledge base {saved_kb} (this one: {})",
-            kb.version
-        )?;
-    }
+    writeln!(
+        out,
+        "{}",
+        msg(
+            lang,
+            "cli-session-saved",
+            &[
+                ("when", saved_at.into()),
+                ("saved", saved_kb.into()),
+                ("current", kb.version.clone().into()),
+            ],
+        )
+    )?;
     if let Some(sys) = s.system().and_then(|id| kb.system(id)) {
-        let head = if fa { "سامانه" } else { "System" };
+        let head = tokenyar_engine::i18n::t(lang, "report-system");
         writeln!(out, "{head}: {} ({})", sys.name.get(lang), sys.id)?;
     }
     for c in &resumed.changes {
         let to = c.now_leads_to.as_deref().unwrap_or("-");
-        if fa {
-            writeln!(
-                out,
-                "توجه: پایگاه دانش تغییر کرده است؛ گام {} (`{}`) اکنون به `{to}` می‌رود.",
-                c.step, c.node
-            )?;
-        } else {
-            writeln!(
-                out,
-                "note: the knowledge base changed: step {} (`{}`) now leads to `{to}`",
-                c.step, c.node
-            )?;
-        }
+        writeln!(
+            out,
+            "{}",
+            msg(
+                lang,
+                "cli-session-changed",
+                &[
+                    ("step", c.step.into()),
+                    ("node", c.node.as_str().into()),
+                    ("to", to.into()),
+                ],
+            )
+        )?;
     }
-    writeln!(out, "{}", if fa { "\nمسیر:" } else { "\nPath:" })?;
+    writeln!(out, "\n{}", msg(lang, "cli-session-path", &[]))?;
     for w in &steps {
-        writeln!(out, "{:>3}. {} [{}]", w.index + 1, w.how_text(lang), w.node)?;
+        writeln!(
+            out,
+            "{:>3}. {} [{}]",
+            number(lang, w.index + 1),
+            w.how_text(lang),
+            w.node
+        )?;
         for p in &w.probes {
             writeln!(out, "       {}", p.text(lang, offset))?;
         }
     }
     if !s.state.tried.is_empty() {
-        writeln!(
-            out,
-            "{}",
-            if fa {
-                "\nامتحان‌شده:"
-            } else {
-                "\nTried:"
-            }
-        )?;
+        writeln!(out, "\n{}", msg(lang, "cli-session-tried", &[]))?;
         for t in &s.state.tried {
             let title = kb
                 .node(&t.remedy)
                 .map(|n| n.title.get(lang).to_string())
                 .unwrap_or_default();
-            writeln!(out, "  - {title} [{}]: {:?}", t.remedy, t.outcome)?;
+            let outcome = tokenyar_engine::i18n::t(lang, outcome_id(t.outcome));
+            writeln!(out, "  - {title} [{}]: {outcome}", t.remedy)?;
         }
     }
     let title = |id: &str| {
@@ -581,16 +634,18 @@ pub fn session_cmd(common: &Common, cmd: &SessionCommand) -> Result<i32, CliErro
             writeln!(
                 out,
                 "{} {} [{node}]",
-                if fa {
-                    "بعدی: پرسش"
-                } else {
-                    "Next: the question"
-                },
+                msg(lang, "cli-next-question", &[]),
                 q.get(lang)
             )?;
             if let Some(tokenyar_engine::kb::Body::Question { choices, .. }) = n.map(|n| &n.body) {
                 for (i, c) in choices.iter().enumerate() {
-                    writeln!(out, "  {}. {} → {}", i + 1, c.text.get(lang), c.next)?;
+                    writeln!(
+                        out,
+                        "  {}. {} → {}",
+                        number(lang, i + 1),
+                        c.text.get(lang),
+                        c.next
+                    )?;
                 }
             }
         }
@@ -601,29 +656,17 @@ pub fn session_cmd(common: &Common, cmd: &SessionCommand) -> Result<i32, CliErro
             writeln!(
                 out,
                 "{} {} [{node}]",
-                if fa {
-                    "بعدی: راه‌حل"
-                } else {
-                    "Next: the remedy"
-                },
+                msg(lang, "cli-next-remedy", &[]),
                 title(node)
             )?;
             if *verify_failed {
-                writeln!(
-                    out,
-                    "  {}",
-                    if fa {
-                        "(بررسی دوباره هنوز مشکل را می‌بیند)"
-                    } else {
-                        "(checking again still finds the problem)"
-                    }
-                )?;
+                writeln!(out, "  {}", msg(lang, "cli-still-broken", &[]))?;
             }
             if let Some(tokenyar_engine::kb::Body::Remedy { steps, .. }) =
                 kb.node(node).map(|n| &n.body)
             {
                 for (i, st) in steps.iter().enumerate() {
-                    writeln!(out, "  {}. {}", i + 1, st.get(lang))?;
+                    writeln!(out, "  {}. {}", number(lang, i + 1), st.get(lang))?;
                 }
             }
         }
@@ -631,43 +674,37 @@ pub fn session_cmd(common: &Common, cmd: &SessionCommand) -> Result<i32, CliErro
             writeln!(
                 out,
                 "{} {} [{node}]",
-                if fa {
-                    "بعدی: بخوانید"
-                } else {
-                    "Next: read"
-                },
+                msg(lang, "cli-next-read", &[]),
                 title(node)
             )?;
         }
         Need::Probe { probe, .. } => {
-            writeln!(
-                out,
-                "{} [{probe}]",
-                if fa {
-                    "بعدی: یک بررسی"
-                } else {
-                    "Next: a check"
-                }
-            )?;
+            writeln!(out, "{} [{probe}]", msg(lang, "cli-next-check", &[]))?;
         }
         Need::Ended(e) => {
-            let (en, fa_, id) = match e {
-                End::Resolved { remedy, .. } => (
-                    "The walk ended: resolved by",
-                    "گفت‌وگو تمام شد: حل شد با",
-                    remedy,
-                ),
-                End::Escalated { node } => (
-                    "The walk ended: contact support after",
-                    "گفت‌وگو تمام شد: تماس با پشتیبانی پس از",
-                    node,
-                ),
-                End::Finished { node } => ("The walk ended at", "گفت‌وگو تمام شد در", node),
+            let (id, node) = match e {
+                End::Resolved { remedy, .. } => ("cli-ended-resolved", remedy),
+                End::Escalated { node } => ("cli-ended-escalated", node),
+                End::Finished { node } => ("cli-ended-finished", node),
             };
-            writeln!(out, "{} {} [{id}]", if fa { fa_ } else { en }, title(id))?;
+            writeln!(out, "{} {} [{node}]", msg(lang, id, &[]), title(node))?;
         }
     }
+    Plain::stdout(common, lang)?.write(
+        &mut std::io::stdout().lock(),
+        &String::from_utf8_lossy(&out),
+    )?;
     Ok(0)
+}
+
+/// The words for what a tried remedy did (never the enum's name).
+fn outcome_id(o: tokenyar_engine::infer::session::RemedyOutcome) -> &'static str {
+    use tokenyar_engine::infer::session::RemedyOutcome;
+    match o {
+        RemedyOutcome::Helped => "report-outcome-helped",
+        RemedyOutcome::VerifyFailed => "report-outcome-verify-failed",
+        RemedyOutcome::NotHelped => "report-outcome-not-helped",
+    }
 }
 
 /// `tokenyar kb add-test FILE`: a field case becomes a scenario test of the working copy.

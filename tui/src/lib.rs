@@ -6,6 +6,7 @@ pub mod cli;
 pub mod commands;
 pub mod dates;
 pub mod i18n;
+pub mod plain;
 pub mod setup;
 
 use clap::Parser;
@@ -25,7 +26,7 @@ pub fn main_with_args() -> i32 {
         Some(cli::Command::Kb(k)) => commands::kb_cmd(&cli.common, k),
         Some(cli::Command::Lookup(a)) => commands::lookup_cmd(&cli.common, a),
         Some(cli::Command::Collect(a)) => commands::collect_cmd(&cli.common, a),
-        None => app::run(&cli.common, &cli.tui),
+        None => app::run(&cli.common),
         Some(cli::Command::ProbeToken(a)) => commands::probe_token_cmd(a),
         Some(cli::Command::Report(a)) => commands::report_cmd(&cli.common, a),
         Some(cli::Command::Session(s)) => commands::session_cmd(&cli.common, s),
@@ -35,7 +36,8 @@ pub fn main_with_args() -> i32 {
         // A reader that stopped early (`| head`) is not an error worth a message.
         Err(commands::CliError::Io(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => 0,
         Err(e) => {
-            eprintln!("tokenyar: {e}");
+            let text = format!("tokenyar: {e}\n");
+            let _ = plain::stderr(&cli.common).write(&mut std::io::stderr().lock(), &text);
             2
         }
     }

@@ -92,9 +92,10 @@ pub fn known_system(kb: &Kb, system: Option<&str>) -> Result<(), CliError> {
     match system {
         Some(s) if kb.system(s).is_none() => {
             let known: Vec<&str> = kb.systems.iter().map(|s| s.id.as_str()).collect();
-            Err(CliError::Usage(format!(
-                "unknown system {s:?}; known systems: {}",
-                known.join(", ")
+            Err(CliError::Usage(msg(
+                env_lang().unwrap_or(Lang::En),
+                "err-unknown-system",
+                &[("system", s.into()), ("known", known.join(", ").into())],
             )))
         }
         _ => Ok(()),
@@ -105,10 +106,26 @@ pub fn known_system(kb: &Kb, system: Option<&str>) -> Result<(), CliError> {
 /// shows it right to left, which the interactive screen handles and plain output cannot).
 pub fn lang(common: &Common) -> Result<Lang, CliError> {
     if let Some(l) = &common.lang {
-        return Lang::parse(l)
-            .ok_or_else(|| CliError::Usage(format!("unknown language {l:?}: use fa or en")));
+        return Lang::parse(l).ok_or_else(|| {
+            CliError::Usage(msg(
+                env_lang().unwrap_or(Lang::En),
+                "err-unknown-lang",
+                &[("lang", l.as_str().into())],
+            ))
+        });
     }
     Ok(env_lang().unwrap_or(Lang::En))
+}
+
+/// The command line's messages (`tui/i18n`, and the engine's), in logical order.
+pub fn messages() -> &'static crate::i18n::I18n {
+    static M: std::sync::OnceLock<crate::i18n::I18n> = std::sync::OnceLock::new();
+    M.get_or_init(crate::i18n::I18n::plain)
+}
+
+/// A command-line message.
+pub fn msg(lang: Lang, id: &str, args: &[(&str, fluent_bundle::FluentValue)]) -> String {
+    messages().ta(lang, id, args)
 }
 
 pub fn env_lang() -> Option<Lang> {

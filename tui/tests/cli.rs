@@ -23,8 +23,12 @@ fn tokenyar(dir: &Path, args: &[&str]) -> (i32, String, String) {
 }
 
 fn bundle(not_after: &str) -> Value {
+    bundle_of(not_after, "0076543210")
+}
+
+fn bundle_of(not_after: &str, national_id: &str) -> Value {
     let der = synth_cert(&json!({
-        "cn": "Sara Ahmadi [Sign]", "o": "Unaffiliated", "serial_number": "0076543210",
+        "cn": "Sara Ahmadi [Sign]", "o": "Unaffiliated", "serial_number": national_id,
         "not_before": "2024-01-01T00:00:00Z", "not_after": not_after,
     }))
     .unwrap();
@@ -99,6 +103,106 @@ fn diagnose_names_an_expired_certificate_and_nothing_for_a_healthy_token() {
     );
     assert_eq!(code, 1);
     assert!(out.contains("تمدید"), "{out}");
+}
+
+#[test]
+fn diagnose_json_masks_national_ids_unless_told_otherwise() {
+    let dir = tempfile::tempdir().unwrap();
+    let id = "0076543218";
+    assert!(tokenyar_engine::text::is_national_id(id));
+    let p = write(dir.path(), "b.json", &bundle_of("2025-01-01T00:00:00Z", id));
+    let (code, out, err) = tokenyar(dir.path(), &["diagnose", "--snapshot", &p, "--json"]);
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(out.contains("3218"), "the masked id is still there: {out}");
+    assert!(
+        !out.contains(id),
+        "full national id in user-mode JSON: {out}"
+    );
+    let (_, out, _) = tokenyar(
+        dir.path(),
+        &["diagnose", "--snapshot", &p, "--json", "--no-redact"],
+    );
+    assert!(out.contains(id), "{out}");
+}
+
+#[test]
+fn failing_checks_say_what_they_found_worst_first_with_a_summary() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut b = bundle("2025-01-01T00:00:00Z");
+    b["facts"]["windows.uac"] = json!({"not_applicable": "not Windows"});
+    let p = write(dir.path(), "b.json", &b);
+    let (code, out, err) = tokenyar(dir.path(), &["diagnose", "--snapshot", &p]);
+    assert_eq!(code, 1, "{out}{err}");
+    let lines: Vec<&str> = out.lines().collect();
+    let fail = lines.iter().position(|l| l.starts_with("[✗]")).unwrap();
+    // The reason, in words and both calendars, right under the failing check.
+    assert!(
+        lines[fail + 1].contains("expired 59 days ago, on 2025-01-01 (1403/10/12)"),
+        "{out}"
+    );
+    // Worst first: no passing check above a failing one.
+    let first_ok = lines.iter().position(|l| l.starts_with("[✓]")).unwrap();
+    assert!(fail < first_ok, "{out}");
+    assert!(out.contains("1 problem, "), "summary line: {out}");
+    // A Windows setting on another system is "does not apply" (–), last, never a pass.
+    let na = lines.iter().position(|l| l.starts_with("[–]")).unwrap();
+    assert!(lines[na].contains("Admin Approval"), "{out}");
+    assert!(lines[na + 1].contains("does not run Windows"), "{out}");
+    let last_ok = lines.iter().rposition(|l| l.starts_with("[✓]")).unwrap();
+    assert!(last_ok < na, "{out}");
+    // Piped output has no colour codes.
+    assert!(!out.contains('\x1b'), "{out}");
+    // In Persian: no English sentence (ids in parentheses and Latin names aside).
+    let (_, out, _) = tokenyar(dir.path(), &["diagnose", "--snapshot", &p, "--lang", "fa"]);
+    assert!(out.contains("۵۹ روز پیش"), "{out}");
+    for l in out.lines() {
+        let words = l
+            .split(|c: char| !c.is_ascii_alphabetic())
+            .filter(|w| w.len() > 3)
+            .count();
+        assert!(
+            words < 3 || l.contains('('),
+            "English in Persian output: {l}"
+        );
+    }
+}
+
+/// Global flags mean the same before or after the command.
+#[test]
+fn global_flags_work_before_or_after_the_command() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = write(dir.path(), "b.json", &bundle("2025-01-01T00:00:00Z"));
+    let after = tokenyar(
+        dir.path(),
+        &["diagnose", "--snapshot", &p, "--json", "--lang", "en"],
+    );
+    let before = tokenyar(
+        dir.path(),
+        &["--snapshot", &p, "--lang", "en", "diagnose", "--json"],
+    );
+    assert_eq!(after.0, 1, "{}{}", after.1, after.2);
+    assert_eq!(before.0, after.0, "{}", before.2);
+    // The same answer: equal but for when each check ran.
+    fn timeless(v: Value) -> Value {
+        match v {
+            Value::Object(o) => o
+                .into_iter()
+                .filter(|(k, _)| k != "at" && k != "elapsed_ms")
+                .map(|(k, v)| (k, timeless(v)))
+                .collect(),
+            Value::Array(a) => a.into_iter().map(timeless).collect(),
+            other => other,
+        }
+    }
+    let parse = |s: &str| timeless(serde_json::from_str::<Value>(s).unwrap());
+    assert_eq!(parse(&before.1), parse(&after.1));
+    // `report` takes a top-level --snapshot too.
+    let (code, out, err) = tokenyar(
+        dir.path(),
+        &["--snapshot", &p, "report", "--format", "json"],
+    );
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("general/cert-expired"), "{out}");
 }
 
 #[test]

@@ -139,3 +139,74 @@ fn each_wrapped_line_matches_fribidi_on_that_line() {
         }
     }
 }
+
+/// FriBidi's display of one line in its own base direction (the first strong character), with
+/// its shaping undone (NFKC maps presentation forms back to letters; tokenyar's test turns
+/// shaping off, which is about joining, not order).
+fn fribidi_visual(line: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    let mut child = Command::new("fribidi")
+        .args(["--nopad", "--nobreak"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("the `fribidi` command (Debian package libfribidi-bin) must be installed");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(format!("{line}\n").as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success());
+    // FriBidi draws lam + alef as one ligature glyph followed by a U+FEFF filler; in visual
+    // order that pair is alef then lam.
+    let raw: String = String::from_utf8(out.stdout)
+        .unwrap()
+        .chars()
+        .filter(|&c| c != '\u{FEFF}')
+        .map(|c| match c {
+            '\u{FEF5}'..='\u{FEFC}' => "\u{0627}\u{0644}".to_string(),
+            c => c.to_string(),
+        })
+        .collect();
+    let s: String = raw.nfkc().collect();
+    bidi::strip_controls(s.trim_end_matches('\n'))
+        .trim()
+        .to_string()
+}
+
+/// Every line `tokenyar diagnose --lang fa` writes, as the command-line pipeline shows it on a
+/// terminal (`bidi = app`), reads as FriBidi orders it.
+#[test]
+fn the_command_line_output_matches_fribidi() {
+    use tokenyar::plain::Plain;
+    let bundle = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../kb/general/tests/machine-expired.json");
+    let out = Command::new(env!("CARGO_BIN_EXE_tokenyar"))
+        .args(["diagnose", "--snapshot"])
+        .arg(&bundle)
+        .args(["--lang", "fa", "--system", "setad"])
+        .env("LANG", "C.UTF-8")
+        .output()
+        .unwrap();
+    let logical = String::from_utf8(out.stdout).unwrap();
+    let plain = Plain {
+        opts: TextOpts::default(),
+        terminal: true,
+        colour: false,
+        width: 10_000,
+        rtl: true,
+    };
+    let mut checked = 0;
+    for line in logical.lines().filter(|l| !l.trim().is_empty()) {
+        let ours = plain.render(line);
+        let ours = ours
+            .trim_start_matches("\x1b[8l")
+            .trim_end_matches("\x1b[8h");
+        let ours = ours.trim();
+        assert_eq!(ours, fribidi_visual(line), "line: {line}");
+        checked += 1;
+    }
+    assert!(checked > 20, "{logical}");
+}

@@ -21,7 +21,9 @@ struct Tmux {
 
 impl Tmux {
     fn start(dir: &Path) -> Tmux {
-        let name = format!("tokenyar-e2e-{}", std::process::id());
+        static N: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let n = N.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let name = format!("tokenyar-e2e-{}-{n}", std::process::id());
         let ok = Command::new("tmux")
             .args([
                 "new-session",
@@ -72,6 +74,11 @@ impl Tmux {
 
     fn screen(&self) -> String {
         self.tmux(&["capture-pane", "-t", &self.name, "-p"])
+    }
+
+    /// The screen with what scrolled off the top.
+    fn history(&self) -> String {
+        self.tmux(&["capture-pane", "-t", &self.name, "-p", "-S", "-1000"])
     }
 
     fn var(&self, v: &str) -> String {
@@ -191,6 +198,61 @@ fn walk_to_a_remedy_in_persian_switch_to_english_and_quit_cleanly() {
     let on = raw.find("\x1b[8l").expect("CSI 8 l sent at start");
     let off = raw.rfind("\x1b[8h").expect("CSI 8 h sent at exit");
     assert!(on < off);
+}
+
+/// `tokenyar diagnose --lang fa` on a terminal: every Persian line in visual order (as the
+/// screen's own pipeline lays it out) and right-aligned; piped, the same run is logical order.
+#[test]
+fn persian_cli_output_is_visual_on_a_terminal_and_logical_when_piped() {
+    let dir = tempfile::tempdir().unwrap();
+    let bundle =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../kb/general/tests/machine-expired.json");
+    let bundle = bundle.canonicalize().unwrap();
+    let args = [
+        "diagnose",
+        "--snapshot",
+        bundle.to_str().unwrap(),
+        "--lang",
+        "fa",
+        "--system",
+        "setad",
+    ];
+    let piped = Command::new(env!("CARGO_BIN_EXE_tokenyar"))
+        .args(args)
+        .env("LANG", "C.UTF-8")
+        .output()
+        .unwrap();
+    let logical = String::from_utf8(piped.stdout).unwrap();
+    assert!(!logical.contains('\x1b'), "no escapes in a pipe: {logical}");
+    let fail = logical.lines().find(|l| l.starts_with("[✗]")).unwrap();
+    let reason = logical
+        .lines()
+        .skip_while(|l| !l.starts_with("[✗]"))
+        .nth(1)
+        .unwrap();
+
+    let t = Tmux::start(dir.path());
+    t.literal(&format!(
+        "{} {} --bidi app --shaping off; echo done-$?",
+        env!("CARGO_BIN_EXE_tokenyar"),
+        args.join(" ")
+    ));
+    t.keys(&["Enter"]);
+    t.wait_for("done-1");
+    let s = t.history();
+    let want = shown(fail, true, 100);
+    let line = s
+        .lines()
+        .find(|l| l.contains(&want))
+        .unwrap_or_else(|| panic!("never saw {want:?} on:\n{s}"));
+    // Right-aligned: the line reaches the right edge.
+    assert_eq!(bidi::width(line), 100, "{line:?}");
+    // The reason under it, indented from the right.
+    let under = shown(reason, true, 100);
+    assert!(s.contains(under.trim_start()), "{under:?} not on:\n{s}");
+    // Nothing is shown in logical order, and no escape is visible.
+    assert!(!s.contains(fail), "{s}");
+    assert!(!s.contains("[8l") && !s.contains("[8h"), "{s}");
 }
 
 #[test]

@@ -223,12 +223,19 @@ fn the_report_is_saved_in_the_ui_language() {
         m.report.saved
     );
     let text = std::fs::read_to_string(&path).unwrap();
-    assert!(text.starts_with("# گزارش عیب‌یابی توکن‌یار"), "{text}");
+    // The engine's report, in Persian only.
+    assert!(text.starts_with("# گزارش پرونده‌ی توکن\n"), "{text}");
+    assert!(!text.contains("Token case report"), "{text}");
     let remedy = m.kb.node(&current(&m)).unwrap().title.fa.clone();
     assert!(text.contains(&remedy), "{text}");
     assert!(text.contains("۱۴۰۳/۱۲/۱۱"), "{text}");
-    // The Gregorian time is isolated so a Persian line cannot split it apart.
-    assert!(text.contains("\u{2066}2025-03-01 09:00\u{2069}"), "{text}");
+    // The Gregorian time is marked left-to-right so a Persian line cannot split it apart.
+    assert!(
+        text.contains("\u{200E}2025-03-01 09:00 +03:30\u{200E}"),
+        "{text}"
+    );
+    // Replayed facts are named as a bundle's, not as this computer's.
+    assert!(text.contains("بسته‌ی اطلاعات رایانه"), "{text}");
     // Esc returns to the walk.
     act(&mut m, Action::Back);
     assert_eq!(m.screen, Screen::Walk);

@@ -11,7 +11,7 @@ use std::process::Command;
 use tokenyar::app::action::{Action, Effect};
 use tokenyar::app::state::Screen;
 use tokenyar::app::{model, settle, update};
-use tokenyar::cli::{Common, TuiArgs};
+use tokenyar::cli::Common;
 use tokenyar_engine::infer::Need;
 use tokenyar_engine::kb::{Body, Lang};
 
@@ -62,7 +62,8 @@ fn a_session_saved_in_the_tui_resumes_for_an_agent_and_reports_the_same_path() {
 
     // The agent: English, the same walk resumed from the file alone.
     let kb = common::kb();
-    let args = TuiArgs {
+    let common_args = Common {
+        lang: Some("en".into()),
         session: Some(file.clone()),
         live: tokenyar::cli::LiveArgs {
             offline: true,
@@ -70,11 +71,7 @@ fn a_session_saved_in_the_tui_resumes_for_an_agent_and_reports_the_same_path() {
         },
         ..Default::default()
     };
-    let common_args = Common {
-        kb: None,
-        lang: Some("en".into()),
-    };
-    let agent = model(kb, &common_args, &args).unwrap();
+    let agent = model(kb, &common_args).unwrap();
     let w = agent.walk.as_ref().unwrap();
     let agent_path: Vec<String> = w.session.steps().iter().map(|s| s.node.clone()).collect();
     assert_eq!(agent_path, user_path);

@@ -25,9 +25,12 @@ pub struct CheckResult {
     pub status: Status,
     pub evidence: serde_json::Map<String, serde_json::Value>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub note: Option<String>,
+    pub note: Option<crate::i18n::Message>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub reason: Option<String>,
+    pub reason: Option<crate::i18n::Message>,
+    /// The check does not apply on this computer (its status is then `ok`).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub not_applicable: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -109,6 +112,7 @@ pub fn diagnose(kb: &Arc<Kb>, facts: Arc<dyn Facts>, system: Option<&str>) -> Di
             evidence: r.evidence.clone(),
             note: r.note.clone(),
             reason: r.reason.clone(),
+            not_applicable: r.not_applicable,
         });
         findings.extend(finding);
     }
@@ -148,6 +152,7 @@ pub fn diagnose(kb: &Arc<Kb>, facts: Arc<dyn Facts>, system: Option<&str>) -> Di
                 evidence: r.evidence.clone(),
                 note: r.note.clone(),
                 reason: r.reason.clone(),
+                not_applicable: r.not_applicable,
             });
         }
     }

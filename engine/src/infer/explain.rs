@@ -4,11 +4,13 @@
 //! in either language ([`Explanation::lines`]).
 
 use chrono::{DateTime, Utc};
+use fluent_bundle::FluentValue;
 use serde::{Deserialize, Serialize};
 
 use super::diagnose::Finding;
 use super::session::{Evidence, Step, Via, WalkState};
 use crate::calendar::Stamp;
+use crate::i18n::{self, Message};
 use crate::kb::{Kb, Node};
 use crate::model::{Body, Kind, Lang, Status, Text};
 use crate::probe::ProbeResult;
@@ -97,9 +99,12 @@ pub struct ProbeSeen {
     pub status: Status,
     pub evidence: serde_json::Map<String, serde_json::Value>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub note: Option<String>,
+    pub note: Option<Message>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reason: Option<String>,
+    pub reason: Option<Message>,
+    /// The check does not apply on this computer (its status is then `ok`).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub not_applicable: bool,
     pub facts_read: Vec<String>,
     pub at: DateTime<Utc>,
     pub elapsed_ms: u64,
@@ -115,6 +120,7 @@ impl ProbeSeen {
             evidence: r.evidence.clone(),
             note: r.note.clone(),
             reason: r.reason.clone(),
+            not_applicable: r.not_applicable,
             facts_read: r.facts_read.clone(),
             at: r.at,
             elapsed_ms: r.elapsed_ms,
@@ -273,18 +279,9 @@ pub fn finding(kb: &Kb, f: &Finding) -> Explanation {
     e
 }
 
-/// A status as a word.
-pub fn status_word(s: Status, lang: Lang) -> &'static str {
-    match (lang, s) {
-        (Lang::En, Status::Ok) => "ok",
-        (Lang::En, Status::Warn) => "warning",
-        (Lang::En, Status::Fail) => "problem found",
-        (Lang::En, Status::Unknown) => "could not tell",
-        (Lang::Fa, Status::Ok) => "درست",
-        (Lang::Fa, Status::Warn) => "هشدار",
-        (Lang::Fa, Status::Fail) => "مشکل دارد",
-        (Lang::Fa, Status::Unknown) => "نامعلوم",
-    }
+/// A status as a word (the one list of status words is the engine's Fluent catalog).
+pub fn status_word(s: Status, lang: Lang) -> String {
+    i18n::status_word(s, lang)
 }
 
 /// A raw value on one line, cut at `max` characters.
@@ -318,112 +315,64 @@ impl WhyStep {
     /// How the walk got here, as one sentence.
     pub fn how_text(&self, lang: Lang) -> String {
         let title = title_or_id(&self.title, &self.node, lang);
-        match (&self.how, lang) {
-            (How::Start, Lang::En) => format!("Started at “{title}”."),
-            (How::Start, Lang::Fa) => format!("شروع از «{title}»."),
-            (
-                How::Answer {
-                    question_text,
-                    choice_text,
-                    ..
-                },
-                Lang::En,
-            ) => format!(
-                "Asked “{}”, the answer was “{}”: “{title}”.",
-                question_text.get(lang),
-                choice_text.get(lang)
+        let s = |x: &str| FluentValue::from(x.to_string());
+        match &self.how {
+            How::Start => i18n::ta(lang, "why-start", &[("title", s(title))]),
+            How::Answer {
+                question_text,
+                choice_text,
+                ..
+            } => i18n::ta(
+                lang,
+                "why-answer",
+                &[
+                    ("question", s(question_text.get(lang))),
+                    ("choice", s(choice_text.get(lang))),
+                    ("title", s(title)),
+                ],
             ),
-            (
-                How::Answer {
-                    question_text,
-                    choice_text,
-                    ..
-                },
-                Lang::Fa,
-            ) => format!(
-                "در پاسخ به «{}» گزینه‌ی «{}» انتخاب شد: «{title}».",
-                question_text.get(lang),
-                choice_text.get(lang)
+            How::Auto {
+                question_text,
+                probe,
+                probe_title,
+                status,
+                choice_text,
+                ..
+            } => i18n::ta(
+                lang,
+                "why-auto",
+                &[
+                    ("question", s(question_text.get(lang))),
+                    ("probe", s(title_or_id(probe_title, probe, lang))),
+                    ("status", s(&status_word(*status, lang))),
+                    ("choice", s(choice_text.get(lang))),
+                    ("title", s(title)),
+                ],
             ),
-            (
-                How::Auto {
-                    question_text,
-                    probe,
-                    probe_title,
-                    status,
-                    choice_text,
-                    ..
-                },
-                Lang::En,
-            ) => format!(
-                "“{}” was answered by the check “{}” ({}): “{}”, so “{title}”.",
-                question_text.get(lang),
-                title_or_id(probe_title, probe, lang),
-                status_word(*status, lang),
-                choice_text.get(lang)
+            How::Probe {
+                probe,
+                probe_title,
+                status,
+            } => i18n::ta(
+                lang,
+                "why-probe",
+                &[
+                    ("probe", s(title_or_id(probe_title, probe, lang))),
+                    ("status", s(&status_word(*status, lang))),
+                    ("title", s(title)),
+                ],
             ),
-            (
-                How::Auto {
-                    question_text,
-                    probe,
-                    probe_title,
-                    status,
-                    choice_text,
-                    ..
-                },
-                Lang::Fa,
-            ) => format!(
-                "به «{}» بررسیِ «{}» پاسخ داد ({}): «{}»؛ پس «{title}».",
-                question_text.get(lang),
-                title_or_id(probe_title, probe, lang),
-                status_word(*status, lang),
-                choice_text.get(lang)
-            ),
-            (
-                How::Probe {
-                    probe,
-                    probe_title,
-                    status,
-                },
-                Lang::En,
-            ) => format!(
-                "The check “{}” said {}: “{title}”.",
-                title_or_id(probe_title, probe, lang),
-                status_word(*status, lang)
-            ),
-            (
-                How::Probe {
-                    probe,
-                    probe_title,
-                    status,
-                },
-                Lang::Fa,
-            ) => format!(
-                "بررسیِ «{}» نتیجه داد «{}»: «{title}».",
-                title_or_id(probe_title, probe, lang),
-                status_word(*status, lang)
-            ),
-            (How::Next { .. }, Lang::En) => format!("Then: “{title}”."),
-            (How::Next { .. }, Lang::Fa) => format!("سپس: «{title}»."),
-            (
-                How::Unresolved {
-                    remedy,
-                    remedy_title,
-                },
-                Lang::En,
-            ) => format!(
-                "“{}” did not help: “{title}”.",
-                title_or_id(remedy_title, remedy, lang)
-            ),
-            (
-                How::Unresolved {
-                    remedy,
-                    remedy_title,
-                },
-                Lang::Fa,
-            ) => format!(
-                "«{}» کمکی نکرد: «{title}».",
-                title_or_id(remedy_title, remedy, lang)
+            How::Next { .. } => i18n::ta(lang, "why-next", &[("title", s(title))]),
+            How::Unresolved {
+                remedy,
+                remedy_title,
+            } => i18n::ta(
+                lang,
+                "why-unresolved",
+                &[
+                    ("remedy", s(title_or_id(remedy_title, remedy, lang))),
+                    ("title", s(title)),
+                ],
             ),
         }
     }
@@ -434,18 +383,36 @@ impl ProbeSeen {
     pub fn text(&self, lang: Lang, offset_minutes: i32) -> String {
         let title = title_or_id(&self.title, &self.probe, lang);
         let when = Stamp::new(self.at, offset_minutes).text(lang);
-        let status = status_word(self.status, lang);
-        let mut s = match lang {
-            Lang::En => format!("Check “{title}”: {status}, at {when}"),
-            Lang::Fa => format!("بررسیِ «{title}»: {status}، در {when}"),
-        };
+        let mut s = i18n::ta(
+            lang,
+            "why-check",
+            &[
+                ("title", title.to_string().into()),
+                ("status", self.verdict(lang).into()),
+                ("when", when.into()),
+            ],
+        );
         if !self.evidence.is_empty() {
             s.push_str(&format!(" — {}", evidence_text(&self.evidence)));
         }
-        if let Some(r) = self.reason.as_ref().or(self.note.as_ref()) {
-            s.push_str(&format!(" ({r})"));
+        if let Some(r) = self.said() {
+            s.push_str(&format!(" ({})", r.text(lang)));
         }
         s
+    }
+
+    /// The verdict as a word: the status, or "does not apply here".
+    pub fn verdict(&self, lang: Lang) -> String {
+        if self.not_applicable {
+            i18n::t(lang, "status-not-applicable")
+        } else {
+            status_word(self.status, lang)
+        }
+    }
+
+    /// What the probe said: its reason for "could not tell", else its note.
+    pub fn said(&self) -> Option<&Message> {
+        self.reason.as_ref().or(self.note.as_ref())
     }
 }
 

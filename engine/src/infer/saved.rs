@@ -342,7 +342,7 @@ pub fn redact_walk(r: &mut Redactor, walk: &mut WalkState) {
         if let serde_json::Value::Object(m) = v {
             e.result.evidence = m;
         }
-        e.result.note = e.result.note.as_deref().map(|t| r.text(t));
-        e.result.reason = e.result.reason.as_deref().map(|t| r.text(t));
+        e.result.note = e.result.note.as_ref().map(|m| m.map_text(|t| r.text(t)));
+        e.result.reason = e.result.reason.as_ref().map(|m| m.map_text(|t| r.text(t)));
     }
 }

@@ -32,10 +32,9 @@ pub fn normalize(text: &str) -> String {
     out
 }
 
-// The letters every variant folds to, named because in source they would be invisible in
-// their differences (Persian yeh U+06CC and Arabic yeh U+064A look alike).
+/// The Persian letters variant spellings fold to (named: a character table, not text).
 const PERSIAN_YEH: char = '\u{06CC}';
-const PERSIAN_KAF: char = '\u{06A9}';
+const PERSIAN_KEHEH: char = '\u{06A9}';
 const HEH: char = '\u{0647}';
 const ALEF: char = '\u{0627}';
 const WAW: char = '\u{0648}';
@@ -46,7 +45,7 @@ fn fold(c: char) -> Option<char> {
         // Arabic yeh, alef maksura, yeh with hamza, Urdu yeh barree.
         '\u{064A}' | '\u{0649}' | '\u{0626}' | '\u{06D2}' => PERSIAN_YEH,
         // Arabic kaf, swash kaf.
-        '\u{0643}' | '\u{06AA}' => PERSIAN_KAF,
+        '\u{0643}' | '\u{06AA}' => PERSIAN_KEHEH,
         // Teh marbuta, heh with yeh above (NFKC leaves ae + hamza above), heh doachashmee, heh goal.
         '\u{0629}' | '\u{06C0}' | '\u{06D5}' | '\u{06BE}' | '\u{06C1}' => HEH,
         // Alef with hamza above/below, alef with madda, alef wasla.

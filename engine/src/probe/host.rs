@@ -6,6 +6,7 @@ use rhai::{Dynamic, Engine, EvalAltResult, ImmutableString};
 
 use super::with_run;
 use crate::facts::Fact;
+use crate::i18n::Message;
 use crate::text;
 
 type R<T> = Result<T, Box<EvalAltResult>>;
@@ -35,18 +36,18 @@ fn to_dyn(v: &serde_json::Value) -> Dynamic {
 fn fact(key: &str) -> R<Dynamic> {
     match read(key) {
         Some(Fact::Value(v)) => Ok(to_dyn(&v)),
-        Some(Fact::Unknown(why)) => Err(unavailable(key, &format!("it could not be read: {why}"))),
-        Some(Fact::NotApplicable(why)) => {
-            Err(unavailable(key, &format!("it does not apply here: {why}")))
-        }
+        Some(Fact::Unknown(why)) => Err(unavailable(key, "fact-unreadable", &why)),
+        Some(Fact::NotApplicable(why)) => Err(unavailable(key, "fact-not-applicable", &why)),
         None => Err(runtime("fact() called outside a probe run")),
     }
 }
 
-fn unavailable(key: &str, why: &str) -> Box<EvalAltResult> {
-    let msg = format!("the fact `{key}` is not available: {why}");
-    with_run(|r| r.unavailable = Some(msg.clone()));
-    runtime(msg)
+/// Records why the run cannot go on (a message for the reader) and stops the script; the
+/// English text of the runtime error is only what a script's own `try` would see.
+fn unavailable(key: &str, id: &str, why: &str) -> Box<EvalAltResult> {
+    let msg = Message::new(id).arg("fact", key).arg("detail", why);
+    with_run(|r| r.unavailable = Some(msg));
+    runtime(format!("the fact `{key}` is not available: {why}"))
 }
 
 /// `fact_or(key, default)`: the value, or `default` when it cannot be read.

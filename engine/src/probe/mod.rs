@@ -17,6 +17,7 @@ use rhai::{AST, Dynamic, Engine, EvalAltResult, Scope};
 use serde::{Deserialize, Serialize};
 
 use crate::facts::Facts;
+use crate::i18n::Message;
 use crate::model::Status;
 
 /// Resource limits of one probe run.
@@ -59,11 +60,17 @@ pub struct ProbeResult {
     pub status: Status,
     #[serde(default)]
     pub evidence: serde_json::Map<String, serde_json::Value>,
+    /// What the script says about its verdict: a message id with arguments (`engine/i18n`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub note: Option<String>,
+    pub note: Option<Message>,
     /// Why the status is `unknown`, when the script could not decide.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reason: Option<String>,
+    pub reason: Option<Message>,
+    /// The check does not apply on this computer (a Windows setting on Linux): the verdict is
+    /// `ok` for the walk's logic, and it is shown as "does not apply", never as a pass. A script
+    /// says so with `status: "not_applicable"`.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub not_applicable: bool,
     /// The facts the script read, so a finding can show what it rests on.
     #[serde(default)]
     pub facts_read: Vec<String>,
@@ -72,12 +79,13 @@ pub struct ProbeResult {
 }
 
 impl ProbeResult {
-    pub fn unknown(reason: impl Into<String>) -> Self {
+    pub fn unknown(reason: impl Into<Message>) -> Self {
         ProbeResult {
             status: Status::Unknown,
             evidence: Default::default(),
             note: None,
             reason: Some(reason.into()),
+            not_applicable: false,
             facts_read: Vec::new(),
             at: Utc::now(),
             elapsed_ms: 0,
@@ -105,7 +113,7 @@ pub(crate) struct RunState {
     pub deadline: Instant,
     pub facts_read: Vec<String>,
     /// Set when a script asked for a fact that could not be read; turns the run into `unknown`.
-    pub unavailable: Option<String>,
+    pub unavailable: Option<Message>,
     pub log: Vec<String>,
 }
 
@@ -230,7 +238,7 @@ impl Sandbox {
             .map(|s| (s.facts_read, s.unavailable))
             .unwrap_or_default();
         let mut result = match outcome {
-            Err(_) => ProbeResult::unknown("the probe script crashed the interpreter"),
+            Err(_) => ProbeResult::unknown("probe-crashed"),
             Ok(Err(e)) => ProbeResult::unknown(match unavailable.clone() {
                 Some(why) => why,
                 None => describe_error(&e, &self.limits),
@@ -250,38 +258,31 @@ impl Sandbox {
     }
 }
 
-fn describe_error(e: &EvalAltResult, limits: &Limits) -> String {
-    let at = e.position();
-    let where_ = match at.line() {
-        Some(l) => format!(" (line {l})"),
-        None => String::new(),
-    };
+fn describe_error(e: &EvalAltResult, limits: &Limits) -> Message {
     let what = match e {
         EvalAltResult::ErrorTerminated(..) => {
-            format!(
-                "the script ran past its deadline of {} ms",
-                limits.deadline.as_millis()
-            )
+            Message::new("probe-deadline").arg("ms", limits.deadline.as_millis() as u64)
         }
         EvalAltResult::ErrorTooManyOperations(..) => {
-            format!(
-                "the script exceeded its budget of {} operations",
-                limits.max_operations
-            )
+            Message::new("probe-operations").arg("operations", limits.max_operations)
         }
         EvalAltResult::ErrorStackOverflow(..) => {
-            format!(
-                "the script nested calls deeper than {} levels",
-                limits.max_call_levels
-            )
+            Message::new("probe-nesting").arg("levels", limits.max_call_levels)
         }
         EvalAltResult::ErrorDataTooLarge(what, ..) => {
-            format!("the script built data too large: {what}")
+            Message::new("probe-too-large").arg("detail", what.as_str())
         }
-        EvalAltResult::ErrorRuntime(v, ..) => format!("the script stopped: {v}"),
-        other => format!("the script failed: {other}"),
+        EvalAltResult::ErrorRuntime(v, ..) => {
+            Message::new("probe-stopped").arg("detail", v.to_string())
+        }
+        other => Message::new("probe-failed").arg("detail", other.to_string()),
     };
-    format!("{what}{where_}")
+    match e.position().line() {
+        Some(l) => Message::new("probe-at-line")
+            .arg("what", what.nested())
+            .arg("line", l),
+        None => what,
+    }
 }
 
 /// Turns a script's return value into a result; a malformed one is `unknown`, with the reason.
@@ -289,30 +290,32 @@ fn interpret(value: Dynamic) -> ProbeResult {
     let json: serde_json::Value = match rhai::serde::from_dynamic(&value) {
         Ok(v) => v,
         Err(e) => {
-            return ProbeResult::unknown(format!(
-                "the script returned a value that is not data: {e}"
-            ));
+            return ProbeResult::unknown(
+                Message::new("probe-not-data").arg("detail", e.to_string()),
+            );
         }
     };
     let serde_json::Value::Object(mut map) = json else {
-        return ProbeResult::unknown(format!(
-            "the script must return #{{status, evidence, note}}, not {}",
-            type_name(&json)
-        ));
+        return ProbeResult::unknown(Message::new("probe-bad-shape").arg("kind", type_name(&json)));
     };
-    let status = match map
-        .get("status")
-        .and_then(|s| s.as_str())
-        .and_then(Status::parse)
-    {
+    let not_applicable = map.get("status").and_then(|s| s.as_str()) == Some("not_applicable");
+    let status = match map.get("status").and_then(|s| s.as_str()).and_then(|s| {
+        if not_applicable {
+            Some(Status::Ok)
+        } else {
+            Status::parse(s)
+        }
+    }) {
         Some(s) => s,
         None => {
-            return ProbeResult::unknown(format!(
-                "the script returned no valid status (ok, warn, fail, unknown): {}",
-                map.get("status")
-                    .map(|s| s.to_string())
-                    .unwrap_or_else(|| "none".into())
-            ));
+            return ProbeResult::unknown(
+                Message::new("probe-bad-status").arg(
+                    "value",
+                    map.get("status")
+                        .map(|s| s.to_string())
+                        .unwrap_or_else(|| "none".into()),
+                ),
+            );
         }
     };
     let evidence = match map.remove("evidence") {
@@ -324,17 +327,13 @@ fn interpret(value: Dynamic) -> ProbeResult {
             m
         }
     };
-    let note = map.remove("note").and_then(|n| match n {
-        serde_json::Value::String(s) => Some(s),
-        serde_json::Value::Null => None,
-        other => Some(other.to_string()),
-    });
+    let note = map.remove("note").and_then(Message::from_json);
     let reason = if status == Status::Unknown {
         Some(
             map.remove("reason")
-                .and_then(|r| r.as_str().map(str::to_string))
+                .and_then(Message::from_json)
                 .or_else(|| note.clone())
-                .unwrap_or_else(|| "the script could not decide".into()),
+                .unwrap_or_else(|| Message::new("probe-undecided")),
         )
     } else {
         None
@@ -344,6 +343,7 @@ fn interpret(value: Dynamic) -> ProbeResult {
         evidence,
         note,
         reason,
+        not_applicable,
         facts_read: Vec::new(),
         at: Utc::now(),
         elapsed_ms: 0,

@@ -6,7 +6,7 @@
 
 use std::fmt::Write as _;
 
-use super::labels::label;
+use super::label;
 use super::markdown::severity;
 use super::{CertSummary, Report};
 use crate::calendar::{Stamp, persian_digits};
@@ -48,6 +48,7 @@ header { border-block-start: 6px solid #2f5d8c; }
   unicode-bidi: isolate; white-space: nowrap; }
 .st-ok { background: #dff3e6; color: #17602f; } .st-warn { background: #fff0cc; color: #7a5200; }
 .st-fail { background: #fde2de; color: #9c2415; } .st-unknown { background: #e6e9ef; color: #47536a; }
+.st-na { background: #f2f2f2; color: #5b5b5b; }
 ol.path { padding-inline-start: 26px; margin: 6px 0; }
 ol.path > li { margin: 0 0 8px; }
 .when { color: #5c6a7e; font-size: 13px; white-space: nowrap; }
@@ -130,11 +131,8 @@ fn time(r: &Report, t: chrono::DateTime<chrono::Utc>, g: Lang) -> String {
     stamp(&Stamp::new(t, r.utc_offset_minutes), g)
 }
 
-fn comma(g: Lang) -> &'static str {
-    match g {
-        Lang::Fa => "، ",
-        Lang::En => ", ",
-    }
+fn comma(g: Lang) -> String {
+    crate::i18n::t(g, "list-separator")
 }
 
 fn num(n: usize, g: Lang) -> String {
@@ -148,7 +146,7 @@ fn badge(s: Status, g: Lang) -> String {
     format!(
         "<span class=\"badge st-{}\">{}</span>",
         s.name(),
-        h(status_word(s, g))
+        h(&status_word(s, g))
     )
 }
 
@@ -171,7 +169,7 @@ fn section(o: &mut String, class: &str, langs: &[Lang], mut body: impl FnMut(&mu
 
 pub fn render(r: &Report, langs: &[Lang]) -> String {
     let first = langs.first().copied().unwrap_or(Lang::Fa);
-    let title: Vec<String> = langs.iter().map(|&g| l("title", g)).collect();
+    let title: Vec<String> = langs.iter().map(|&g| l("report-title", g)).collect();
     let mut o = String::new();
     let _ = write!(
         o,
@@ -197,7 +195,7 @@ pub fn render(r: &Report, langs: &[Lang]) -> String {
         o,
         "<footer dir=\"ltr\" lang=\"en\">tokenyar {} · {} {}</footer>\n</body>\n</html>\n",
         h(&r.tool_version),
-        h(label("kb").en.as_str()),
+        h(label("report-kb").en.as_str()),
         h(&r.kb_version)
     );
     o
@@ -210,34 +208,35 @@ fn head(o: &mut String, r: &Report, langs: &[Lang]) {
     }
     for &g in langs {
         let _ = write!(o, "<div lang=\"{}\" dir=\"{}\">", g.code(), dir(g));
-        let _ = write!(o, "<h1>{}</h1><ul class=\"meta\">", l("title", g));
-        let _ = write!(o, "<li>{}: {}</li>", l("created", g), stamp(&r.created, g));
-        let kind = if r.source.kind == "session" {
-            l("source_session", g)
-        } else {
-            l("source_snapshot", g)
-        };
-        let _ = write!(o, "<li>{}: {kind}", l("source", g));
+        let _ = write!(o, "<h1>{}</h1><ul class=\"meta\">", l("report-title", g));
+        let _ = write!(
+            o,
+            "<li>{}: {}</li>",
+            l("report-created", g),
+            stamp(&r.created, g)
+        );
+        let kind = l(super::source_label(&r.source.kind), g);
+        let _ = write!(o, "<li>{}: {kind}", l("report-source", g));
         if let Some(n) = &r.source.name {
             let _ = write!(o, " {}", code(n));
         }
         if let Some(s) = &r.source.saved {
-            let _ = write!(o, "{}{} {}", comma(g), l("saved", g), stamp(s, g));
+            let _ = write!(o, "{}{} {}", comma(g), l("report-saved", g), stamp(s, g));
         }
         o.push_str("</li>");
         let system = match &r.system {
             Some(s) => format!("{} {}", tx(&s.name, g), code(&s.id)),
-            None => l("any_system", g),
+            None => l("report-any-system", g),
         };
-        let _ = write!(o, "<li>{}: {system}</li>", l("system", g));
+        let _ = write!(o, "<li>{}: {system}</li>", l("report-system", g));
         let _ = write!(
             o,
             "<li>{}: {} {}{}{} {}",
-            l("versions", g),
-            l("tool", g),
+            l("report-versions", g),
+            l("report-tool", g),
             code(&r.tool_version),
             comma(g),
-            l("kb", g),
+            l("report-kb", g),
             code(&r.kb_version)
         );
         if let Some(k) = r
@@ -246,13 +245,13 @@ fn head(o: &mut String, r: &Report, langs: &[Lang]) {
             .as_ref()
             .filter(|k| **k != r.kb_version)
         {
-            let _ = write!(o, " ({}: {})", l("saved_with", g), code(k));
+            let _ = write!(o, " ({}: {})", l("report-saved-with", g), code(k));
         }
         o.push_str("</li></ul>");
         let red = if r.redacted {
-            "redacted"
+            "report-redacted"
         } else {
-            "not_redacted"
+            "report-not-redacted"
         };
         let _ = write!(o, "<div class=\"note\">{}</div>", l(red, g));
         o.push_str("</div>");
@@ -267,24 +266,24 @@ fn summary(o: &mut String, r: &Report, langs: &[Lang]) {
     let s = &r.summary;
     let class = format!("summary {}", h(&s.status));
     section(o, &class, langs, |o, g| {
-        let _ = write!(o, "<h2>{}</h2><dl>", l("summary", g));
+        let _ = write!(o, "<h2>{}</h2><dl>", l("report-summary", g));
         let _ = write!(
             o,
             "<dt>{}</dt><dd>{}</dd>",
-            l("status", g),
-            l(&format!("status_{}", s.status), g)
+            l("report-status", g),
+            l(&format!("report-status-{}", s.status.replace('_', "-")), g)
         );
         let _ = write!(
             o,
             "<dt>{}</dt><dd>{}</dd>",
-            l("problem", g),
+            l("report-problem", g),
             tx(&s.problem, g)
         );
         if let Some(c) = &s.cause {
             let _ = write!(
                 o,
                 "<dt>{}</dt><dd>{} {}",
-                l("cause", g),
+                l("report-cause", g),
                 tx(&c.title, g),
                 code(&c.node)
             );
@@ -294,7 +293,7 @@ fn summary(o: &mut String, r: &Report, langs: &[Lang]) {
                     let _ = write!(
                         o,
                         "<li>{}: {} {} {} {}</li>",
-                        l("found_by", g),
+                        l("report-found-by", g),
                         tx(&k.title, g),
                         badge(k.status, g),
                         code(&k.probe),
@@ -305,16 +304,16 @@ fn summary(o: &mut String, r: &Report, langs: &[Lang]) {
             }
             o.push_str("</dd>");
         }
-        let _ = write!(o, "<dt>{}</dt><dd>", l("tried", g));
+        let _ = write!(o, "<dt>{}</dt><dd>", l("report-tried", g));
         if s.tried.is_empty() {
-            o.push_str(&l("nothing_tried", g));
+            o.push_str(&l("report-nothing-tried", g));
         } else {
             o.push_str("<ol>");
             for t in &s.tried {
                 let outcome = match t.outcome {
-                    RemedyOutcome::Helped => "outcome_helped",
-                    RemedyOutcome::VerifyFailed => "outcome_verify_failed",
-                    RemedyOutcome::NotHelped => "outcome_not_helped",
+                    RemedyOutcome::Helped => "report-outcome-helped",
+                    RemedyOutcome::VerifyFailed => "report-outcome-verify-failed",
+                    RemedyOutcome::NotHelped => "report-outcome-not-helped",
                 };
                 let _ = write!(
                     o,
@@ -328,9 +327,9 @@ fn summary(o: &mut String, r: &Report, langs: &[Lang]) {
             o.push_str("</ol>");
         }
         o.push_str("</dd>");
-        let _ = write!(o, "<dt>{}</dt><dd>", l("next", g));
+        let _ = write!(o, "<dt>{}</dt><dd>", l("report-next", g));
         if s.next.is_empty() {
-            o.push_str(&l("nothing_next", g));
+            o.push_str(&l("report-nothing-next", g));
         }
         for n in &s.next {
             let id = n.node.as_deref().map(code).unwrap_or_default();
@@ -345,9 +344,14 @@ fn summary(o: &mut String, r: &Report, langs: &[Lang]) {
         }
         o.push_str("</dd>");
         if let Some(c) = &s.contact {
-            let _ = write!(o, "<dt>{}</dt><dd>{}", l("contact", g), tx(&c.who, g));
+            let _ = write!(
+                o,
+                "<dt>{}</dt><dd>{}",
+                l("report-contact", g),
+                tx(&c.who, g)
+            );
             if !c.collect.is_empty() {
-                let _ = write!(o, "<div>{}:</div><ul>", l("have_ready", g));
+                let _ = write!(o, "<div>{}:</div><ul>", l("report-have-ready", g));
                 for it in &c.collect {
                     let _ = write!(o, "<li>{}</li>", tx(it, g));
                 }
@@ -368,7 +372,11 @@ fn probe_item(o: &mut String, r: &Report, p: &ProbeSeen, g: Lang) {
     let _ = write!(
         o,
         "<li class=\"probe\">{title} {} {}",
-        badge(p.status, g),
+        if p.not_applicable {
+            format!("<span class=\"badge st-na\">{}</span>", h(&p.verdict(g)))
+        } else {
+            badge(p.status, g)
+        },
         time(r, p.at, g)
     );
     if !p.evidence.is_empty() {
@@ -385,7 +393,7 @@ fn probe_item(o: &mut String, r: &Report, p: &ProbeSeen, g: Lang) {
         o.push_str("</ul>");
     }
     for x in [&p.reason, &p.note].into_iter().flatten() {
-        let _ = write!(o, "<div><bdi>{}</bdi></div>", h(x));
+        let _ = write!(o, "<div><bdi>{}</bdi></div>", h(&x.text(g)));
     }
     o.push_str("</li>");
 }
@@ -415,7 +423,7 @@ fn path(o: &mut String, r: &Report, steps: &[WhyStep], g: Lang) {
 
 fn findings(o: &mut String, r: &Report, langs: &[Lang]) {
     section(o, "findings", langs, |o, g| {
-        let _ = write!(o, "<h2>{}</h2>", l("findings", g));
+        let _ = write!(o, "<h2>{}</h2>", l("report-findings", g));
         for (i, f) in r.findings.iter().enumerate() {
             let _ = write!(
                 o,
@@ -429,7 +437,7 @@ fn findings(o: &mut String, r: &Report, langs: &[Lang]) {
                 let _ = write!(
                     o,
                     "<div><strong>{}:</strong> {} {}</div><ol>",
-                    l("remedy", g),
+                    l("report-remedy", g),
                     tx(&rem.title, g),
                     code(&rem.id)
                 );
@@ -438,7 +446,7 @@ fn findings(o: &mut String, r: &Report, langs: &[Lang]) {
                 }
                 o.push_str("</ol>");
             }
-            let _ = write!(o, "<div><strong>{}</strong></div>", l("why", g));
+            let _ = write!(o, "<div><strong>{}</strong></div>", l("report-why", g));
             path(o, r, &f.why.steps, g);
         }
     });
@@ -450,8 +458,8 @@ fn walk(o: &mut String, r: &Report, langs: &[Lang]) {
         let _ = write!(
             o,
             "<h2>{}</h2><div>{}: {}</div>",
-            l("walk", g),
-            l("questions_answered", g),
+            l("report-walk", g),
+            l("report-questions-answered", g),
             num(w.questions_answered, g)
         );
         path(o, r, &w.steps, g);
@@ -460,9 +468,9 @@ fn walk(o: &mut String, r: &Report, langs: &[Lang]) {
 
 fn evidence(o: &mut String, r: &Report, langs: &[Lang]) {
     section(o, "evidence", langs, |o, g| {
-        let _ = write!(o, "<h2>{}</h2>", l("evidence", g));
+        let _ = write!(o, "<h2>{}</h2>", l("report-evidence", g));
         if r.evidence.is_empty() {
-            o.push_str(&l("no_evidence", g));
+            o.push_str(&l("report-no-evidence", g));
             return;
         }
         o.push_str("<ul style=\"padding:0\">");
@@ -506,13 +514,13 @@ fn cert(o: &mut String, c: &CertSummary, g: Lang) {
 fn machine(o: &mut String, r: &Report, langs: &[Lang]) {
     if !r.machine.certificates.is_empty() {
         section(o, "certificates", langs, |o, g| {
-            let _ = write!(o, "<h2>{}</h2>", l("certificates", g));
+            let _ = write!(o, "<h2>{}</h2>", l("report-certificates", g));
             for c in &r.machine.certificates {
                 cert(o, c, g);
             }
         });
     }
-    let head: Vec<String> = langs.iter().map(|&g| l("machine", g)).collect();
+    let head: Vec<String> = langs.iter().map(|&g| l("report-machine", g)).collect();
     let json = serde_json::to_string_pretty(&r.machine.facts).unwrap_or_default();
     let _ = writeln!(
         o,

@@ -4,7 +4,7 @@
 
 use std::fmt::Write as _;
 
-use super::labels::label;
+use super::label;
 use super::{CertSummary, Report, Summary};
 use crate::calendar::{Stamp, persian_digits};
 use crate::infer::explain::{ProbeSeen, WhyStep, evidence_text, status_word, value_text};
@@ -26,13 +26,15 @@ pub(super) fn esc(s: &str) -> String {
     out
 }
 
-/// A code span that survives backticks in its content.
+/// A code span that survives backticks in its content, isolated left to right (LRI … PDI) so
+/// an id or a version inside a Persian line stays one piece wherever the BiDi algorithm runs
+/// (an editor, a ticket system, the interactive screen's preview).
 fn code(s: &str) -> String {
     let s = s.replace('\n', " ");
     if s.contains('`') {
-        format!("`` {s} ``")
+        format!("\u{2066}`` {s} ``\u{2069}")
     } else {
-        format!("`{s}`")
+        format!("\u{2066}`{s}`\u{2069}")
     }
 }
 
@@ -45,11 +47,8 @@ fn tx(t: &Text, lang: Lang) -> String {
 }
 
 /// A comma in the language's own form.
-fn comma(lang: Lang) -> &'static str {
-    match lang {
-        Lang::Fa => "، ",
-        Lang::En => ", ",
-    }
+fn comma(lang: Lang) -> String {
+    crate::i18n::t(lang, "list-separator")
 }
 
 fn num(n: usize, lang: Lang) -> String {
@@ -69,15 +68,15 @@ pub(super) fn time(r: &Report, t: chrono::DateTime<chrono::Utc>, lang: Lang) -> 
 
 pub(super) fn severity(s: Severity) -> &'static str {
     match s {
-        Severity::Error => "severity_error",
-        Severity::Warning => "severity_warning",
-        Severity::Info => "severity_info",
+        Severity::Error => "report-severity-error",
+        Severity::Warning => "report-severity-warning",
+        Severity::Info => "report-severity-info",
     }
 }
 
 pub fn render(r: &Report, langs: &[Lang]) -> String {
     let mut o = String::new();
-    let title: Vec<String> = langs.iter().map(|&g| l("title", g)).collect();
+    let title: Vec<String> = langs.iter().map(|&g| l("report-title", g)).collect();
     let _ = writeln!(o, "# {}\n", title.join(" · "));
     for &g in langs {
         head(&mut o, r, g);
@@ -101,31 +100,32 @@ pub fn render(r: &Report, langs: &[Lang]) -> String {
 }
 
 fn head(o: &mut String, r: &Report, g: Lang) {
-    let _ = writeln!(o, "- **{}:** {}", l("created", g), stamp(&r.created, g));
-    let kind = if r.source.kind == "session" {
-        l("source_session", g)
-    } else {
-        l("source_snapshot", g)
-    };
+    let _ = writeln!(
+        o,
+        "- **{}:** {}",
+        l("report-created", g),
+        stamp(&r.created, g)
+    );
+    let kind = l(super::source_label(&r.source.kind), g);
     let mut src = kind;
     if let Some(n) = &r.source.name {
         let _ = write!(src, " {}", code(n));
     }
     if let Some(s) = &r.source.saved {
-        let _ = write!(src, "{}{} {}", comma(g), l("saved", g), stamp(s, g));
+        let _ = write!(src, "{}{} {}", comma(g), l("report-saved", g), stamp(s, g));
     }
-    let _ = writeln!(o, "- **{}:** {src}", l("source", g));
+    let _ = writeln!(o, "- **{}:** {src}", l("report-source", g));
     let system = match &r.system {
         Some(s) => format!("{} ({})", tx(&s.name, g), code(&s.id)),
-        None => l("any_system", g),
+        None => l("report-any-system", g),
     };
-    let _ = writeln!(o, "- **{}:** {system}", l("system", g));
+    let _ = writeln!(o, "- **{}:** {system}", l("report-system", g));
     let mut v = format!(
         "{} {}{}{} {}",
-        l("tool", g),
+        l("report-tool", g),
         code(&r.tool_version),
         comma(g),
-        l("kb", g),
+        l("report-kb", g),
         code(&r.kb_version)
     );
     if let Some(k) = r
@@ -134,31 +134,31 @@ fn head(o: &mut String, r: &Report, g: Lang) {
         .as_ref()
         .filter(|k| **k != r.kb_version)
     {
-        let _ = write!(v, " ({}: {})", l("saved_with", g), code(k));
+        let _ = write!(v, " ({}: {})", l("report-saved-with", g), code(k));
     }
-    let _ = writeln!(o, "- **{}:** {v}", l("versions", g));
+    let _ = writeln!(o, "- **{}:** {v}", l("report-versions", g));
     let red = if r.redacted {
-        "redacted"
+        "report-redacted"
     } else {
-        "not_redacted"
+        "report-not-redacted"
     };
     let _ = writeln!(o, "- {}\n", esc(&l(red, g)));
 }
 
 fn summary(o: &mut String, r: &Report, s: &Summary, g: Lang) {
-    let _ = writeln!(o, "## {}\n", l("summary", g));
+    let _ = writeln!(o, "## {}\n", l("report-summary", g));
     let _ = writeln!(
         o,
         "- **{}:** {}",
-        l("status", g),
-        l(&format!("status_{}", s.status), g)
+        l("report-status", g),
+        l(&format!("report-status-{}", s.status.replace('_', "-")), g)
     );
-    let _ = writeln!(o, "- **{}:** {}", l("problem", g), tx(&s.problem, g));
+    let _ = writeln!(o, "- **{}:** {}", l("report-problem", g), tx(&s.problem, g));
     if let Some(c) = &s.cause {
         let _ = writeln!(
             o,
             "- **{}:** {} ({})",
-            l("cause", g),
+            l("report-cause", g),
             tx(&c.title, g),
             code(&c.node)
         );
@@ -166,7 +166,7 @@ fn summary(o: &mut String, r: &Report, s: &Summary, g: Lang) {
             let _ = writeln!(
                 o,
                 "  - {}: {} — {} ({}{}{})",
-                l("found_by", g),
+                l("report-found-by", g),
                 tx(&k.title, g),
                 status_word(k.status, g),
                 code(&k.probe),
@@ -175,16 +175,18 @@ fn summary(o: &mut String, r: &Report, s: &Summary, g: Lang) {
             );
         }
     }
-    let _ = writeln!(o, "- **{}:**", l("tried", g));
+    let _ = writeln!(o, "- **{}:**", l("report-tried", g));
     if s.tried.is_empty() {
-        let _ = writeln!(o, "  - {}", l("nothing_tried", g));
+        let _ = writeln!(o, "  - {}", l("report-nothing-tried", g));
     }
     for (i, t) in s.tried.iter().enumerate() {
         let outcome = l(
             match t.outcome {
-                crate::infer::session::RemedyOutcome::Helped => "outcome_helped",
-                crate::infer::session::RemedyOutcome::VerifyFailed => "outcome_verify_failed",
-                crate::infer::session::RemedyOutcome::NotHelped => "outcome_not_helped",
+                crate::infer::session::RemedyOutcome::Helped => "report-outcome-helped",
+                crate::infer::session::RemedyOutcome::VerifyFailed => {
+                    "report-outcome-verify-failed"
+                }
+                crate::infer::session::RemedyOutcome::NotHelped => "report-outcome-not-helped",
             },
             g,
         );
@@ -198,9 +200,9 @@ fn summary(o: &mut String, r: &Report, s: &Summary, g: Lang) {
             time(r, t.at, g)
         );
     }
-    let _ = writeln!(o, "- **{}:**", l("next", g));
+    let _ = writeln!(o, "- **{}:**", l("report-next", g));
     if s.next.is_empty() {
-        let _ = writeln!(o, "  - {}", l("nothing_next", g));
+        let _ = writeln!(o, "  - {}", l("report-nothing-next", g));
     }
     for n in &s.next {
         let id = n.node.as_deref().map(code).unwrap_or_default();
@@ -210,9 +212,9 @@ fn summary(o: &mut String, r: &Report, s: &Summary, g: Lang) {
         }
     }
     if let Some(c) = &s.contact {
-        let _ = writeln!(o, "- **{}:** {}", l("contact", g), tx(&c.who, g));
+        let _ = writeln!(o, "- **{}:** {}", l("report-contact", g), tx(&c.who, g));
         if !c.collect.is_empty() {
-            let _ = writeln!(o, "  - {}:", l("have_ready", g));
+            let _ = writeln!(o, "  - {}:", l("report-have-ready", g));
             for it in &c.collect {
                 let _ = writeln!(o, "    - {}", tx(it, g));
             }
@@ -222,7 +224,7 @@ fn summary(o: &mut String, r: &Report, s: &Summary, g: Lang) {
 }
 
 fn findings(o: &mut String, r: &Report, g: Lang) {
-    let _ = writeln!(o, "## {}\n", l("findings", g));
+    let _ = writeln!(o, "## {}\n", l("report-findings", g));
     for (i, f) in r.findings.iter().enumerate() {
         let _ = writeln!(
             o,
@@ -236,7 +238,7 @@ fn findings(o: &mut String, r: &Report, g: Lang) {
             let _ = writeln!(
                 o,
                 "**{}:** {} ({})\n",
-                l("remedy", g),
+                l("report-remedy", g),
                 tx(&rem.title, g),
                 code(&rem.id)
             );
@@ -245,7 +247,7 @@ fn findings(o: &mut String, r: &Report, g: Lang) {
             }
             o.push('\n');
         }
-        let _ = writeln!(o, "**{}**\n", l("why", g));
+        let _ = writeln!(o, "**{}**\n", l("report-why", g));
         steps(o, r, &f.why.steps, g);
         o.push('\n');
     }
@@ -277,7 +279,7 @@ fn probe_line(r: &Report, p: &ProbeSeen, g: Lang) -> String {
     let mut s = format!(
         "{title} ({}): **{}**{}{}",
         code(&p.probe),
-        status_word(p.status, g),
+        p.verdict(g),
         comma(g),
         time(r, p.at, g)
     );
@@ -285,18 +287,18 @@ fn probe_line(r: &Report, p: &ProbeSeen, g: Lang) -> String {
         let _ = write!(s, " — {}", code(&evidence_text(&p.evidence)));
     }
     if let Some(x) = p.reason.as_ref().or(p.note.as_ref()) {
-        let _ = write!(s, " — {}", esc(x));
+        let _ = write!(s, " — {}", esc(&x.text(g)));
     }
     s
 }
 
 fn walk(o: &mut String, r: &Report, g: Lang) {
     let Some(w) = &r.walk else { return };
-    let _ = writeln!(o, "## {}\n", l("walk", g));
+    let _ = writeln!(o, "## {}\n", l("report-walk", g));
     let _ = writeln!(
         o,
         "{}: {}\n",
-        l("questions_answered", g),
+        l("report-questions-answered", g),
         num(w.questions_answered, g)
     );
     steps(o, r, &w.steps, g);
@@ -304,9 +306,9 @@ fn walk(o: &mut String, r: &Report, g: Lang) {
 }
 
 fn evidence(o: &mut String, r: &Report, g: Lang) {
-    let _ = writeln!(o, "## {}\n", l("evidence", g));
+    let _ = writeln!(o, "## {}\n", l("report-evidence", g));
     if r.evidence.is_empty() {
-        let _ = writeln!(o, "{}\n", l("no_evidence", g));
+        let _ = writeln!(o, "{}\n", l("report-no-evidence", g));
         return;
     }
     for p in &r.evidence {
@@ -319,7 +321,7 @@ fn evidence(o: &mut String, r: &Report, g: Lang) {
             o,
             "- **{title}** ({}): {}{}{}",
             code(&p.probe),
-            status_word(p.status, g),
+            p.verdict(g),
             comma(g),
             time(r, p.at, g)
         );
@@ -327,14 +329,14 @@ fn evidence(o: &mut String, r: &Report, g: Lang) {
             let _ = writeln!(o, "  - {}: {}", code(k), code(&value_text(v, 300)));
         }
         if let Some(x) = &p.reason {
-            let _ = writeln!(o, "  - {}", esc(x));
+            let _ = writeln!(o, "  - {}", esc(&x.text(g)));
         }
         if let Some(x) = &p.note {
-            let _ = writeln!(o, "  - {}", esc(x));
+            let _ = writeln!(o, "  - {}", esc(&x.text(g)));
         }
         if !p.facts_read.is_empty() {
             let keys: Vec<String> = p.facts_read.iter().map(|k| code(k)).collect();
-            let _ = writeln!(o, "  - facts: {}", keys.join(", "));
+            let _ = writeln!(o, "  - {}: {}", l("report-facts-read", g), keys.join(", "));
         }
     }
     o.push('\n');
@@ -352,25 +354,25 @@ fn cert(o: &mut String, c: &CertSummary, g: Lang) {
         let _ = writeln!(o, "  - {}", esc(e));
         return;
     }
-    let _ = writeln!(o, "  - {}: {}", l("subject", g), code(&c.subject));
-    let _ = writeln!(o, "  - {}: {}", l("issuer", g), code(&c.issuer));
+    let _ = writeln!(o, "  - {}: {}", l("report-subject", g), code(&c.subject));
+    let _ = writeln!(o, "  - {}: {}", l("report-issuer", g), code(&c.issuer));
     if let Some(s) = &c.serial {
-        let _ = writeln!(o, "  - {}: {}", l("serial", g), code(s));
+        let _ = writeln!(o, "  - {}: {}", l("report-serial", g), code(s));
     }
     if let Some(s) = &c.not_before {
-        let _ = writeln!(o, "  - {}: {}", l("valid_from", g), stamp(s, g));
+        let _ = writeln!(o, "  - {}: {}", l("report-valid-from", g), stamp(s, g));
     }
     if let Some(s) = &c.not_after {
-        let _ = writeln!(o, "  - {}: {}", l("valid_to", g), stamp(s, g));
+        let _ = writeln!(o, "  - {}: {}", l("report-valid-to", g), stamp(s, g));
     }
 }
 
 fn machine(o: &mut String, r: &Report, langs: &[Lang]) {
-    let head: Vec<String> = langs.iter().map(|&g| l("machine", g)).collect();
+    let head: Vec<String> = langs.iter().map(|&g| l("report-machine", g)).collect();
     let _ = writeln!(o, "## {}\n", head.join(" · "));
     if !r.machine.certificates.is_empty() {
         for &g in langs {
-            let _ = writeln!(o, "### {}\n", l("certificates", g));
+            let _ = writeln!(o, "### {}\n", l("report-certificates", g));
             for c in &r.machine.certificates {
                 cert(o, c, g);
             }

@@ -12,7 +12,6 @@
 //! redacted facts (the same, by the redactor's design) and no value escapes it.
 
 mod html;
-mod labels;
 mod markdown;
 
 use std::collections::BTreeMap;
@@ -32,7 +31,30 @@ use crate::infer::session::{End, Need, RemedyOutcome, Session};
 use crate::kb::{Kb, Lang};
 use crate::model::{Body, Kind, Severity, Status, Text};
 
-pub use labels::label;
+/// A message in both languages, with arguments that depend on the language.
+fn per_lang(
+    id: &str,
+    args: impl Fn(Lang) -> Vec<(&'static str, fluent_bundle::FluentValue<'static>)>,
+) -> Text {
+    Text {
+        fa: crate::i18n::ta(Lang::Fa, id, &args(Lang::Fa)),
+        en: crate::i18n::ta(Lang::En, id, &args(Lang::En)),
+    }
+}
+
+/// The label of a report's `source.kind`.
+fn source_label(kind: &str) -> &'static str {
+    match kind {
+        "session" => "report-source-session",
+        "live" => "report-source-live",
+        _ => "report-source-snapshot",
+    }
+}
+
+/// A report label in both languages (`engine/i18n`, ids `report-*`).
+pub fn label(id: &str) -> Text {
+    crate::i18n::text(id, &[])
+}
 
 /// The `format` field of a JSON report.
 pub const FORMAT: &str = "tokenyar-report";
@@ -79,6 +101,9 @@ pub struct Options {
     pub system: Option<String>,
     /// The name of the file the report was made from (shown, never the full path).
     pub source_name: Option<String>,
+    /// For the user (the interactive screen in user mode): a remedy meant for support agents
+    /// keeps its title but not its steps.
+    pub for_user: bool,
 }
 
 impl Default for Options {
@@ -88,6 +113,7 @@ impl Default for Options {
             redact: true,
             system: None,
             source_name: None,
+            for_user: false,
         }
     }
 }
@@ -127,7 +153,7 @@ pub struct Report {
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct SourceInfo {
-    /// `session` or `snapshot`.
+    /// `session`, `snapshot` or `live` (the interactive screen's own walk and checks).
     pub kind: String,
     pub name: Option<String>,
     /// When the session or bundle was saved.
@@ -342,55 +368,7 @@ pub fn build_from_bundle(
         Arc::new(Snapshot::new(facts.clone())),
         opts.system.as_deref(),
     );
-    let findings: Vec<FindingReport> = d
-        .findings
-        .iter()
-        .map(|f| FindingReport {
-            case: f.case.clone(),
-            severity: f.severity,
-            title: f.title.clone(),
-            remedy: f.remedy.as_ref().map(|r| RemedyInfo {
-                id: r.id.clone(),
-                title: r.title.clone(),
-                steps: r.steps.clone(),
-            }),
-            why: explain::finding(kb, f),
-        })
-        .collect();
-    let evidence: Vec<ProbeSeen> = d
-        .checks
-        .iter()
-        .map(|c| ProbeSeen {
-            probe: c.probe.clone(),
-            title: c.title.clone(),
-            role: explain::ProbeRole::Check,
-            status: c.status,
-            evidence: c.evidence.clone(),
-            note: c.note.clone(),
-            reason: c.reason.clone(),
-            facts_read: Vec::new(),
-            at: bundle.created.unwrap_or_else(Utc::now),
-            elapsed_ms: 0,
-        })
-        .collect();
-    // The checks' own times and the facts they read come from the findings' traces and the
-    // probe cache: fill them where a finding carries them.
-    let evidence = evidence
-        .into_iter()
-        .map(|mut e| {
-            if let Some(t) = d
-                .findings
-                .iter()
-                .find(|f| f.trace.check == e.probe)
-                .map(|f| &f.trace.probe)
-            {
-                e.at = t.at;
-                e.elapsed_ms = t.elapsed_ms;
-                e.facts_read = t.facts_read.clone();
-            }
-            e
-        })
-        .collect();
+    let (findings, evidence) = diagnosis_parts(kb, &d, bundle.created.unwrap_or_else(Utc::now));
     let summary = bundle_summary(kb, &findings, opts.system.as_deref());
     let source = SourceInfo {
         kind: "snapshot".into(),
@@ -419,6 +397,205 @@ pub fn build_from_bundle(
         },
         r.as_mut(),
     ))
+}
+
+/// A diagnosis as report findings, and its checks as evidence (the time of a check that found
+/// nothing is `at`: a diagnosis keeps times only in its findings' traces).
+fn diagnosis_parts(
+    kb: &Kb,
+    d: &diagnose::Diagnosis,
+    at: DateTime<Utc>,
+) -> (Vec<FindingReport>, Vec<ProbeSeen>) {
+    let findings: Vec<FindingReport> = d
+        .findings
+        .iter()
+        .map(|f| FindingReport {
+            case: f.case.clone(),
+            severity: f.severity,
+            title: f.title.clone(),
+            remedy: f.remedy.as_ref().map(|r| RemedyInfo {
+                id: r.id.clone(),
+                title: r.title.clone(),
+                steps: r.steps.clone(),
+            }),
+            why: explain::finding(kb, f),
+        })
+        .collect();
+    let evidence = d
+        .checks
+        .iter()
+        .map(|c| {
+            let mut e = ProbeSeen {
+                probe: c.probe.clone(),
+                title: c.title.clone(),
+                role: explain::ProbeRole::Check,
+                status: c.status,
+                evidence: c.evidence.clone(),
+                note: c.note.clone(),
+                reason: c.reason.clone(),
+                not_applicable: c.not_applicable,
+                facts_read: Vec::new(),
+                at,
+                elapsed_ms: 0,
+            };
+            if let Some(t) = d
+                .findings
+                .iter()
+                .find(|f| f.trace.check == e.probe)
+                .map(|f| &f.trace.probe)
+            {
+                e.at = t.at;
+                e.elapsed_ms = t.elapsed_ms;
+                e.facts_read = t.facts_read.clone();
+            }
+            e
+        })
+        .collect();
+    (findings, evidence)
+}
+
+/// Masks personal data in what a probe reported.
+fn redact_probe(r: &mut Redactor, p: &mut ProbeSeen) {
+    if let serde_json::Value::Object(m) =
+        r.value(&serde_json::Value::Object(std::mem::take(&mut p.evidence)))
+    {
+        p.evidence = m;
+    }
+    p.note = p.note.as_ref().map(|m| m.map_text(|t| r.text(t)));
+    p.reason = p.reason.as_ref().map(|m| m.map_text(|t| r.text(t)));
+}
+
+/// The report of what this screen holds now: the walk in progress and the checks last run
+/// (either may be missing), over the live facts. The interactive screen's preview and its
+/// saved file are this report, so they say what `tokenyar report` would say.
+pub fn build_live(
+    kb: &Arc<Kb>,
+    session: Option<&Session>,
+    diagnosis: Option<&diagnose::Diagnosis>,
+    facts: &dyn crate::facts::Facts,
+    opts: &Options,
+) -> Result<Report, ReportError> {
+    let mut keys: std::collections::BTreeSet<String> =
+        saved::CONTEXT_FACTS.iter().map(|k| k.to_string()).collect();
+    if let Some(s) = session {
+        for e in &s.state.evidence {
+            keys.extend(e.result.facts_read.iter().cloned());
+        }
+    }
+    if let Some(d) = diagnosis {
+        for f in &d.findings {
+            keys.extend(f.trace.probe.facts_read.iter().cloned());
+        }
+    }
+    let mut read: BTreeMap<String, Fact> = keys
+        .into_iter()
+        .map(|k| {
+            let f = facts.read(&k);
+            (k, f)
+        })
+        .collect();
+    scrub_facts(&mut read);
+    let offset = saved::utc_offset_minutes(&read);
+    let system = session
+        .and_then(|s| s.system().map(str::to_string))
+        .or_else(|| diagnosis.and_then(|d| d.system.clone()))
+        .or(opts.system.clone());
+    let mut report = match session {
+        Some(s) => {
+            let saved = SavedSession::from_parts(&kb.version, s.state.clone(), read.clone(), false);
+            build_from_session(kb, &saved, opts)?
+        }
+        None => {
+            let mut r = redactor(&read, opts.redact);
+            let facts = match r.as_mut() {
+                Some(r) => r.redact_facts(&read),
+                None => read.clone(),
+            };
+            finish(
+                Report {
+                    format: FORMAT.into(),
+                    version: VERSION,
+                    tool_version: crate::VERSION.into(),
+                    kb_version: kb.version.clone(),
+                    created: Stamp::new(Utc::now(), offset),
+                    source: SourceInfo {
+                        kind: "live".into(),
+                        name: None,
+                        saved: None,
+                        saved_kb_version: None,
+                        saved_tool_version: None,
+                        saved_redacted: false,
+                    },
+                    redacted: opts.redact,
+                    utc_offset_minutes: offset,
+                    system: system_info(kb, system.as_deref()),
+                    summary: Summary {
+                        status: "empty".into(),
+                        problem: label("report-nothing-yet"),
+                        cause: None,
+                        tried: Vec::new(),
+                        next: Vec::new(),
+                        contact: support_contact(kb, system.as_deref()),
+                    },
+                    findings: Vec::new(),
+                    walk: None,
+                    evidence: Vec::new(),
+                    machine: machine(&facts, offset),
+                },
+                r.as_mut(),
+            )
+        }
+    };
+    // Replaying a bundle: the facts are the bundle's, not this computer's.
+    report.source.kind = if opts.source_name.is_some() {
+        "snapshot"
+    } else {
+        "live"
+    }
+    .into();
+    report.source.saved = None;
+    if let Some(d) = diagnosis {
+        let (mut findings, mut evidence) = diagnosis_parts(kb, d, Utc::now());
+        if let Some(r) = redactor(&read, opts.redact).as_mut() {
+            for f in &mut findings {
+                for st in &mut f.why.steps {
+                    for p in &mut st.probes {
+                        redact_probe(r, p);
+                    }
+                }
+            }
+            for p in &mut evidence {
+                redact_probe(r, p);
+            }
+        }
+        if session.is_none() {
+            report.summary = bundle_summary(kb, &findings, system.as_deref());
+        }
+        report.findings = findings;
+        report.evidence.extend(evidence);
+    }
+    if opts.for_user {
+        let agent_only = |id: &str| {
+            matches!(
+                kb.node(id).map(|n| &n.body),
+                Some(Body::Remedy {
+                    audience: crate::model::Audience::Agent,
+                    ..
+                })
+            )
+        };
+        for n in &mut report.summary.next {
+            if n.kind == "remedy" && n.node.as_deref().is_some_and(agent_only) {
+                n.items.clear();
+            }
+        }
+        for f in &mut report.findings {
+            if let Some(r) = f.remedy.as_mut().filter(|r| agent_only(&r.id)) {
+                r.steps.clear();
+            }
+        }
+    }
+    Ok(report)
 }
 
 /// Builds the report of a bundle file.
@@ -660,13 +837,15 @@ fn next_steps(kb: &Kb, need: &Need) -> Vec<NextStep> {
         Need::Ended(End::Resolved { remedy, .. }) => vec![NextStep {
             kind: "done".into(),
             node: Some(remedy.clone()),
-            title: labels::resolved_by(&title(kb, remedy)),
+            title: per_lang("report-resolved-by", |g| {
+                vec![("remedy", title(kb, remedy).get(g).to_string().into())]
+            }),
             items: Vec::new(),
         }],
         Need::Ended(End::Escalated { node }) => vec![NextStep {
             kind: "contact".into(),
             node: Some(node.clone()),
-            title: label("next_contact"),
+            title: label("report-next-contact"),
             items: Vec::new(),
         }],
         _ => Vec::new(),
@@ -677,7 +856,7 @@ fn bundle_summary(kb: &Kb, findings: &[FindingReport], system: Option<&str>) -> 
     let Some(top) = findings.first() else {
         return Summary {
             status: "no_problem".into(),
-            problem: label("no_problem"),
+            problem: label("report-no-problem"),
             cause: None,
             tried: Vec::new(),
             next: Vec::new(),
@@ -703,7 +882,12 @@ fn bundle_summary(kb: &Kb, findings: &[FindingReport], system: Option<&str>) -> 
     let problem = if findings.len() == 1 {
         top.title.clone()
     } else {
-        labels::problems_found(findings.len(), &top.title)
+        per_lang("report-problems-found", |g| {
+            vec![
+                ("count", findings.len().into()),
+                ("top", top.title.get(g).to_string().into()),
+            ]
+        })
     };
     Summary {
         status: "problems".into(),

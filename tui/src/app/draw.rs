@@ -12,7 +12,7 @@ use tokenyar_engine::kb::{Body, Lang, Status};
 
 use super::action::{Ctx, bindings};
 use super::evidence;
-use super::report::{self, status_mark, status_word};
+use super::report::{self, status_mark, verdict_mark, verdict_word};
 use super::state::{Model, SLOW_AFTER, Screen};
 use super::text::{self, Doc, Hits};
 use super::update::{WalkOption, walk_options};
@@ -564,16 +564,20 @@ fn evidence_pane(m: &Model, area: Rect, buf: &mut Buffer) {
     for e in ev.iter().rev() {
         let st = e.result.status;
         d.item(
-            format!("[{}]", status_mark(st)),
-            format!("{} — {}", node_title(m, &e.probe), status_word(m, st)),
+            format!("[{}]", verdict_mark(st, e.result.not_applicable)),
+            format!(
+                "{} — {}",
+                node_title(m, &e.probe),
+                verdict_word(m, st, e.result.not_applicable)
+            ),
             bold(),
         )
         .marker_style(status_style(st));
         if let Some(n) = &e.result.note {
-            d.auto(n.clone(), dim()).indent(4);
+            d.auto(m.msg(n), dim()).indent(4);
         }
         if let Some(r) = &e.result.reason {
-            d.auto(format!("{}: {r}", m.t("evidence-reason")), dim())
+            d.auto(format!("{}: {}", m.t("evidence-reason"), m.msg(r)), dim())
                 .indent(4);
         }
         for (depth, l) in evidence::lines(m, &e.result.evidence, raw) {
@@ -672,7 +676,7 @@ fn diagnose(m: &Model, area: Rect, buf: &mut Buffer) -> Hits {
         let open = dg.expanded.contains(&i);
         let style = if sel { selected() } else { Style::default() };
         d.item(
-            format!("[{}]", status_mark(c.status)),
+            format!("[{}]", verdict_mark(c.status, c.not_applicable)),
             c.title.get(lang),
             style,
         )
@@ -688,16 +692,20 @@ fn diagnose(m: &Model, area: Rect, buf: &mut Buffer) -> Hits {
             continue;
         }
         d.para(
-            format!("{}: {}", m.t("diag-status"), status_word(m, c.status)),
+            format!(
+                "{}: {}",
+                m.t("diag-status"),
+                verdict_word(m, c.status, c.not_applicable)
+            ),
             status_style(c.status),
         )
         .indent(4)
         .focus(sel);
         if let Some(n) = &c.note {
-            d.auto(n.clone(), dim()).indent(4).focus(sel);
+            d.auto(m.msg(n), dim()).indent(4).focus(sel);
         }
         if let Some(rs) = &c.reason {
-            d.auto(format!("{}: {rs}", m.t("evidence-reason")), dim())
+            d.auto(format!("{}: {}", m.t("evidence-reason"), m.msg(rs)), dim())
                 .indent(4)
                 .focus(sel);
         }
@@ -755,7 +763,7 @@ fn report_screen(m: &Model, area: Rect, buf: &mut Buffer) -> Hits {
     }
     let status = match &m.report.saved {
         Some(Ok(path)) => (
-            m.ta("report-saved", &[("path", path.as_str().into())]),
+            m.ta("report-saved-to", &[("path", path.as_str().into())]),
             Style::default().fg(Color::Green),
         ),
         Some(Err(e)) => (

@@ -36,7 +36,7 @@ use tokenyar_engine::kb::{Kb, Lang};
 use self::action::{Action, Ctx, Effect, map_key};
 use self::state::{Model, Screen, Settings};
 use crate::bidi::{BidiMode, Shaping, TerminalInfo};
-use crate::cli::{Common, TuiArgs};
+use crate::cli::Common;
 use crate::setup::{self, CliError, env_lang, load_kb};
 
 /// How often the screen refreshes while nothing happens (spinners, the slow-probe note).
@@ -80,11 +80,7 @@ fn save_settings(s: &Settings) -> std::io::Result<()> {
 
 /// The settings a run starts with: the command line over the saved settings over the
 /// environment's defaults.
-pub fn initial_settings(
-    common: &Common,
-    args: &TuiArgs,
-    term: &TerminalInfo,
-) -> Result<Settings, CliError> {
+pub fn initial_settings(common: &Common, term: &TerminalInfo) -> Result<Settings, CliError> {
     let saved = load_settings();
     let mut s = saved.unwrap_or(Settings {
         lang: env_lang().unwrap_or(Lang::Fa),
@@ -96,29 +92,29 @@ pub fn initial_settings(
         s.lang = Lang::parse(l)
             .ok_or_else(|| CliError::Usage(format!("unknown language {l:?}: use fa or en")))?;
     }
-    if let Some(b) = &args.bidi {
+    if let Some(b) = &common.bidi {
         s.bidi = BidiMode::parse(b).ok_or_else(|| {
             CliError::Usage(format!("unknown bidi mode {b:?}: use app, terminal or off"))
         })?;
     }
-    if let Some(b) = &args.shaping {
+    if let Some(b) = &common.shaping {
         s.shaping = Shaping::parse(b).ok_or_else(|| {
             CliError::Usage(format!("unknown shaping {b:?}: use auto, on or off"))
         })?;
     }
-    if args.agent {
+    if common.agent {
         s.agent = true;
     }
     Ok(s)
 }
 
 /// Builds the model for a run (also what tests and benchmarks start from).
-pub fn model(kb: Arc<Kb>, common: &Common, args: &TuiArgs) -> Result<Model, CliError> {
-    if let Some(path) = &args.session {
+pub fn model(kb: Arc<Kb>, common: &Common) -> Result<Model, CliError> {
+    if let Some(path) = &common.session {
         let saved = tokenyar_engine::infer::saved::SavedSession::read(path)?;
         let resumed = saved.resume(Arc::clone(&kb))?;
         let term = TerminalInfo::from_env();
-        let settings = initial_settings(common, args, &term)?;
+        let settings = initial_settings(common, &term)?;
         let mut m = Model::new(kb, resumed.facts, settings, term);
         m.replay = path.file_name().map(|f| f.to_string_lossy().into_owned());
         let mut fx = Vec::new();
@@ -127,14 +123,14 @@ pub fn model(kb: Arc<Kb>, common: &Common, args: &TuiArgs) -> Result<Model, CliE
         settle(&mut m, fx);
         return Ok(m);
     }
-    let facts: Arc<dyn Facts> = match &args.snapshot {
+    let facts: Arc<dyn Facts> = match &common.snapshot {
         Some(path) => Arc::new(Snapshot::from_bundle(&Bundle::read(path)?)),
-        None => Arc::new(setup::live_facts(&kb, &args.live, None)?),
+        None => Arc::new(setup::live_facts(&kb, &common.live, None)?),
     };
     let term = TerminalInfo::from_env();
-    let settings = initial_settings(common, args, &term)?;
+    let settings = initial_settings(common, &term)?;
     let mut m = Model::new(kb, facts, settings, term);
-    m.replay = args.snapshot.as_ref().map(|p| {
+    m.replay = common.snapshot.as_ref().map(|p| {
         p.file_name()
             .map(|f| f.to_string_lossy().into_owned())
             .unwrap_or_default()
@@ -273,10 +269,10 @@ fn restore() {
 }
 
 /// `tokenyar` with no command.
-pub fn run(common: &Common, args: &TuiArgs) -> Result<i32, CliError> {
+pub fn run(common: &Common) -> Result<i32, CliError> {
     let started = Instant::now();
     let kb = load_kb(common)?;
-    let mut m = model(kb, common, args)?;
+    let mut m = model(kb, common)?;
     if !crossterm::tty::IsTty::is_tty(&std::io::stdout()) {
         return Err(CliError::Usage(
             "the interactive screen needs a terminal; see `tokenyar --help` for the commands"

@@ -177,6 +177,11 @@ impl Model {
         self.i18n.ta(self.settings.lang, id, args)
     }
 
+    /// A probe's note or reason in the UI language.
+    pub fn msg(&self, m: &tokenyar_engine::i18n::Message) -> String {
+        self.i18n.message(self.settings.lang, m)
+    }
+
     /// Whether the app shapes letters itself with the current settings.
     pub fn shapes(&self) -> bool {
         match self.settings.shaping {

@@ -1,57 +1,22 @@
-//! Every UI string, from Fluent files (`tui/i18n/{fa,en}.ftl`, embedded). Texts from the
-//! knowledge base are not here: they come from the KB in both languages.
+//! The interface's texts: `tui/i18n/{fa,en}.ftl` (screens, keys, command-line messages), added
+//! to the engine's catalog (`tokenyar_engine::i18n`: report words, status words, probe notes),
+//! so there is one localisation mechanism and one lookup for every sentence. Knowledge-base
+//! texts are not here: they come from the KB in both languages.
 //!
-//! Fluent wraps placeables in isolation marks (FSI/PDI). They are kept: the BiDi pass uses
-//! them to keep an English name inside a Persian sentence in one piece, then strips them.
+//! On screen, Fluent wraps placeables in isolation marks (FSI/PDI): the BiDi pass uses them to
+//! keep an English name inside a Persian sentence in one piece, then strips them. Text written
+//! in logical order (a pipe, a file) is formatted without them ([`I18n::plain`]).
 
-use fluent_bundle::{FluentArgs, FluentBundle, FluentResource, FluentValue};
+use fluent_bundle::FluentValue;
+use tokenyar_engine::i18n::{Catalog, Message};
 use tokenyar_engine::kb::Lang;
-use unic_langid::LanguageIdentifier;
-
-use crate::dates::persian_digits;
 
 pub const FA_FTL: &str = include_str!("../../i18n/fa.ftl");
 pub const EN_FTL: &str = include_str!("../../i18n/en.ftl");
 
-/// Both languages' bundles, so switching language at runtime costs nothing.
-pub struct I18n {
-    fa: FluentBundle<FluentResource>,
-    en: FluentBundle<FluentResource>,
-}
-
-impl std::fmt::Debug for I18n {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("I18n")
-    }
-}
-
-/// Numbers in Persian text are written with Persian digits.
-fn fa_numbers<M>(v: &FluentValue, _: &M) -> Option<String> {
-    match v {
-        FluentValue::Number(n) => {
-            let s = if n.value.fract() == 0.0 && n.value.abs() < 1e15 {
-                format!("{}", n.value as i64)
-            } else {
-                format!("{}", n.value)
-            };
-            Some(persian_digits(&s).replace('.', "٫"))
-        }
-        _ => None,
-    }
-}
-
-fn bundle(lang: &str, ftl: &str) -> FluentBundle<FluentResource> {
-    let id: LanguageIdentifier = lang.parse().unwrap_or_default();
-    let mut b = FluentBundle::new(vec![id]);
-    // A syntax error in a shipped .ftl is caught by the tests; at run time the messages that
-    // did parse are still used.
-    let res = match FluentResource::try_new(ftl.to_string()) {
-        Ok(r) => r,
-        Err((r, _)) => r,
-    };
-    let _ = b.add_resource(res);
-    b
-}
+/// Both languages' messages, so switching language at run time costs nothing.
+#[derive(Debug)]
+pub struct I18n(Catalog);
 
 impl Default for I18n {
     fn default() -> Self {
@@ -60,61 +25,38 @@ impl Default for I18n {
 }
 
 impl I18n {
+    /// For the screen (isolation marks kept for the BiDi pass).
     pub fn new() -> I18n {
-        let mut fa = bundle("fa", FA_FTL);
-        fa.set_formatter(Some(fa_numbers));
-        I18n {
-            fa,
-            en: bundle("en", EN_FTL),
-        }
+        I18n(Catalog::with_resources(&[(FA_FTL, EN_FTL)], true))
     }
 
-    fn bundle(&self, lang: Lang) -> &FluentBundle<FluentResource> {
-        match lang {
-            Lang::Fa => &self.fa,
-            Lang::En => &self.en,
-        }
+    /// For text written in logical order.
+    pub fn plain() -> I18n {
+        I18n(Catalog::with_resources(&[(FA_FTL, EN_FTL)], false))
     }
 
     /// The message `id` (falling back fa -> en, then to the id itself so a gap is visible).
     pub fn t(&self, lang: Lang, id: &str) -> String {
-        self.format(lang, id, None)
+        self.0.t(lang, id)
     }
 
     /// The message `id` with arguments.
     pub fn ta(&self, lang: Lang, id: &str, args: &[(&str, FluentValue)]) -> String {
-        let mut a = FluentArgs::new();
-        for (k, v) in args {
-            a.set(*k, v.clone());
-        }
-        self.format(lang, id, Some(&a))
+        self.0.ta(lang, id, args)
     }
 
-    fn format(&self, lang: Lang, id: &str, args: Option<&FluentArgs>) -> String {
-        for l in [lang, Lang::En] {
-            let b = self.bundle(l);
-            if let Some(p) = b.get_message(id).and_then(|m| m.value()) {
-                let mut errors = Vec::new();
-                return b.format_pattern(p, args, &mut errors).into_owned();
-            }
-        }
-        id.to_string()
+    /// A probe's note or reason.
+    pub fn message(&self, lang: Lang, m: &Message) -> String {
+        self.0.message(lang, m)
     }
 
     /// Whether a message exists in a language (for tests and the help screen).
     pub fn has(&self, lang: Lang, id: &str) -> bool {
-        self.bundle(lang).has_message(id)
+        self.0.has(lang, id)
     }
 }
 
-/// The message ids of a Fluent source, in order.
-pub fn message_ids(ftl: &str) -> Vec<String> {
-    ftl.lines()
-        .filter(|l| !l.starts_with(['#', ' ', '\t', '.', '-', '[', '*', '}']) && l.contains(" ="))
-        .filter_map(|l| l.split(" =").next())
-        .map(|s| s.trim().to_string())
-        .collect()
-}
+pub use tokenyar_engine::i18n::message_ids;
 
 #[cfg(test)]
 mod tests {

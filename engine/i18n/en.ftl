@@ -1,0 +1,162 @@
+# The engine's texts in English: report headings and labels, the "why?" of a walk, status
+# words, and the notes and reasons probe scripts return (by message id, with arguments).
+# Every id here must also be in fa.ftl (a test checks, and that every id a script uses exists).
+# Knowledge-base texts (titles, steps, contacts) are not here: they come from kb/.
+
+list-separator = {", "}
+
+## Status words
+
+status-ok = ok
+status-warn = warning
+status-fail = problem found
+status-unknown = could not tell
+status-not-applicable = does not apply here
+
+## Reports
+
+report-title = Token case report
+report-summary = Summary
+report-status = Status
+report-problem = Problem
+report-cause = Likely cause
+report-found-by = Found by
+report-tried = What was tried
+report-nothing-tried = No remedy was tried yet.
+report-next = What to do next
+report-nothing-next = Nothing is left to do.
+report-contact = Whom to contact
+report-have-ready = Have ready
+report-system = System
+report-any-system = all systems
+report-created = Report made
+report-source = Made from
+report-source-session = a saved session
+report-source-live = this computer, during the walk
+report-source-snapshot = a diagnosis bundle
+report-saved = saved
+report-saved-with = when saved
+report-versions = Versions
+report-tool = tokenyar
+report-kb = knowledge base
+report-redacted = Personal data (national ids, serial numbers, user and host names) is replaced by placeholders.
+report-not-redacted = Personal data is NOT redacted; share it only with the user's consent.
+report-status-open = open: the walk is not finished
+report-status-resolved = resolved
+report-status-escalated = escalated to support
+report-status-finished = the guide ended
+report-status-problems = problems found
+report-status-no-problem = no problem found
+report-status-empty = nothing was checked yet
+report-no-problem = No problem found
+report-nothing-yet = Nothing to report yet: start a guided walk or run the checks.
+report-next-contact = Nothing else in the knowledge base applies: contact support.
+report-outcome-helped = helped
+report-outcome-verify-failed = the user pressed "done, check again", and checking again still found the problem
+report-outcome-not-helped = did not help
+report-findings = Findings
+report-severity-error = Error
+report-severity-warning = Warning
+report-severity-info = Note
+report-remedy = Remedy
+report-why = Why?
+report-walk = The path of the walk
+report-questions-answered = Questions the user answered
+report-evidence = Evidence
+report-no-evidence = No check ran.
+report-facts-read = facts read
+report-machine = Machine facts
+report-certificates = Certificates on the token
+report-subject = Subject
+report-issuer = Issuer
+report-serial = Serial number
+report-valid-from = Valid from
+report-valid-to = Valid until
+report-unknown = could not be read
+report-not-applicable = does not apply here
+report-choices = Choices
+report-resolved-by = Resolved: “{ $remedy }” helped.
+report-problems-found = { $count ->
+    [one] 1 problem found
+   *[other] { $count } problems found
+}; the most serious: { $top }
+
+## "Why?": how a walk reached a step
+
+why-start = Started at “{ $title }”.
+why-answer = Asked “{ $question }”, the answer was “{ $choice }”: “{ $title }”.
+why-auto = “{ $question }” was answered by the check “{ $probe }” ({ $status }): “{ $choice }”, so “{ $title }”.
+why-probe = The check “{ $probe }” said { $status }: “{ $title }”.
+why-next = Then: “{ $title }”.
+why-unresolved = “{ $remedy }” did not help: “{ $title }”.
+why-check = Check “{ $title }”: { $status }, at { $when }
+
+## What probe scripts say (`note` for a verdict, `reason` for "could not tell")
+
+probe-no-token = no token is connected
+probe-no-token-to-count = no token is connected, so its certificates cannot be counted
+probe-pin-not-set = the connected token has no user PIN set up yet
+probe-modules-silent = no token was read, and these token modules did not answer: { $modules }
+probe-no-cert = there is no certificate on a connected token to check
+probe-no-valid-cert = there is no valid certificate on a connected token
+probe-no-user-cert = there is no readable user certificate on a connected token
+probe-cert-damaged = the certificate on the token is damaged or is not an X.509 certificate
+probe-expired-beside-valid = an expired certificate is still on the token beside a valid one
+probe-only-ca-certs = the token holds only certification-authority certificates
+probe-issuer-cert-missing = the certificate of the CA that issued the user certificate is not on the token, so its chain cannot be checked here
+probe-no-lifetime-rule = this system sets no rule on the certificate's lifetime
+probe-no-count-rule = this system sets no rule on the number of certificates
+probe-no-type-rule = this system sets no rule on the certificate type
+probe-timezone-not-iran = the time zone is not Iran's
+probe-clock-uncompared = the clock could not be compared with a trusted time source
+probe-no-calendar-setting = this operating system has no system calendar setting
+probe-not-windows = this computer does not run Windows
+probe-dastine-old = Dastine is older than systems require
+probe-dastine-need-unknown = Dastine does not answer, and with no system chosen whether it is needed is not known
+probe-dastine-not-needed = Dastine is not running, and the chosen system does not need it
+probe-dastine-unchecked = Dastine's local service could not be checked
+probe-dastine-silent = Dastine is installed but its service does not answer
+probe-dastine-absent = Dastine does not answer on this computer (not installed or not running)
+probe-dastine-missing = Dastine is not installed
+probe-software-unknown-how = tokenyar does not know how to look for { $software } on this computer
+probe-software-need-unknown = it is not installed, and with no system chosen whether it is needed is not known
+probe-software-not-needed = not installed, and the chosen system does not need it
+probe-no-system = no system was chosen, so its prerequisites are not known
+probe-no-prerequisites = this system lists no prerequisites
+probe-prerequisites-unsearchable = some prerequisites cannot be looked for on this computer
+probe-token-software-unused = the connected token does not use this software
+probe-token-software-unknown-how = tokenyar does not know how to look for the token software on this computer
+probe-cert-newer-than-software = a certificate on the token was issued after the token software was installed
+
+## When a probe itself goes wrong (shown as "could not tell", with the technical detail)
+
+probe-undecided = the check could not decide
+probe-crashed = the check crashed the script interpreter
+probe-deadline = the check ran past its deadline of { $ms } ms
+probe-operations = the check exceeded its budget of { $operations } operations
+probe-nesting = the check nested calls deeper than { $levels } levels
+probe-too-large = the check built data too large ({ $detail })
+probe-stopped = the check stopped: { $detail }
+probe-failed = the check failed: { $detail }
+probe-at-line = { $what } (script line { $line })
+probe-not-data = the check returned a value that is not data ({ $detail })
+probe-bad-shape = the check must return a map with its status, not { $kind }
+probe-bad-status = the check returned no valid status (ok, warn, fail, unknown): { $value }
+fact-unreadable = “{ $fact }” could not be read ({ $detail })
+fact-not-applicable = “{ $fact }” does not apply on this computer ({ $detail })
+
+## What a failing or warning check found (shown under its line)
+
+probe-cert-expired = the certificate expired { $days ->
+    [0] today
+    [one] 1 day ago
+   *[other] { $days } days ago
+}, on { $date }
+probe-cert-not-yet-valid = the certificate is not valid yet: it starts on { $date }; check the computer's date before anything else
+probe-cert-expiring = the certificate expires in { $days ->
+    [0] less than a day
+    [one] 1 day
+   *[other] { $days } days
+}, on { $date }
+probe-cert-type-wrong = the certificate on the token is of type { $found }; this system accepts { $accepted }
+probe-cert-type-unrecognised = the type of the certificate on the token is not one this system accepts ({ $accepted })

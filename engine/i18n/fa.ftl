@@ -1,0 +1,155 @@
+# متن‌های موتور توکن‌یار به فارسی. هر شناسه‌ی این پرونده باید در en.ftl هم باشد (آزمون بررسی می‌کند).
+# متن‌های پایگاه دانش اینجا نیستند: از kb/ می‌آیند.
+
+list-separator = {"، "}
+
+## Status words
+
+status-ok = درست
+status-warn = هشدار
+status-fail = مشکل دارد
+status-unknown = نامعلوم
+status-not-applicable = در این رایانه کاربرد ندارد
+
+## Reports
+
+report-title = گزارش پرونده‌ی توکن
+report-summary = خلاصه
+report-status = وضعیت
+report-problem = مشکل
+report-cause = علت احتمالی
+report-found-by = یافته‌ی بررسی
+report-tried = آنچه امتحان شد
+report-nothing-tried = هنوز راه‌حلی امتحان نشده است.
+report-next = گام بعدی
+report-nothing-next = کاری باقی نمانده است.
+report-contact = با چه کسی تماس بگیرید
+report-have-ready = آماده داشته باشید
+report-system = سامانه
+report-any-system = همه‌ی سامانه‌ها
+report-created = تاریخ گزارش
+report-source = منبع
+report-source-session = جلسه‌ی ذخیره‌شده
+report-source-live = همین رایانه، هنگام عیب‌یابی
+report-source-snapshot = بسته‌ی اطلاعات رایانه
+report-saved = ذخیره‌شده در
+report-saved-with = هنگام ذخیره
+report-versions = نسخه‌ها
+report-tool = توکن‌یار
+report-kb = پایگاه دانش
+report-redacted = اطلاعات شخصی (کد ملی، شماره‌ی سریال، نام کاربر و نام رایانه) با جای‌نشین عوض شده است.
+report-not-redacted = اطلاعات شخصی حذف نشده است؛ فقط با رضایت کاربر آن را بفرستید.
+report-status-open = باز: گفت‌وگو هنوز ادامه دارد
+report-status-resolved = حل شد
+report-status-escalated = ارجاع به پشتیبانی
+report-status-finished = پایان راهنما
+report-status-problems = مشکل پیدا شد
+report-status-no-problem = مشکلی پیدا نشد
+report-status-empty = هنوز چیزی بررسی نشده است
+report-no-problem = مشکلی پیدا نشد
+report-nothing-yet = هنوز چیزی برای گزارش نیست: عیب‌یابی گام‌به‌گام را شروع کنید یا همه‌چیز را بررسی کنید.
+report-next-contact = راه دیگری در پایگاه دانش نمانده است؛ با پشتیبانی تماس بگیرید.
+report-outcome-helped = کمک کرد
+report-outcome-verify-failed = کاربر «انجام شد، دوباره بررسی کن» را زد و بررسی دوباره هنوز مشکل را دید
+report-outcome-not-helped = کمک نکرد
+report-findings = یافته‌ها
+report-severity-error = خطا
+report-severity-warning = هشدار
+report-severity-info = نکته
+report-remedy = راه‌حل
+report-why = چرا؟
+report-walk = مسیر گفت‌وگو
+report-questions-answered = پرسش‌هایی که کاربر پاسخ داد
+report-evidence = شواهد
+report-no-evidence = هیچ بررسی‌ای اجرا نشد.
+report-facts-read = اطلاعاتِ خوانده‌شده
+report-machine = اطلاعات رایانه
+report-certificates = گواهی‌های روی توکن
+report-subject = دارنده
+report-issuer = صادرکننده
+report-serial = شماره‌ی سریال
+report-valid-from = معتبر از
+report-valid-to = معتبر تا
+report-unknown = خوانده نشد
+report-not-applicable = در این رایانه کاربرد ندارد
+report-choices = گزینه‌ها
+report-resolved-by = حل شد: «{ $remedy }» کمک کرد.
+report-problems-found = { $count } مشکل پیدا شد؛ مهم‌ترین: { $top }
+
+## "Why?": how a walk reached a step
+
+why-start = شروع از «{ $title }».
+why-answer = در پاسخ به «{ $question }» گزینه‌ی «{ $choice }» انتخاب شد: «{ $title }».
+why-auto = به «{ $question }» بررسیِ «{ $probe }» پاسخ داد ({ $status }): «{ $choice }»؛ پس «{ $title }».
+why-probe = بررسیِ «{ $probe }» نتیجه داد «{ $status }»: «{ $title }».
+why-next = سپس: «{ $title }».
+why-unresolved = «{ $remedy }» کمکی نکرد: «{ $title }».
+why-check = بررسیِ «{ $title }»: { $status }، در { $when }
+
+## What probe scripts say
+
+probe-no-token = توکنی وصل نیست
+probe-no-token-to-count = توکنی وصل نیست، پس گواهی‌هایش را نمی‌توان شمرد
+probe-pin-not-set = برای توکنِ وصل‌شده هنوز رمز کاربر تعیین نشده است
+probe-modules-silent = توکنی خوانده نشد و این ماژول‌های توکن پاسخ ندادند: { $modules }
+probe-no-cert = روی توکنِ وصل‌شده گواهی‌ای برای بررسی نیست
+probe-no-valid-cert = روی توکنِ وصل‌شده گواهی معتبری نیست
+probe-no-user-cert = روی توکنِ وصل‌شده گواهیِ کاربرِ خواندنی‌ای نیست
+probe-cert-damaged = گواهیِ روی توکن آسیب دیده است یا گواهیِ X.509 نیست
+probe-expired-beside-valid = یک گواهیِ منقضی‌شده هنوز کنار گواهیِ معتبر روی توکن است
+probe-only-ca-certs = روی توکن فقط گواهیِ مرجع صدور هست
+probe-issuer-cert-missing = گواهیِ مرجعی که گواهیِ کاربر را صادر کرده روی توکن نیست، پس زنجیره‌ی آن اینجا بررسی نمی‌شود
+probe-no-lifetime-rule = این سامانه قاعده‌ای برای مدت اعتبار گواهی ندارد
+probe-no-count-rule = این سامانه قاعده‌ای برای تعداد گواهی‌ها ندارد
+probe-no-type-rule = این سامانه قاعده‌ای برای نوع گواهی ندارد
+probe-timezone-not-iran = منطقه‌ی زمانیِ رایانه ایران نیست
+probe-clock-uncompared = ساعت رایانه با یک منبع زمانِ مطمئن مقایسه نشد
+probe-no-calendar-setting = این سیستم‌عامل تنظیمِ تقویمِ سیستمی ندارد
+probe-not-windows = این رایانه ویندوز ندارد
+probe-dastine-old = نسخه‌ی دستینه از آنچه سامانه‌ها لازم دارند قدیمی‌تر است
+probe-dastine-need-unknown = دستینه پاسخ نمی‌دهد و چون سامانه‌ای انتخاب نشده، معلوم نیست لازم است یا نه
+probe-dastine-not-needed = دستینه اجرا نمی‌شود و سامانه‌ی انتخاب‌شده به آن نیازی ندارد
+probe-dastine-unchecked = سرویسِ محلیِ دستینه بررسی نشد
+probe-dastine-silent = دستینه نصب است اما سرویسش پاسخ نمی‌دهد
+probe-dastine-absent = دستینه روی این رایانه پاسخ نمی‌دهد (نصب نیست یا اجرا نمی‌شود)
+probe-dastine-missing = دستینه نصب نیست
+probe-software-unknown-how = توکن‌یار نمی‌داند { $software } را روی این رایانه چگونه پیدا کند
+probe-software-need-unknown = نصب نیست و چون سامانه‌ای انتخاب نشده، معلوم نیست لازم است یا نه
+probe-software-not-needed = نصب نیست و سامانه‌ی انتخاب‌شده به آن نیازی ندارد
+probe-no-system = سامانه‌ای انتخاب نشده، پس پیش‌نیازهایش معلوم نیست
+probe-no-prerequisites = این سامانه پیش‌نیازی ندارد
+probe-prerequisites-unsearchable = برخی پیش‌نیازها را نمی‌توان روی این رایانه جست‌وجو کرد
+probe-token-software-unused = توکنِ وصل‌شده از این نرم‌افزار استفاده نمی‌کند
+probe-token-software-unknown-how = توکن‌یار نمی‌داند نرم‌افزارِ توکن را روی این رایانه چگونه پیدا کند
+probe-cert-newer-than-software = یکی از گواهی‌های توکن پس از نصبِ نرم‌افزارِ توکن صادر شده است
+
+## When a probe itself goes wrong
+
+probe-undecided = بررسی نتوانست نتیجه بگیرد
+probe-crashed = بررسی مفسرِ اسکریپت را از کار انداخت
+probe-deadline = بررسی از مهلتِ { $ms } میلی‌ثانیه‌ای‌اش گذشت
+probe-operations = بررسی از سقفِ { $operations } عملیات گذشت
+probe-nesting = بررسی بیش از { $levels } لایه فراخوانیِ تودرتو داشت
+probe-too-large = بررسی داده‌ای بیش از اندازه ساخت ({ $detail })
+probe-stopped = بررسی متوقف شد: { $detail }
+probe-failed = بررسی شکست خورد: { $detail }
+probe-at-line = { $what } (سطر { $line } اسکریپت)
+probe-not-data = بررسی مقداری برگرداند که داده نیست ({ $detail })
+probe-bad-shape = بررسی باید نقشه‌ای با وضعیتش برگرداند، نه { $kind }
+probe-bad-status = بررسی وضعیتِ درستی برنگرداند (ok، warn، fail، unknown): { $value }
+fact-unreadable = «{ $fact }» خوانده نشد ({ $detail })
+fact-not-applicable = «{ $fact }» در این رایانه کاربرد ندارد ({ $detail })
+
+## What a failing or warning check found
+
+probe-cert-expired = گواهی { $days ->
+    [0] امروز
+   *[other] { $days } روز پیش
+}، در { $date }، منقضی شده است
+probe-cert-not-yet-valid = گواهی هنوز معتبر نشده است: از { $date } معتبر می‌شود؛ پیش از هر کاری تاریخ رایانه را بررسی کنید
+probe-cert-expiring = گواهی { $days ->
+    [0] تا پایان امروز
+   *[other] { $days } روز دیگر
+}، در { $date }، منقضی می‌شود
+probe-cert-type-wrong = گواهیِ روی توکن از نوعِ { $found } است؛ این سامانه { $accepted } را می‌پذیرد
+probe-cert-type-unrecognised = نوعِ گواهیِ روی توکن از نوع‌هایی نیست که این سامانه می‌پذیرد ({ $accepted })
