@@ -122,6 +122,9 @@ probe-software-unknown-how = tokenyar does not know how to look for { $software 
 probe-software-need-unknown = it is not installed, and with no system chosen whether it is needed is not known
 probe-software-not-needed = not installed, and the chosen system does not need it
 probe-no-system = no system was chosen, so its prerequisites are not known
+probe-no-system-chosen = no system was chosen
+probe-token-no-certificate = the token holds no certificate
+probe-token-software-no-token = no token is in sight, so whether this software is needed cannot be told
 probe-no-prerequisites = this system lists no prerequisites
 probe-prerequisites-unsearchable = some prerequisites cannot be looked for on this computer
 probe-token-software-unused = the connected token does not use this software
@@ -159,4 +162,4 @@ probe-cert-expiring = the certificate expires in { $days ->
    *[other] { $days } days
 }, on { $date }
 probe-cert-type-wrong = the certificate on the token is of type { $found }; this system accepts { $accepted }
-probe-cert-type-unrecognised = the type of the certificate on the token is not one this system accepts ({ $accepted })
+probe-cert-type-unrecognised = the type of a valid certificate cannot be read from its subject (this system accepts { $accepted })

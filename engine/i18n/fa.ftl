@@ -117,6 +117,9 @@ probe-software-unknown-how = توکن‌یار نمی‌داند { $software } �
 probe-software-need-unknown = نصب نیست و چون سامانه‌ای انتخاب نشده، معلوم نیست لازم است یا نه
 probe-software-not-needed = نصب نیست و سامانه‌ی انتخاب‌شده به آن نیازی ندارد
 probe-no-system = سامانه‌ای انتخاب نشده، پس پیش‌نیازهایش معلوم نیست
+probe-no-system-chosen = سامانه‌ای انتخاب نشده است
+probe-token-no-certificate = توکن هیچ گواهی‌ای ندارد
+probe-token-software-no-token = توکنی دیده نمی‌شود، پس نمی‌توان گفت این نرم‌افزار لازم است یا نه
 probe-no-prerequisites = این سامانه پیش‌نیازی ندارد
 probe-prerequisites-unsearchable = برخی پیش‌نیازها را نمی‌توان روی این رایانه جست‌وجو کرد
 probe-token-software-unused = توکنِ وصل‌شده از این نرم‌افزار استفاده نمی‌کند
@@ -152,4 +155,4 @@ probe-cert-expiring = گواهی { $days ->
    *[other] { $days } روز دیگر
 }، در { $date }، منقضی می‌شود
 probe-cert-type-wrong = گواهیِ روی توکن از نوعِ { $found } است؛ این سامانه { $accepted } را می‌پذیرد
-probe-cert-type-unrecognised = نوعِ گواهیِ روی توکن از نوع‌هایی نیست که این سامانه می‌پذیرد ({ $accepted })
+probe-cert-type-unrecognised = نوعِ گواهیِ معتبر از مشخصاتش خوانده نمی‌شود (این سامانه این نوع‌ها را می‌پذیرد: { $accepted })
