@@ -11,6 +11,7 @@ const FLOORS: &[(&str, u8)] = &[
     ("versioned", 0),
     ("model", 1),
     ("calendar", 1),
+    ("i18n", 1),
     ("facts", 2),
     ("probe", 3),
     ("kb", 4),
