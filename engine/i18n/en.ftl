@@ -163,3 +163,15 @@ probe-cert-expiring = the certificate expires in { $days ->
 }, on { $date }
 probe-cert-type-wrong = the certificate on the token is of type { $found }; this system accepts { $accepted }
 probe-cert-type-unrecognised = the type of a valid certificate cannot be read from its subject (this system accepts { $accepted })
+probe-pin-locked = the user PIN is locked on { $tokens }
+probe-pin-few-tries = few PIN tries are left on { $tokens }: do not guess the PIN
+probe-so-pin-locked = the administrator PIN (SO PIN) is locked on { $tokens }
+probe-so-pin-final-try = one administrator PIN (SO PIN) try is left on { $tokens }
+probe-clock-ahead = the computer's clock is about { $minutes } minutes ahead of the right time
+probe-clock-behind = the computer's clock is about { $minutes } minutes behind the right time
+probe-token-has-no-cert = the connected token holds no certificate
+probe-software-missing = { $software } is not installed
+probe-software-old = { $software } { $version } is installed; { $min } or newer is needed
+probe-vpn-proxy-on = active: { $names }
+probe-virtual-drive = virtual-drive software is installed: { $software }
+probe-prerequisites-missing = not installed: { $missing }

@@ -156,3 +156,15 @@ probe-cert-expiring = گواهی { $days ->
 }، در { $date }، منقضی می‌شود
 probe-cert-type-wrong = گواهیِ روی توکن از نوعِ { $found } است؛ این سامانه { $accepted } را می‌پذیرد
 probe-cert-type-unrecognised = نوعِ گواهیِ معتبر از مشخصاتش خوانده نمی‌شود (این سامانه این نوع‌ها را می‌پذیرد: { $accepted })
+probe-pin-locked = رمز کاربرِ { $tokens } قفل شده است
+probe-pin-few-tries = برای رمزِ { $tokens } دفعه‌های کمی مانده است: رمز را حدس نزنید
+probe-so-pin-locked = رمز مدیرِ (SO PIN) { $tokens } قفل شده است
+probe-so-pin-final-try = برای رمز مدیرِ (SO PIN) { $tokens } فقط یک دفعه مانده است
+probe-clock-ahead = ساعت رایانه حدود { $minutes } دقیقه جلوتر از زمانِ درست است
+probe-clock-behind = ساعت رایانه حدود { $minutes } دقیقه عقب‌تر از زمانِ درست است
+probe-token-has-no-cert = روی توکنِ وصل‌شده هیچ گواهی‌ای نیست
+probe-software-missing = { $software } نصب نیست
+probe-software-old = { $software } نسخه‌ی { $version } نصب است؛ نسخه‌ی { $min } یا تازه‌تر لازم است
+probe-vpn-proxy-on = فعال: { $names }
+probe-virtual-drive = نرم‌افزار درایو مجازی نصب است: { $software }
+probe-prerequisites-missing = نصب نیست: { $missing }
