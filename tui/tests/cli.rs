@@ -147,7 +147,10 @@ fn failing_checks_say_what_they_found_worst_first_with_a_summary() {
     // A Windows setting on another system is "does not apply" (–), last, never a pass.
     let na = lines.iter().position(|l| l.starts_with("[–]")).unwrap();
     assert!(lines[na].contains("calendar"), "{out}");
-    assert!(lines[na + 1].contains("no system calendar setting"), "{out}");
+    assert!(
+        lines[na + 1].contains("no system calendar setting"),
+        "{out}"
+    );
     let last_ok = lines.iter().rposition(|l| l.starts_with("[✓]")).unwrap();
     assert!(last_ok < na, "{out}");
     // Piped output has no colour codes.
