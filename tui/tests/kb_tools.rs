@@ -40,7 +40,7 @@ const NODES: &str = r#"
   kind: probe
   title: {fa: "پرچم", en: Flag}
   script: t/flag.rhai
-  outcomes: {fail: general/renew, ok: general/fine}
+  outcomes: {fail: general/renew, ok: general/fine, unknown: general/fine}
 - id: general/renew
   kind: remedy
   case: general/cert-expired
