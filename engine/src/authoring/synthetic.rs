@@ -250,6 +250,7 @@ pub fn generate(nodes: usize, mistakes: Mistakes) -> (Source, Vec<Planted>) {
         Source {
             files,
             origin: format!("synthetic ({nodes} nodes)"),
+            digest: None,
         },
         planted,
     )

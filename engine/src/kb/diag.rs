@@ -46,6 +46,8 @@ pub enum Code {
     W001Unreachable,
     /// A script file no probe uses.
     W002UnusedScript,
+    /// A script reads a fact no provider offers (a misspelt key is `unknown` on every machine).
+    W003UnknownFact,
 }
 
 impl Code {
@@ -66,6 +68,7 @@ impl Code {
             Code::E013Scenario => "E013",
             Code::W001Unreachable => "W001",
             Code::W002UnusedScript => "W002",
+            Code::W003UnknownFact => "W003",
         }
     }
 

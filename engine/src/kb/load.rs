@@ -14,7 +14,7 @@ use super::diag::{Code, Diagnostic};
 use super::source::Source;
 use super::yaml::{self, Document, LineCol};
 use crate::model::*;
-use crate::probe::{KbData, Sandbox};
+use crate::probe::{FactReads, KbData, Sandbox, fact_reads};
 
 /// A compiled probe script.
 #[derive(Debug, Clone)]
@@ -23,6 +23,8 @@ pub struct Script {
     pub name: String,
     pub ast: Option<Arc<AST>>,
     pub pos: Pos,
+    /// The facts it reads (found by scanning its text), so a live diagnosis gathers only those.
+    pub reads: FactReads,
 }
 
 /// A scenario test file, kept as text; `scenario` parses and runs it.
@@ -168,7 +170,16 @@ impl Kb {
                             (None, pos)
                         }
                     };
-                    scripts.insert(name.clone(), Script { name, ast, pos });
+                    let reads = fact_reads(text);
+                    scripts.insert(
+                        name.clone(),
+                        Script {
+                            name,
+                            ast,
+                            pos,
+                            reads,
+                        },
+                    );
                 }
                 _ => {}
             }
@@ -202,7 +213,12 @@ impl Kb {
         data.insert("software".into(), json(&software));
         data.insert("kb".into(), json(&meta));
 
-        let version = format!("{}+{}", meta.version, digest(source));
+        let digest = source.digest.clone().unwrap_or_else(|| {
+            super::source::content_digest(
+                source.files.iter().map(|(p, t)| (p.as_str(), t.as_str())),
+            )
+        });
+        let version = format!("{}+{digest}", meta.version);
         let kb = Kb {
             meta,
             version,
@@ -246,18 +262,6 @@ fn json<T: serde::Serialize>(v: &T) -> serde_json::Value {
 
 fn is_yaml(p: &str) -> bool {
     p.ends_with(".yaml") || p.ends_with(".yml")
-}
-
-/// A short, stable digest of the KB's content (FNV-1a; identity, not security).
-fn digest(source: &Source) -> String {
-    let mut h: u64 = 0xcbf29ce484222325;
-    for (p, t) in &source.files {
-        for b in p.bytes().chain([0]).chain(t.bytes()).chain([0]) {
-            h ^= u64::from(b);
-            h = h.wrapping_mul(0x100000001b3);
-        }
-    }
-    format!("{:08x}", h >> 32)
 }
 
 struct Loader {

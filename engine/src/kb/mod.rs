@@ -12,4 +12,4 @@ pub mod yaml;
 pub use crate::model::{Body, Kind, Lang, Node, Status, Text};
 pub use diag::{Code, Diagnostic, Level};
 pub use load::{Kb, Script, tokens_only};
-pub use source::Source;
+pub use source::{Parts, Source};

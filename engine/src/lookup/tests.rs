@@ -262,6 +262,7 @@ joins_next: [در]
             .map(|(p, t)| (p.to_string(), t.to_string()))
             .collect(),
         origin: "fixture".into(),
+        digest: None,
     };
     let (kb, diags) = Kb::load(&source);
     assert!(diags.iter().all(|d| !d.is_error()), "{diags:?}");
@@ -432,6 +433,7 @@ fn a_mistake_in_lookup_yaml_is_reported_with_its_line() {
             .map(|(p, t)| (p.to_string(), t.to_string()))
             .collect(),
         origin: "fixture".into(),
+        digest: None,
     };
     let (_, diags) = Kb::load(&source);
     let shown: Vec<String> = diags.iter().map(|d| d.to_string()).collect();
