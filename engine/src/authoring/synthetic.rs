@@ -251,6 +251,7 @@ pub fn generate(nodes: usize, mistakes: Mistakes) -> (Source, Vec<Planted>) {
             files,
             origin: format!("synthetic ({nodes} nodes)"),
             digest: None,
+            trusted: false,
         },
         planted,
     )

@@ -89,7 +89,10 @@ impl Kb {
     }
 
     pub fn load_with(source: &Source, sandbox: Arc<Sandbox>) -> (Kb, Vec<Diagnostic>) {
-        let mut l = Loader { diags: Vec::new() };
+        let mut l = Loader {
+            diags: Vec::new(),
+            trusted: source.trusted,
+        };
         let meta = l.single::<KbMeta>(source, "kb/kb.yaml").unwrap_or(KbMeta {
             version: "0".into(),
             support: None,
@@ -112,7 +115,7 @@ impl Kb {
         if let Some(sf) = systems_file {
             if let Some(doc) = source
                 .get("kb/systems.yaml")
-                .and_then(|t| yaml::parse(t).ok())
+                .and_then(|t| yaml::parse_with(t, !l.trusted).ok())
             {
                 let file: Arc<str> = Arc::from("kb/systems.yaml");
                 systems = sf
@@ -251,7 +254,10 @@ struct CatalogFile {
 /// knowledge base loads needs. Empty when it is missing or broken (loading the whole base
 /// reports why).
 pub fn tokens_only(source: &Source) -> TokensFile {
-    let mut l = Loader { diags: Vec::new() };
+    let mut l = Loader {
+        diags: Vec::new(),
+        trusted: source.trusted,
+    };
     l.tokens(source).unwrap_or_default()
 }
 
@@ -266,6 +272,8 @@ fn is_yaml(p: &str) -> bool {
 
 struct Loader {
     diags: Vec<Diagnostic>,
+    /// The source was checked before it was embedded: no positions, no data-file rules.
+    trusted: bool,
 }
 
 impl Loader {
@@ -275,7 +283,7 @@ impl Loader {
     }
 
     fn parse_doc(&mut self, path: &str, text: &str) -> Option<Document> {
-        match yaml::parse(text) {
+        match yaml::parse_with(text, !self.trusted) {
             Ok(d) => Some(d),
             Err(e) => {
                 let file: Arc<str> = Arc::from(path);
@@ -320,7 +328,9 @@ impl Loader {
         const PATH: &str = "kb/software.yaml";
         source.get(PATH)?;
         let cat = self.single::<SoftwareCatalog>(source, PATH)?;
-        self.problems(source, PATH, cat.problems());
+        if !self.trusted {
+            self.problems(source, PATH, cat.problems());
+        }
         Some(cat)
     }
 
@@ -328,12 +338,17 @@ impl Loader {
     fn tokens(&mut self, source: &Source) -> Option<TokensFile> {
         const PATH: &str = "kb/tokens.yaml";
         let t = self.single::<TokensFile>(source, PATH)?;
-        self.problems(source, PATH, t.problems());
+        if !self.trusted {
+            self.problems(source, PATH, t.problems());
+        }
         Some(t)
     }
 
     /// Reports a data file's own problems (what serde cannot see) at the values they are about.
     fn problems(&mut self, source: &Source, path: &str, problems: Vec<(String, String)>) {
+        if problems.is_empty() {
+            return;
+        }
         let file: Arc<str> = Arc::from(path);
         if let Some(doc) = source.get(path).and_then(|t| yaml::parse(t).ok()) {
             for (path, msg) in problems {
@@ -352,11 +367,11 @@ impl Loader {
     /// A file of nodes: a YAML sequence, each item one node.
     fn node_file(&mut self, path: &str, text: &str, out: &mut Vec<Node>) {
         let file: Arc<str> = Arc::from(path);
-        let Some(doc) = self.parse_doc(path, text) else {
+        let Some(mut doc) = self.parse_doc(path, text) else {
             return;
         };
-        let items = match &doc.value {
-            serde_yaml::Value::Sequence(s) => s.clone(),
+        let items = match std::mem::take(&mut doc.value) {
+            serde_yaml::Value::Sequence(s) => s,
             serde_yaml::Value::Null => return,
             _ => {
                 self.err(
@@ -396,30 +411,42 @@ impl Loader {
     fn convert(&mut self, r: RawNode, file: &Arc<str>, doc: &Document, base: &str) -> Option<Node> {
         let pos = Pos::new(file, doc.nearest(base));
         let mut field_pos = BTreeMap::new();
-        for field in [
-            "id",
-            "case",
-            "title",
-            "text",
-            "check",
-            "next",
-            "auto",
-            "script",
-            "verify",
-            "unresolved",
-            "escalate",
-            "steps",
-            "choices",
-            "outcomes.ok",
-            "outcomes.warn",
-            "outcomes.fail",
-            "outcomes.unknown",
-        ] {
+        // A trusted source has no positions to record.
+        let fields: &[&str] = if self.trusted {
+            &[]
+        } else {
+            &[
+                "id",
+                "case",
+                "title",
+                "text",
+                "check",
+                "next",
+                "auto",
+                "script",
+                "verify",
+                "unresolved",
+                "escalate",
+                "steps",
+                "choices",
+                "outcomes.ok",
+                "outcomes.warn",
+                "outcomes.fail",
+                "outcomes.unknown",
+            ]
+        };
+        for field in fields {
             if let Some(at) = doc.position(&yaml::join(base, field)) {
                 field_pos.insert(field.to_string(), Pos::new(file, at));
             }
         }
-        for (i, _) in r.choices.iter().flatten().enumerate() {
+        for (i, _) in r
+            .choices
+            .iter()
+            .flatten()
+            .enumerate()
+            .filter(|_| !self.trusted)
+        {
             let f = format!("choices[{i}].next");
             if let Some(at) = doc.position(&yaml::join(base, &f)) {
                 field_pos.insert(f, Pos::new(file, at));

@@ -263,6 +263,7 @@ joins_next: [در]
             .collect(),
         origin: "fixture".into(),
         digest: None,
+        trusted: false,
     };
     let (kb, diags) = Kb::load(&source);
     assert!(diags.iter().all(|d| !d.is_error()), "{diags:?}");
@@ -434,6 +435,7 @@ fn a_mistake_in_lookup_yaml_is_reported_with_its_line() {
             .collect(),
         origin: "fixture".into(),
         digest: None,
+        trusted: false,
     };
     let (_, diags) = Kb::load(&source);
     let shown: Vec<String> = diags.iter().map(|d| d.to_string()).collect();
