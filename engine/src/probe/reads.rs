@@ -85,17 +85,18 @@ pub fn fact_reads(source: &str) -> FactReads {
             // `Fn("fact")`: a pointer whose calls the scan cannot follow; so is `Fn` of a name
             // computed at run time.
             Tok::Str(s) if READERS.contains(&s.as_str()) => return FactReads::All,
-            Tok::Ident(name) if name == "Fn" => {
-                if !matches!(
-                    (toks.get(i + 1), toks.get(i + 2), toks.get(i + 3)),
-                    (
-                        Some(Tok::Punct('(')),
-                        Some(Tok::Str(_)),
-                        Some(Tok::Punct(')'))
-                    )
-                ) {
-                    return FactReads::All;
-                }
+            Tok::Ident(name)
+                if name == "Fn"
+                    && !matches!(
+                        (toks.get(i + 1), toks.get(i + 2), toks.get(i + 3)),
+                        (
+                            Some(Tok::Punct('(')),
+                            Some(Tok::Str(_)),
+                            Some(Tok::Punct(')'))
+                        )
+                    ) =>
+            {
+                return FactReads::All;
             }
             // Code inside `${...}` is not tokenised: any mention of a reader counts.
             Tok::Interpolated(s) if READERS.iter().any(|r| s.contains(r)) => {
