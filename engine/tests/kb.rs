@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use tokenyar_engine::kb::Source;
+use tokenyar_engine::kb::source::Parts;
 
 fn kb_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../kb")
@@ -27,6 +28,53 @@ fn the_embedded_knowledge_base_is_the_one_on_disk() {
     let emb = Source::embedded();
     let names = |s: &Source| s.files.iter().map(|(p, _)| p.clone()).collect::<Vec<_>>();
     assert_eq!(names(&disk), names(&emb));
+}
+
+#[test]
+fn the_build_time_digest_is_the_digest_of_the_embedded_files() {
+    let emb = Source::embedded();
+    let computed = tokenyar_engine::kb::source::content_digest(
+        emb.files.iter().map(|(p, t)| (p.as_str(), t.as_str())),
+    );
+    assert_eq!(emb.digest.as_deref(), Some(computed.as_str()));
+    // The version names the whole knowledge base however little of it a command reads.
+    let disk = Source::from_dir(&kb_dir()).unwrap();
+    let whole = tokenyar_engine::kb::Kb::load(&disk).0.version;
+    for parts in [Parts::ALL, Parts::RUN, Parts::INDEX] {
+        let (kb, _) = tokenyar_engine::kb::Kb::load(&Source::embedded_parts(parts));
+        assert_eq!(kb.version, whole, "{parts:?}");
+    }
+}
+
+#[test]
+fn a_partial_load_reads_only_its_parts() {
+    let index = Source::embedded_parts(Parts::INDEX);
+    assert!(
+        index
+            .files
+            .iter()
+            .all(|(p, _)| !p.starts_with("scripts/") && !p.contains("/tests/"))
+    );
+    let (kb, diags) = tokenyar_engine::kb::Kb::load(&index);
+    assert!(diags.is_empty(), "{diags:?}");
+    assert!(kb.scripts.is_empty() && kb.scenarios.is_empty());
+    assert!(kb.node("general/root").is_some());
+    let run = Source::embedded_parts(Parts::RUN);
+    let (kb, _) = tokenyar_engine::kb::Kb::load(&run);
+    assert!(!kb.scripts.is_empty() && kb.scenarios.is_empty() && kb.test_data.is_empty());
+    // Lookup answers from the index alone exactly as from the whole knowledge base.
+    let whole = tokenyar_engine::kb::Kb::load(&Source::embedded()).0;
+    let q = "خطا ۲۹ در امضا";
+    let hits = |kb: &tokenyar_engine::kb::Kb| {
+        tokenyar_engine::lookup::Index::build(kb)
+            .search(q, 5)
+            .into_iter()
+            .map(|h| h.node)
+            .collect::<Vec<_>>()
+    };
+    let index_kb = tokenyar_engine::kb::Kb::load(&index).0;
+    assert!(!hits(&whole).is_empty());
+    assert_eq!(hits(&index_kb), hits(&whole));
 }
 
 #[test]

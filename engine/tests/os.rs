@@ -65,17 +65,32 @@ fn this_linux_machine_is_read() {
     };
     // Only programs the KB can recognise on Linux are listed.
     assert!(sw["items"].get("dotnet").is_none(), "{sw}");
-    let java_on_path = std::process::Command::new("java")
-        .arg("-version")
-        .output()
-        .is_ok();
-    assert_eq!(
-        sw["items"]["java"]["installed"],
-        json!(java_on_path),
-        "{sw}"
-    );
-    if java_on_path {
-        assert!(sw["items"]["java"]["version"].is_string());
+    // Java is recognised by its installations' `release` files, never by starting a JVM: every
+    // home under /usr/lib/jvm counts, and the newest version is the one reported.
+    let homes: Vec<String> = std::fs::read_dir("/usr/lib/jvm")
+        .map(|d| {
+            d.flatten()
+                .filter_map(|e| std::fs::read_to_string(e.path().join("release")).ok())
+                .filter_map(|t| {
+                    t.lines()
+                        .find_map(|l| l.strip_prefix("JAVA_VERSION="))
+                        .map(|v| v.trim_matches('"').to_string())
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    if std::env::var_os("JAVA_HOME").is_none() && !Path::new("/usr/java").exists() {
+        assert_eq!(
+            sw["items"]["java"]["installed"],
+            json!(!homes.is_empty()),
+            "{sw}"
+        );
+        if let Some(newest) = homes
+            .iter()
+            .max_by(|a, b| tokenyar_engine::text::version_order(a, b))
+        {
+            assert_eq!(sw["items"]["java"]["version"], json!(newest), "{sw}");
+        }
     }
     // USB is read where the kernel shows a bus, and honestly unknown where it does not.
     match l.read("usb") {
@@ -83,10 +98,89 @@ fn this_linux_machine_is_read() {
         Fact::Unknown(r) => assert!(r.contains("/sys/bus/usb")),
         other => panic!("{other:?}"),
     }
-    assert!(matches!(
-        l.read("services"),
-        Fact::Value(_) | Fact::Unknown(_)
-    ));
+    // Services are asked by name, and this knowledge base names none on Linux: nothing runs.
+    let Fact::Value(services) = l.read("services") else {
+        panic!()
+    };
+    assert_eq!(services, json!({"items": [], "named": []}));
+}
+
+#[test]
+fn versions_are_read_from_release_files() {
+    use tokenyar_engine::facts::os::{self, system::FakeSystem, system::Family};
+    let kb = kb();
+    let sys = FakeSystem::new(Family::Linux)
+        .var("HOME", "/home/sara")
+        .file(
+            "/usr/lib/jvm/java-8-openjdk-amd64/release",
+            "JAVA_VERSION=\"1.8.0_402\"\nOS_NAME=\"Linux\"\n",
+        )
+        .file(
+            "/usr/lib/jvm/java-17-openjdk-amd64/release",
+            "IMPLEMENTOR=\"Debian\"\nJAVA_VERSION=\"17.0.15\"\n",
+        )
+        // An /opt folder that is not Java: the key is missing, so it is not an installation.
+        .file("/opt/other/release", "VERSION=3\n");
+    let Fact::Value(sw) = os::software(&sys, &kb.software) else {
+        panic!()
+    };
+    let java = &sw["items"]["java"];
+    assert_eq!(java["installed"], json!(true), "{sw:#}");
+    assert_eq!(java["version"], json!("17.0.15"));
+    assert_eq!(java["instances"], json!(2));
+    // Recognising software on Linux runs no program at all: no JVM, no service listing.
+    assert!(sys.ran.lock().unwrap().is_empty(), "{:?}", sys.ran);
+    let none = FakeSystem::new(Family::Linux).var("HOME", "/home/sara");
+    let Fact::Value(sw) = os::software(&none, &kb.software) else {
+        panic!()
+    };
+    assert_eq!(sw["items"]["java"]["installed"], json!(false));
+}
+
+#[test]
+fn a_diagnosis_reads_only_the_facts_its_checks_name() {
+    use std::sync::Mutex;
+    use tokenyar_engine::infer::diagnose::{diagnose, facts_needed};
+    let kb = kb();
+    // A live world whose every provider only notes that it was asked.
+    let asked = Arc::new(Mutex::new(Vec::<String>::new()));
+    let mut world = live(&kb);
+    let keys: Vec<String> = world.keys().map(str::to_string).collect();
+    for k in &keys {
+        let (asked, key) = (Arc::clone(&asked), k.clone());
+        world.register(k, move |_| {
+            asked.lock().unwrap().push(key.clone());
+            Fact::Unknown("not read in this test".into())
+        });
+    }
+    let world: Arc<dyn Facts> = Arc::new(world);
+    for system in [Some("setad"), None] {
+        asked.lock().unwrap().clear();
+        let needed = facts_needed(&kb, system);
+        let needed = needed
+            .keys()
+            .expect("the shipped scripts name their facts plainly");
+        diagnose(&kb, Arc::clone(&world), system);
+        let asked: std::collections::BTreeSet<String> =
+            asked.lock().unwrap().iter().cloned().collect();
+        assert!(
+            asked.is_subset(needed),
+            "{system:?}: {asked:?} not within {needed:?}"
+        );
+        // The whole process list and the service states are no check's business.
+        for never in ["processes", "services"] {
+            assert!(!asked.contains(never), "{system:?} read {never}");
+        }
+        assert!(
+            asked.contains("token") && asked.contains("software"),
+            "{asked:?}"
+        );
+        world.refresh();
+    }
+    // A system's diagnosis needs no more than the whole one.
+    let all = facts_needed(&kb, None);
+    let setad = facts_needed(&kb, Some("setad"));
+    assert!(setad.keys().unwrap().is_subset(all.keys().unwrap()));
 }
 
 #[test]

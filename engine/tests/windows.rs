@@ -63,8 +63,10 @@ fn machine(which: &str) -> FakeSystem {
             ok(&format!("{which}-uninstall-wow.txt")),
         )
         .command("tasklist /FO CSV /NH", ok(&format!("{which}-tasklist.txt")))
+        // Recorded as one listing; the collector asks for the one service the KB names, and
+        // picks it out of the answer by name.
         .command(
-            "sc query type= service state= all",
+            "sc query DastineService",
             ok(&format!("{which}-sc-query.txt")),
         )
         .command(
@@ -170,8 +172,11 @@ fn a_problem_machine_is_read_into_contract_facts() {
             .unwrap()
             .contains(&json!("VCDDaemon.exe"))
     );
-    let servs = value(os::services(&sys));
-    assert_eq!(servs["items"].as_array().unwrap().len(), 4);
+    let servs = value(os::services(&sys, &catalog(&kb)));
+    // Only the services the knowledge base names are asked about.
+    assert_eq!(servs["named"], json!(["DastineService"]));
+    assert_eq!(servs["items"].as_array().unwrap().len(), 1, "{servs:#}");
+    assert_eq!(servs["items"][0]["state"], json!("stopped"));
     let usb = value(os::usb(&sys));
     assert_eq!(usb["devices"].as_array().unwrap().len(), 2, "{usb:#}");
     assert_eq!(usb["devices"][0]["vid"], json!("096e"));

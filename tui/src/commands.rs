@@ -30,11 +30,8 @@ pub fn diagnose_cmd(common: &Common, args: &DiagnoseArgs) -> Result<i32, CliErro
     known_system(&kb, args.system.as_deref())?;
     let facts: Arc<dyn Facts> = match &common.snapshot {
         Some(path) => Arc::new(Snapshot::from_bundle(&Bundle::read(path)?)),
-        None => {
-            let live = setup::live_facts(&kb, &common.live, early_token)?;
-            live.prefetch();
-            Arc::new(live)
-        }
+        // `diagnose` reads ahead only the facts its checks need.
+        None => Arc::new(setup::live_facts(&kb, &common.live, early_token)?),
     };
     let d = diagnose(&kb, facts, args.system.as_deref());
     let mut out = std::io::stdout().lock();
@@ -384,7 +381,8 @@ pub fn kb_cmd(common: &Common, cmd: &KbCommand) -> Result<i32, CliError> {
 /// the knowledge base matches; then the systems are listed, so the user can start a guided walk
 /// instead of following a guess.
 pub fn lookup_cmd(common: &Common, args: &LookupArgs) -> Result<i32, CliError> {
-    let kb = load_kb(common)?;
+    // The index is built from nodes and language data: no script is compiled for a lookup.
+    let kb = setup::load_kb_parts(common, tokenyar_engine::kb::Parts::INDEX)?;
     let lang = lang(common)?;
     known_system(&kb, args.system.as_deref())?;
     let query = args.text.join(" ");

@@ -10,7 +10,7 @@ use tokenyar_engine::authoring::load_checked;
 use tokenyar_engine::facts::live::LiveFacts;
 use tokenyar_engine::facts::provider::LiveOptions;
 use tokenyar_engine::facts::token::Prefetch;
-use tokenyar_engine::kb::{self, Diagnostic, Kb, Lang, Source};
+use tokenyar_engine::kb::{self, Diagnostic, Kb, Lang, Parts, Source};
 use tokenyar_engine::model::{SoftwareCatalog, TokensFile};
 
 use crate::cli::{Common, LiveArgs};
@@ -43,15 +43,28 @@ pub enum CliError {
 }
 
 pub fn source(common: &Common) -> Result<Source, CliError> {
+    source_parts(common, Parts::ALL)
+}
+
+/// The parts of the knowledge base a command needs: the embedded copy reads no more; a working
+/// copy is read whole, since it is checked before use.
+fn source_parts(common: &Common, parts: Parts) -> Result<Source, CliError> {
     Ok(match &common.kb {
         Some(dir) => Source::from_dir(dir)?,
-        None => Source::embedded(),
+        None => Source::embedded_parts(parts),
     })
 }
 
-/// Loads the knowledge base for use (not for `kb check`): refuses one with errors.
+/// Loads the knowledge base for use (not for `kb check`): refuses one with errors. Everything
+/// but the scenario tests.
 pub fn load_kb(common: &Common) -> Result<Arc<Kb>, CliError> {
-    let src = source(common)?;
+    load_kb_parts(common, Parts::RUN)
+}
+
+/// Like [`load_kb`], reading only `parts` of the embedded knowledge base (`lookup` needs no
+/// scripts).
+pub fn load_kb_parts(common: &Common, parts: Parts) -> Result<Arc<Kb>, CliError> {
+    let src = source_parts(common, parts)?;
     // The embedded knowledge base passed every checker rule before this binary was built (the
     // test suite refuses it otherwise): loading is enough. A working copy is checked in full.
     let (kb, diags) = if common.kb.is_none() {
@@ -159,7 +172,11 @@ pub fn live_options(
 /// Starts reading the token now, from `kb/tokens.yaml` alone, so the read overlaps with
 /// loading the rest of the knowledge base; hand it to [`live_facts`].
 pub fn start_token_read(common: &Common, args: &LiveArgs) -> Result<Prefetch, CliError> {
-    let tokens = Arc::new(kb::tokens_only(&source(common)?));
+    let src = match &common.kb {
+        Some(dir) => Source::from_dir(dir)?,
+        None => Source::embedded_files(&["kb/tokens.yaml"]),
+    };
+    let tokens = Arc::new(kb::tokens_only(&src));
     Ok(Prefetch::start(live_options(args, tokens, Arc::default())?))
 }
 

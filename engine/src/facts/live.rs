@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use super::provider::{LiveOptions, ReadFn, with_deadline};
 use super::{Fact, Facts};
+use crate::probe::FactReads;
 
 /// The live world.
 pub struct LiveFacts {
@@ -18,6 +19,21 @@ pub struct LiveFacts {
     cache: Mutex<HashMap<String, Arc<OnceLock<Fact>>>>,
 }
 
+/// The fact keys some provider reads, sorted: what scripts may name (`kb check` warns of others).
+pub fn provided_keys() -> Vec<&'static str> {
+    let mut keys: Vec<&'static str> = all_providers().iter().map(|p| p.key).collect();
+    keys.sort_unstable();
+    keys
+}
+
+fn all_providers() -> Vec<super::provider::Provider> {
+    super::os::providers()
+        .into_iter()
+        .chain(super::net::providers())
+        .chain(super::token::providers())
+        .collect()
+}
+
 impl LiveFacts {
     pub fn new(opts: LiveOptions) -> LiveFacts {
         let mut me = LiveFacts {
@@ -26,11 +42,7 @@ impl LiveFacts {
             deadlines: BTreeMap::new(),
             cache: Mutex::new(HashMap::new()),
         };
-        let all = super::os::providers()
-            .into_iter()
-            .chain(super::net::providers())
-            .chain(super::token::providers());
-        for p in all {
+        for p in all_providers() {
             let deadline = (p.deadline)(&me.opts);
             me.providers.insert(p.key.to_string(), p.read);
             me.deadlines.insert(p.key.to_string(), deadline);
@@ -72,17 +84,6 @@ impl LiveFacts {
         self.providers.keys().map(String::as_str)
     }
 
-    /// Reads every fact at once, each on its own thread under its own deadline: most providers
-    /// wait on commands or devices, so a diagnosis then finds them cached instead of reading
-    /// them one after another.
-    pub fn prefetch(&self) {
-        std::thread::scope(|s| {
-            for k in self.keys() {
-                s.spawn(move || self.read(k));
-            }
-        });
-    }
-
     pub fn options(&self) -> &LiveOptions {
         &self.opts
     }
@@ -117,6 +118,26 @@ impl Facts for LiveFacts {
         if let Ok(mut c) = self.cache.lock() {
             c.clear();
         }
+    }
+
+    /// Reads the facts asked for (all of them for [`FactReads::All`]) at once, each on its own
+    /// thread under its own deadline: most providers wait on files, commands or devices, so the
+    /// probes that follow find them cached instead of reading them one after another. A fact no
+    /// one asks for is never read: the machine is not searched for what no check looks at.
+    fn prefetch(&self, keys: &FactReads) {
+        let keys: Vec<&str> = match keys.keys() {
+            None => self.keys().collect(),
+            Some(k) => k
+                .iter()
+                .map(String::as_str)
+                .filter(|k| self.providers.contains_key(*k))
+                .collect(),
+        };
+        std::thread::scope(|s| {
+            for k in keys {
+                s.spawn(move || self.read(k));
+            }
+        });
     }
 }
 

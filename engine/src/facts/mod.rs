@@ -21,6 +21,8 @@ use serde::{Deserialize, Serialize};
 
 pub use bundle::{Bundle, BundleError};
 
+use crate::probe::FactReads;
+
 /// One fact as read, or why it could not be.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -38,6 +40,10 @@ pub trait Facts: Send + Sync {
     /// Forgets cached values so the next read looks again (after the user changed something).
     /// Recorded facts never change, so the default does nothing.
     fn refresh(&self) {}
+
+    /// Reads these facts ahead, at once, so the probes that follow find them cached. Recorded
+    /// facts are already there, so the default does nothing.
+    fn prefetch(&self, _keys: &FactReads) {}
 }
 
 /// Facts from a recorded bundle (or a scenario test). A fact the bundle lacks is unknown.
@@ -96,5 +102,10 @@ impl<F: Facts> Facts for Recorder<F> {
 
     fn refresh(&self) {
         self.inner.refresh();
+    }
+
+    fn prefetch(&self, keys: &FactReads) {
+        // Read ahead underneath; what the probes then read is recorded as it is read.
+        self.inner.prefetch(keys);
     }
 }

@@ -9,8 +9,9 @@ use super::Runner;
 use super::session::{Evidence, Need, Session, Step};
 use crate::facts::Facts;
 use crate::kb::Kb;
+use crate::kb::graph::WalkGraph;
 use crate::model::{Body, Kind, Severity, Status, Text};
-use crate::probe::ProbeResult;
+use crate::probe::{FactReads, ProbeResult};
 
 /// One check: a symptom's `check:` probe or a system prerequisite.
 #[derive(Debug, Clone, Serialize)]
@@ -80,8 +81,37 @@ impl Diagnosis {
     }
 }
 
+/// The facts a diagnosis of `system` (or of every system) may read: those of the checks it runs
+/// (symptoms' `check:` and the system's prerequisites) and of every probe the walks from those
+/// symptoms can reach on the way to a remedy.
+pub fn facts_needed(kb: &Kb, system: Option<&str>) -> FactReads {
+    let wanted = |s: &str| system.is_none_or(|sys| s == sys || s == "general");
+    let mut starts: Vec<&str> = kb
+        .nodes
+        .iter()
+        .filter(|n| wanted(&n.system) && matches!(n.body, Body::Symptom { check: Some(_), .. }))
+        .map(|n| n.id.as_str())
+        .collect();
+    for s in kb.systems.iter().filter(|s| system == Some(s.id.as_str())) {
+        starts.extend(s.prerequisites.iter().filter_map(|p| p.check.as_deref()));
+    }
+    let graph = WalkGraph::build_with(kb, true);
+    let mut reads = FactReads::default();
+    for id in graph.reachable_from(&starts) {
+        // A missing script runs nothing, so it reads nothing.
+        if let Some(Body::Probe { script, .. }) = kb.node(id).map(|n| &n.body)
+            && let Some(s) = kb.script(script)
+        {
+            reads.extend(&s.reads);
+        }
+    }
+    reads
+}
+
 /// Runs the checks of `system` (plus the general ones), or of every system.
 pub fn diagnose(kb: &Arc<Kb>, facts: Arc<dyn Facts>, system: Option<&str>) -> Diagnosis {
+    // A live world reads what the checks need all at once, in parallel; recorded facts ignore it.
+    facts.prefetch(&facts_needed(kb, system));
     let runner = Runner::new(Arc::clone(kb), facts, system.map(str::to_string));
     let wanted = |s: &str| system.is_none_or(|sys| s == sys || s == "general");
     let mut checks = Vec::new();

@@ -17,6 +17,7 @@ pub fn check(kb: &Kb) -> Vec<Diagnostic> {
     references(kb, &mut out);
     translations(kb, &mut out);
     scripts(kb, &mut out);
+    fact_keys(kb, &mut out);
     remedies(kb, &mut out);
     three_valued(kb, &mut out);
     risks(kb, &mut out);
@@ -430,6 +431,27 @@ fn scripts(kb: &Kb, out: &mut Vec<Diagnostic>) {
                 None,
                 format!("no probe uses `scripts/{name}`"),
             ));
+        }
+    }
+}
+
+/// Fact keys a script names that no provider reads: such a fact is `unknown` everywhere, which
+/// is almost always a misspelling.
+fn fact_keys(kb: &Kb, out: &mut Vec<Diagnostic>) {
+    let known = crate::facts::live::provided_keys();
+    for (name, s) in &kb.scripts {
+        for key in s.reads.keys().into_iter().flatten() {
+            if !known.contains(&key.as_str()) {
+                out.push(Diagnostic::new(
+                    Code::W006UnknownFact,
+                    &s.pos,
+                    None,
+                    format!(
+                        "`scripts/{name}` reads the fact `{key}`, which no provider offers; known facts: {}",
+                        known.join(", ")
+                    ),
+                ));
+            }
         }
     }
 }

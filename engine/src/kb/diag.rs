@@ -62,6 +62,8 @@ pub enum Code {
     W004Coverage,
     /// A symptom the lookup does not find by its own messages or codes.
     W005LookupMiss,
+    /// A script reads a fact no provider offers (a misspelt key is `unknown` on every machine).
+    W006UnknownFact,
 }
 
 impl Code {
@@ -90,6 +92,7 @@ impl Code {
             Code::W003PersianStyle => "W003",
             Code::W004Coverage => "W004",
             Code::W005LookupMiss => "W005",
+            Code::W006UnknownFact => "W006",
         }
     }
 

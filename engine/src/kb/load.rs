@@ -14,7 +14,7 @@ use super::diag::{Code, Diagnostic};
 use super::source::Source;
 use super::yaml::{self, Document, LineCol};
 use crate::model::*;
-use crate::probe::{KbData, Sandbox};
+use crate::probe::{FactReads, KbData, Sandbox, fact_reads};
 
 /// A compiled probe script.
 #[derive(Debug, Clone)]
@@ -23,6 +23,8 @@ pub struct Script {
     pub name: String,
     pub ast: Option<Arc<AST>>,
     pub pos: Pos,
+    /// The facts it reads (found by scanning its text), so a live diagnosis gathers only those.
+    pub reads: FactReads,
 }
 
 /// A scenario test file, kept as text; `scenario` parses and runs it.
@@ -87,7 +89,10 @@ impl Kb {
     }
 
     pub fn load_with(source: &Source, sandbox: Arc<Sandbox>) -> (Kb, Vec<Diagnostic>) {
-        let mut l = Loader { diags: Vec::new() };
+        let mut l = Loader {
+            diags: Vec::new(),
+            trusted: source.trusted,
+        };
         let meta = l.single::<KbMeta>(source, "kb/kb.yaml").unwrap_or(KbMeta {
             version: "0".into(),
             support: None,
@@ -109,7 +114,10 @@ impl Kb {
         let mut systems = Vec::new();
         let mut certificate_types = Vec::new();
         if let Some(sf) = systems_file {
-            if let Some(doc) = source
+            if l.trusted {
+                // Positions are for the checker's messages; a trusted source gets none.
+                systems = sf.systems;
+            } else if let Some(doc) = source
                 .get("kb/systems.yaml")
                 .and_then(|t| yaml::parse(t).ok())
             {
@@ -169,7 +177,16 @@ impl Kb {
                             (None, pos)
                         }
                     };
-                    scripts.insert(name.clone(), Script { name, ast, pos });
+                    let reads = fact_reads(text);
+                    scripts.insert(
+                        name.clone(),
+                        Script {
+                            name,
+                            ast,
+                            pos,
+                            reads,
+                        },
+                    );
                 }
                 _ => {}
             }
@@ -203,7 +220,12 @@ impl Kb {
         data.insert("software".into(), json(&software));
         data.insert("kb".into(), json(&meta));
 
-        let version = format!("{}+{}", meta.version, digest(source));
+        let digest = source.digest.clone().unwrap_or_else(|| {
+            super::source::content_digest(
+                source.files.iter().map(|(p, t)| (p.as_str(), t.as_str())),
+            )
+        });
+        let version = format!("{}+{digest}", meta.version);
         let kb = Kb {
             meta,
             version,
@@ -230,7 +252,10 @@ impl Kb {
 /// knowledge base loads needs. Empty when it is missing or broken (loading the whole base
 /// reports why).
 pub fn tokens_only(source: &Source) -> TokensFile {
-    let mut l = Loader { diags: Vec::new() };
+    let mut l = Loader {
+        diags: Vec::new(),
+        trusted: source.trusted,
+    };
     l.tokens(source).unwrap_or_default()
 }
 
@@ -243,20 +268,10 @@ fn is_yaml(p: &str) -> bool {
     p.ends_with(".yaml") || p.ends_with(".yml")
 }
 
-/// A short, stable digest of the KB's content (FNV-1a; identity, not security).
-fn digest(source: &Source) -> String {
-    let mut h: u64 = 0xcbf29ce484222325;
-    for (p, t) in &source.files {
-        for b in p.bytes().chain([0]).chain(t.bytes()).chain([0]) {
-            h ^= u64::from(b);
-            h = h.wrapping_mul(0x100000001b3);
-        }
-    }
-    format!("{:08x}", h >> 32)
-}
-
 struct Loader {
     diags: Vec<Diagnostic>,
+    /// The source was checked before it was embedded: no positions, no data-file rules.
+    trusted: bool,
 }
 
 impl Loader {
@@ -266,7 +281,7 @@ impl Loader {
     }
 
     fn parse_doc(&mut self, path: &str, text: &str) -> Option<Document> {
-        match yaml::parse(text) {
+        match yaml::parse_with(text, !self.trusted) {
             Ok(d) => Some(d),
             Err(e) => {
                 let file: Arc<str> = Arc::from(path);
@@ -311,7 +326,9 @@ impl Loader {
         const PATH: &str = "kb/software.yaml";
         source.get(PATH)?;
         let cat = self.single::<SoftwareCatalog>(source, PATH)?;
-        self.problems(source, PATH, cat.problems());
+        if !self.trusted {
+            self.problems(source, PATH, cat.problems());
+        }
         Some(cat)
     }
 
@@ -319,12 +336,17 @@ impl Loader {
     fn tokens(&mut self, source: &Source) -> Option<TokensFile> {
         const PATH: &str = "kb/tokens.yaml";
         let t = self.single::<TokensFile>(source, PATH)?;
-        self.problems(source, PATH, t.problems());
+        if !self.trusted {
+            self.problems(source, PATH, t.problems());
+        }
         Some(t)
     }
 
     /// Reports a data file's own problems (what serde cannot see) at the values they are about.
     fn problems(&mut self, source: &Source, path: &str, problems: Vec<(String, String)>) {
+        if problems.is_empty() {
+            return;
+        }
         let file: Arc<str> = Arc::from(path);
         if let Some(doc) = source.get(path).and_then(|t| yaml::parse(t).ok()) {
             for (path, msg) in problems {
@@ -343,11 +365,11 @@ impl Loader {
     /// A file of nodes: a YAML sequence, each item one node.
     fn node_file(&mut self, path: &str, text: &str, out: &mut Vec<Node>) {
         let file: Arc<str> = Arc::from(path);
-        let Some(doc) = self.parse_doc(path, text) else {
+        let Some(mut doc) = self.parse_doc(path, text) else {
             return;
         };
-        let items = match &doc.value {
-            serde_yaml::Value::Sequence(s) => s.clone(),
+        let items = match std::mem::take(&mut doc.value) {
+            serde_yaml::Value::Sequence(s) => s,
             serde_yaml::Value::Null => return,
             _ => {
                 self.err(
@@ -387,32 +409,44 @@ impl Loader {
     fn convert(&mut self, r: RawNode, file: &Arc<str>, doc: &Document, base: &str) -> Option<Node> {
         let pos = Pos::new(file, doc.nearest(base));
         let mut field_pos = BTreeMap::new();
-        for field in [
-            "id",
-            "case",
-            "title",
-            "text",
-            "check",
-            "next",
-            "auto",
-            "script",
-            "verify",
-            "unresolved",
-            "escalate",
-            "steps",
-            "choices",
-            "messages",
-            "codes",
-            "outcomes.ok",
-            "outcomes.warn",
-            "outcomes.fail",
-            "outcomes.unknown",
-        ] {
+        // A trusted source has no positions to record.
+        let fields: &[&str] = if self.trusted {
+            &[]
+        } else {
+            &[
+                "id",
+                "case",
+                "title",
+                "text",
+                "check",
+                "next",
+                "auto",
+                "script",
+                "verify",
+                "unresolved",
+                "escalate",
+                "steps",
+                "choices",
+                "messages",
+                "codes",
+                "outcomes.ok",
+                "outcomes.warn",
+                "outcomes.fail",
+                "outcomes.unknown",
+            ]
+        };
+        for field in fields {
             if let Some(at) = doc.position(&yaml::join(base, field)) {
                 field_pos.insert(field.to_string(), Pos::new(file, at));
             }
         }
-        for (i, _) in r.choices.iter().flatten().enumerate() {
+        for (i, _) in r
+            .choices
+            .iter()
+            .flatten()
+            .enumerate()
+            .filter(|_| !self.trusted)
+        {
             let f = format!("choices[{i}].next");
             if let Some(at) = doc.position(&yaml::join(base, &f)) {
                 field_pos.insert(f, Pos::new(file, at));

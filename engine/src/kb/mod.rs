@@ -12,7 +12,7 @@ pub mod yaml;
 pub use crate::model::{Body, Kind, Lang, Node, Status, Text};
 pub use diag::{Code, Diagnostic, Level};
 pub use load::{Kb, Script, tokens_only};
-pub use source::Source;
+pub use source::{Parts, Source};
 
 /// Loads and runs the checker's data rules (not the scenario and content rules of
 /// `authoring::load_checked`, which need inference and the lookup).

@@ -14,7 +14,55 @@ pub struct Source {
     pub files: Vec<(String, String)>,
     /// Where it came from, for messages: "embedded" or the folder.
     pub origin: String,
+    /// The digest of every file, when it is known without reading them all (the embedded copy's
+    /// is computed at build time), so a partial load still names the whole knowledge base.
+    /// Whoever changes `files` of an embedded source sets it to `None`.
+    pub digest: Option<String>,
+    /// Checked before this binary was built (the test suite refuses an embedded knowledge base
+    /// that fails `kb check`): loading records no source positions and skips the data files' own
+    /// rules, since no message will point into it. `kb check` reads the embedded copy untrusted.
+    pub trusted: bool,
 }
+
+/// What of a knowledge base a command needs; the embedded copy reads nothing else, so a command
+/// starts no slower than its own work. (A working copy is always read whole: it is checked.)
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Parts {
+    /// The probe scripts, compiled: walks, diagnoses, collecting.
+    pub scripts: bool,
+    /// The scenario tests and the files they name: `kb test`, `kb coverage`, `kb check`.
+    pub tests: bool,
+}
+
+impl Parts {
+    pub const ALL: Parts = Parts {
+        scripts: true,
+        tests: true,
+    };
+    /// What running the knowledge base needs: everything but its tests.
+    pub const RUN: Parts = Parts {
+        scripts: true,
+        tests: false,
+    };
+    /// What `lookup` needs: the nodes, systems and language data its index is built from.
+    pub const INDEX: Parts = Parts {
+        scripts: false,
+        tests: false,
+    };
+
+    /// Whether a file (by its path in a [`Source`]) is part of these.
+    pub fn wants(self, path: &str) -> bool {
+        if path.starts_with("scripts/") {
+            return self.scripts;
+        }
+        let mut parts = path.split('/');
+        let is_test = parts.next() == Some("kb") && parts.nth(1) == Some("tests");
+        !is_test || self.tests
+    }
+}
+
+/// Computed by build.rs over the same files `include_dir!` embeds, with [`content_digest`].
+const EMBEDDED_DIGEST: &str = env!("TOKENYAR_KB_DIGEST");
 
 #[derive(Debug, thiserror::Error)]
 pub enum SourceError {
@@ -30,13 +78,42 @@ pub enum SourceError {
 impl Source {
     /// The knowledge base compiled into this binary.
     pub fn embedded() -> Source {
+        Source::embedded_parts(Parts::ALL)
+    }
+
+    /// The parts of the embedded knowledge base a command needs (see [`Parts`]).
+    pub fn embedded_parts(parts: Parts) -> Source {
         let mut files = Vec::new();
-        collect_embedded(&EMBEDDED_KB, "kb", &mut files);
-        collect_embedded(&EMBEDDED_SCRIPTS, "scripts", &mut files);
+        collect_embedded(&EMBEDDED_KB, "kb", parts, &mut files);
+        if parts.scripts {
+            collect_embedded(&EMBEDDED_SCRIPTS, "scripts", parts, &mut files);
+        }
         files.sort();
         Source {
             files,
             origin: "embedded".into(),
+            digest: Some(EMBEDDED_DIGEST.to_string()),
+            trusted: parts != Parts::ALL,
+        }
+    }
+
+    /// Single files of the embedded knowledge base (`kb/tokens.yaml`), for work that starts
+    /// before the rest is loaded.
+    pub fn embedded_files(paths: &[&str]) -> Source {
+        let mut files: Vec<(String, String)> = paths
+            .iter()
+            .filter_map(|p| {
+                let inner = p.strip_prefix("kb/")?;
+                let text = EMBEDDED_KB.get_file(inner)?.contents_utf8()?;
+                Some((p.to_string(), text.to_string()))
+            })
+            .collect();
+        files.sort();
+        Source {
+            files,
+            origin: "embedded".into(),
+            digest: Some(EMBEDDED_DIGEST.to_string()),
+            trusted: true,
         }
     }
 
@@ -62,6 +139,8 @@ impl Source {
         Ok(Source {
             files,
             origin: dir.display().to_string(),
+            digest: None,
+            trusted: false,
         })
     }
 
@@ -73,15 +152,32 @@ impl Source {
     }
 }
 
-fn collect_embedded(dir: &Dir<'_>, prefix: &str, out: &mut Vec<(String, String)>) {
+fn collect_embedded(dir: &Dir<'_>, prefix: &str, parts: Parts, out: &mut Vec<(String, String)>) {
     for f in dir.files() {
+        let path = format!("{prefix}/{}", f.path().display());
+        if !parts.wants(&path) {
+            continue;
+        }
         if let Some(text) = f.contents_utf8() {
-            out.push((format!("{prefix}/{}", f.path().display()), text.to_string()));
+            out.push((path, text.to_string()));
         }
     }
     for d in dir.dirs() {
-        collect_embedded(d, prefix, out);
+        collect_embedded(d, prefix, parts, out);
     }
+}
+
+/// A short, stable digest of a knowledge base's files (FNV-1a; identity, not security), sorted
+/// by path. build.rs computes the embedded copy's the same way (its test keeps them equal).
+pub fn content_digest<'a>(files: impl IntoIterator<Item = (&'a str, &'a str)>) -> String {
+    let mut h: u64 = 0xcbf29ce484222325;
+    for (p, t) in files {
+        for b in p.bytes().chain([0]).chain(t.bytes()).chain([0]) {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x100000001b3);
+        }
+    }
+    format!("{:08x}", h >> 32)
 }
 
 fn collect_dir(

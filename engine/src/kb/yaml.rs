@@ -56,7 +56,35 @@ impl Document {
 
 /// Parses one YAML text. An empty file is an empty document (`null`).
 pub fn parse(text: &str) -> Result<Document, YamlError> {
-    let mut rec = Builder::default();
+    parse_with(text, true)
+}
+
+/// Like [`parse`]; without `positions` no path or position is recorded (every lookup then falls
+/// back to line 1), which halves the work: for a knowledge base that was checked before it was
+/// embedded, where no message will ever point into it.
+pub fn parse_with(text: &str, positions: bool) -> Result<Document, YamlError> {
+    if !positions {
+        // Without positions there is nothing the event pass adds, and libyaml's reader (serde_yaml
+        // resolves scalars by the same YAML 1.2 core schema) is about twice as fast.
+        return serde_yaml::from_str::<Value>(text)
+            .map(|value| Document {
+                value,
+                positions: HashMap::new(),
+            })
+            .map_err(|e| YamlError {
+                at: e
+                    .location()
+                    .map_or(LineCol { line: 1, col: 1 }, |l| LineCol {
+                        line: l.line() as u32,
+                        col: l.column() as u32,
+                    }),
+                message: clean_serde_message(&e.to_string()),
+            });
+    }
+    let mut rec = Builder {
+        positions_off: !positions,
+        ..Builder::default()
+    };
     let mut parser = Parser::new_from_str(text);
     parser.load(&mut rec, true).map_err(|e| YamlError {
         at: LineCol {
@@ -132,11 +160,15 @@ struct Builder {
     root: Option<Value>,
     documents: usize,
     error: Option<YamlError>,
+    positions_off: bool,
 }
 
 impl Builder {
     /// The path of a value that starts now, or `None` when it is a mapping key.
     fn place(&mut self, key_text: Option<&str>, at: LineCol) -> Option<String> {
+        if self.positions_off {
+            return None;
+        }
         match self.stack.last_mut() {
             None => Some(String::new()),
             Some(Frame::Seq { path, items, .. }) => Some(format!("{path}[{}]", items.len())),
@@ -290,7 +322,9 @@ impl MarkedEventReceiver for Builder {
             }
             Event::SequenceStart(anchor, _) => {
                 let path = self.place(None, at).unwrap_or_default();
-                self.positions.insert(path.clone(), at);
+                if !self.positions_off {
+                    self.positions.insert(path.clone(), at);
+                }
                 self.stack.push(Frame::Seq {
                     path,
                     items: Vec::new(),
@@ -299,7 +333,9 @@ impl MarkedEventReceiver for Builder {
             }
             Event::MappingStart(anchor, _) => {
                 let path = self.place(None, at).unwrap_or_default();
-                self.positions.insert(path.clone(), at);
+                if !self.positions_off {
+                    self.positions.insert(path.clone(), at);
+                }
                 self.stack.push(Frame::Map {
                     path,
                     map: Mapping::new(),
@@ -345,6 +381,19 @@ mod tests {
             doc.nearest("[1].choices[0].missing"),
             LineCol { line: 5, col: 7 }
         );
+    }
+
+    #[test]
+    fn without_positions_the_value_is_the_same() {
+        let text = "- id: a\n  next: b\n- id: c\n  choices:\n    - {text: x, next: d}\n";
+        let (with, without) = (parse(text).unwrap(), parse_with(text, false).unwrap());
+        assert_eq!(with.value, without.value);
+        assert!(without.positions.is_empty());
+        assert_eq!(without.nearest("[1].choices"), LineCol { line: 1, col: 1 });
+        assert!(parse_with("a: 1\na: 2\n", false).is_err());
+        for empty in ["", "# only a comment\n"] {
+            assert_eq!(parse_with(empty, false).unwrap().value, Value::Null);
+        }
     }
 
     #[test]

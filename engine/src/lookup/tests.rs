@@ -264,6 +264,8 @@ joins_next: [در]
             .map(|(p, t)| (p.to_string(), t.to_string()))
             .collect(),
         origin: "fixture".into(),
+        digest: None,
+        trusted: false,
     };
     let (kb, diags) = Kb::load(&source);
     assert!(diags.iter().all(|d| !d.is_error()), "{diags:?}");
@@ -434,6 +436,8 @@ fn a_mistake_in_lookup_yaml_is_reported_with_its_line() {
             .map(|(p, t)| (p.to_string(), t.to_string()))
             .collect(),
         origin: "fixture".into(),
+        digest: None,
+        trusted: false,
     };
     let (_, diags) = Kb::load(&source);
     let shown: Vec<String> = diags.iter().map(|d| d.to_string()).collect();

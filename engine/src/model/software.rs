@@ -62,9 +62,11 @@ pub struct Recognise {
     /// Service names (case-insensitive) that show it running.
     #[serde(default)]
     pub services: Vec<String>,
-    /// Commands that print the version (run only when the program exists).
+    /// Files that state the version as `KEY=value` lines (a Java installation's `release`):
+    /// the version is read, never asked of the program, so recognising software starts no
+    /// process (a JVM start alone costs more than the whole diagnosis).
     #[serde(default)]
-    pub commands: Vec<VersionCommand>,
+    pub version_files: Vec<VersionFile>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
@@ -79,11 +81,11 @@ pub struct RegistryValue {
 
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub struct VersionCommand {
-    /// The program and its arguments.
-    pub run: Vec<String>,
-    /// A regular expression over stdout and stderr whose first group is the version.
-    pub version: String,
+pub struct VersionFile {
+    /// The file (`%VAR%`, `$VAR`, `~`, and `*` inside a component, as in `files`).
+    pub path: String,
+    /// The line's key (`JAVA_VERSION`); its value, unquoted, is the version.
+    pub key: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
@@ -178,16 +180,15 @@ impl SoftwareCatalog {
                 for (j, pat) in r.uninstall.iter().enumerate() {
                     re(format!(".programs[{i}].{os}.uninstall[{j}]"), pat, &mut out);
                 }
-                for (j, c) in r.commands.iter().enumerate() {
-                    re(
-                        format!(".programs[{i}].{os}.commands[{j}].version"),
-                        &c.version,
-                        &mut out,
-                    );
-                    if c.run.is_empty() {
+                for (j, f) in r.version_files.iter().enumerate() {
+                    let key_ok = !f.key.is_empty()
+                        && f.key
+                            .chars()
+                            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.');
+                    if !key_ok {
                         out.push((
-                            format!(".programs[{i}].{os}.commands[{j}].run"),
-                            "a command needs at least the program's name".into(),
+                            format!(".programs[{i}].{os}.version_files[{j}].key"),
+                            "a key is a name of letters, digits, `_` and `.`".into(),
                         ));
                     }
                 }
@@ -213,6 +214,34 @@ impl SoftwareCatalog {
             ));
         }
         out
+    }
+}
+
+impl SoftwareCatalog {
+    /// The service names the programs name on one OS (`windows`, `linux`, `macos`), once each
+    /// (case-insensitively), in the catalogue's order: the only services ever asked about.
+    pub fn service_names(&self, os: &str) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        for r in self.programs.iter().filter_map(|p| p.on(os)) {
+            for s in &r.services {
+                if !out.iter().any(|o| o.eq_ignore_ascii_case(s)) {
+                    out.push(s.clone());
+                }
+            }
+        }
+        out
+    }
+}
+
+impl Program {
+    /// How the program is recognised on one OS.
+    pub fn on(&self, os: &str) -> Option<&Recognise> {
+        match os {
+            "windows" => self.windows.as_ref(),
+            "linux" => self.linux.as_ref(),
+            "macos" => self.macos.as_ref(),
+            _ => None,
+        }
     }
 }
 

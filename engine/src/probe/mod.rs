@@ -7,6 +7,7 @@
 //! result with status `unknown` and the reason: never a panic, never a hang.
 
 mod host;
+pub mod reads;
 
 use std::cell::RefCell;
 use std::sync::Arc;
@@ -19,6 +20,8 @@ use serde::{Deserialize, Serialize};
 use crate::facts::Facts;
 use crate::i18n::Message;
 use crate::model::Status;
+
+pub use reads::{FactReads, fact_reads};
 
 /// Resource limits of one probe run.
 #[derive(Debug, Clone)]

@@ -254,6 +254,8 @@ pub fn generate(nodes: usize, mistakes: Mistakes) -> (Source, Vec<Planted>) {
         Source {
             files,
             origin: format!("synthetic ({nodes} nodes)"),
+            digest: None,
+            trusted: false,
         },
         planted,
     )

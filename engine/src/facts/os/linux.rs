@@ -1,4 +1,4 @@
-//! Linux: /etc/os-release, /proc, /sys and systemctl.
+//! Linux: /etc/os-release, /proc, /sys and `systemctl show` for the services the KB names.
 
 use serde_json::{Value, json};
 
@@ -80,52 +80,65 @@ pub fn processes(sys: &dyn System) -> Result<Vec<String>, String> {
     Ok(names)
 }
 
-/// Parses `systemctl list-units --type=service --all --no-legend --no-pager --plain`.
-pub fn parse_systemctl(text: &str) -> Vec<Service> {
-    text.lines()
-        .filter_map(|l| {
-            let mut f = l.split_whitespace().skip_while(|t| *t == "●" || *t == "*");
-            let unit = f.next()?;
-            let _load = f.next()?;
-            let _active = f.next()?;
-            let sub = f.next()?;
-            let name = unit.strip_suffix(".service")?;
-            let state = match sub {
-                "dead" => "stopped",
-                other => other,
+/// Parses `systemctl show --property=Id,LoadState,SubState,Description UNIT...`: one block of
+/// `Key=value` lines per unit, blocks apart by a blank line. A unit that does not exist
+/// (`LoadState=not-found`) is left out.
+pub fn parse_systemctl_show(text: &str) -> Vec<Service> {
+    text.split("\n\n")
+        .filter_map(|block| {
+            let field = |key: &str| {
+                block.lines().find_map(|l| {
+                    let (k, v) = l.split_once('=')?;
+                    (k == key).then(|| v.trim().to_string())
+                })
+            };
+            if field("LoadState").as_deref() == Some("not-found") {
+                return None;
+            }
+            let unit = field("Id")?;
+            let name = unit.strip_suffix(".service").unwrap_or(&unit).to_string();
+            let state = match field("SubState")?.as_str() {
+                "dead" => "stopped".to_string(),
+                other => other.to_string(),
             };
             Some(Service {
-                name: name.to_string(),
-                display_name: Some(f.collect::<Vec<_>>().join(" ")).filter(|s| !s.is_empty()),
-                state: state.to_string(),
+                name,
+                display_name: field("Description").filter(|d| !d.is_empty()),
+                state,
             })
         })
         .collect()
 }
 
-pub fn services(sys: &dyn System) -> Result<Vec<Service>, String> {
-    let out = sys
-        .run(
-            "systemctl",
-            &[
-                "list-units",
-                "--type=service",
-                "--all",
-                "--no-legend",
-                "--no-pager",
-                "--plain",
-            ],
-        )
-        .map_err(|e| e.to_string())?;
+/// The named services' states: one `systemctl show` for all of them, never a whole listing.
+pub fn services(sys: &dyn System, names: &[String]) -> Result<Vec<Service>, String> {
+    let units: Vec<String> = names
+        .iter()
+        .map(|n| {
+            if n.contains('.') {
+                n.clone()
+            } else {
+                format!("{n}.service")
+            }
+        })
+        .collect();
+    let mut args = vec![
+        "show",
+        "--no-pager",
+        "--property=Id,LoadState,SubState,Description",
+        "--",
+    ];
+    args.extend(units.iter().map(String::as_str));
+    let out = sys.run("systemctl", &args).map_err(|e| e.to_string())?;
     if !out.success() {
         let why = if out.stderr.trim().is_empty() {
             out.stdout.trim()
         } else {
             out.stderr.trim()
         };
-        return Err(format!("systemctl cannot list services: {why}"));
+        return Err(format!("systemctl cannot tell the services' states: {why}"));
     }
-    Ok(parse_systemctl(&out.stdout))
+    Ok(parse_systemctl_show(&out.stdout))
 }
 
 pub fn usb(sys: &dyn System, root: &str) -> Fact {
@@ -216,16 +229,33 @@ mod tests {
     use crate::facts::os::system::{FakeSystem, Family};
 
     #[test]
-    fn systemctl_units() {
-        let t = "cron.service      loaded active   running Regular background program processing daemon\n\
-                 pcscd.service     loaded inactive dead    PC/SC Smart Card Daemon\n\
-                 ● bad.service     not-found inactive dead bad.service\n\
-                 systemd-journald.socket loaded active running Journal Socket\n";
-        let s = parse_systemctl(t);
-        assert_eq!(s.len(), 3);
-        assert_eq!(s[0].state, "running");
-        assert_eq!(s[1].name, "pcscd");
-        assert_eq!(s[1].state, "stopped");
+    fn services_are_asked_by_name() {
+        let out = crate::facts::os::exec::CmdOutput::ok(
+            "Id=pcscd.service\nLoadState=loaded\nSubState=running\nDescription=PC/SC Smart Card Daemon\n\n\
+                     Id=gone.service\nLoadState=not-found\nSubState=dead\nDescription=gone.service\n\n\
+                     Id=cron.service\nLoadState=loaded\nSubState=dead\nDescription=\n",
+        );
+        let sys = FakeSystem::new(Family::Linux).command(
+            "systemctl show --no-pager --property=Id,LoadState,SubState,Description -- pcscd.service gone.service cron.service",
+            Ok(out),
+        );
+        let s = services(&sys, &["pcscd".into(), "gone".into(), "cron".into()]).unwrap();
+        assert_eq!(s.len(), 2, "{s:?}");
+        assert_eq!(
+            (s[0].name.as_str(), s[0].state.as_str()),
+            ("pcscd", "running")
+        );
+        assert_eq!(
+            s[0].display_name.as_deref(),
+            Some("PC/SC Smart Card Daemon")
+        );
+        assert_eq!(
+            (s[1].name.as_str(), s[1].state.as_str()),
+            ("cron", "stopped")
+        );
+        assert_eq!(s[1].display_name, None);
+        // No listing of every service, ever.
+        assert_eq!(sys.ran.lock().unwrap().len(), 1);
     }
 
     #[test]

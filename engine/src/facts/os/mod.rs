@@ -33,7 +33,7 @@ pub fn providers() -> Vec<Provider> {
         Provider::new("os.calendar", |o| calendar(&real(o))),
         Provider::new("software", |o| software(&real(o), &o.software)),
         Provider::new("processes", |o| processes(&real(o))),
-        Provider::new("services", |o| services(&real(o))),
+        Provider::new("services", |o| services(&real(o), &o.software)),
         Provider::new("usb", |o| usb(&real(o))),
         Provider::new("windows.uac", |o| uac(&real(o))),
     ]
@@ -106,6 +106,9 @@ pub fn uac(sys: &dyn System) -> Fact {
 }
 
 fn process_list(sys: &dyn System) -> Result<Vec<String>, String> {
+    if let Some(names) = sys.process_names() {
+        return names;
+    }
     match sys.family() {
         Family::Windows => windows::processes(sys),
         Family::Linux => linux::processes(sys),
@@ -114,11 +117,39 @@ fn process_list(sys: &dyn System) -> Result<Vec<String>, String> {
     }
 }
 
-fn service_list(sys: &dyn System) -> Result<Vec<Service>, String> {
+/// The states of the named services only: a whole listing costs a process that enumerates
+/// every service (and on Windows, one `sc` per call anyway). A service that does not exist is
+/// left out.
+fn service_list(sys: &dyn System, names: &[String]) -> Result<Vec<Service>, String> {
+    if names.is_empty() {
+        return Ok(Vec::new());
+    }
+    if let Some(states) = sys.service_states(names) {
+        return states;
+    }
     match sys.family() {
-        Family::Windows => windows::services(sys),
-        Family::Linux => linux::services(sys),
-        Family::Macos => macos::services(sys),
+        Family::Windows => {
+            let mut found = Vec::new();
+            for n in names {
+                let out = sys
+                    .run("sc", &["query", n])
+                    .map_err(|e| format!("`sc query {n}` could not run: {e}"))?;
+                // `sc` fails for a service that does not exist (error 1060): not installed.
+                if out.success() {
+                    found.extend(
+                        windows::parse_sc_query(&out.stdout)
+                            .into_iter()
+                            .find(|s| s.name.eq_ignore_ascii_case(n)),
+                    );
+                }
+            }
+            Ok(found)
+        }
+        Family::Linux => linux::services(sys, names),
+        Family::Macos => Ok(macos::services(sys)?
+            .into_iter()
+            .filter(|s| names.iter().any(|n| n.eq_ignore_ascii_case(&s.name)))
+            .collect()),
         Family::Other => Err(format!("services are not read on {}", sys.family().name())),
     }
 }
@@ -133,12 +164,15 @@ pub fn processes(sys: &dyn System) -> Fact {
     }
 }
 
-pub fn services(sys: &dyn System) -> Fact {
+/// The services the knowledge base names on this OS, with their states (`named` lists what was
+/// asked, so a missing one reads as "not installed", not "not looked for").
+pub fn services(sys: &dyn System, catalog: &SoftwareCatalog) -> Fact {
     if sys.family() == Family::Other {
         return not_applicable("the service list", sys);
     }
-    match service_list(sys) {
-        Ok(items) => Fact::Value(json!({"items": items})),
+    let names = catalog.service_names(sys.family().name());
+    match service_list(sys, &names) {
+        Ok(items) => Fact::Value(json!({"items": items, "named": names})),
         Err(e) => Fact::Unknown(e),
     }
 }
@@ -152,30 +186,41 @@ pub fn usb(sys: &dyn System) -> Fact {
     }
 }
 
-/// Everything `software` matches against, read in parallel (each part under the deadline).
-pub fn inventory(sys: &dyn System) -> Inventory {
+/// Everything `software` matches against, read in parallel (each part under the deadline), and
+/// only the parts the catalogue's recognisers for this OS use: on Linux it names no processes
+/// or services, and neither is then read.
+pub fn inventory(sys: &dyn System, catalog: &SoftwareCatalog) -> Inventory {
+    let family = sys.family();
+    let recognisers: Vec<_> = catalog
+        .programs
+        .iter()
+        .filter_map(|p| p.on(family.name()))
+        .collect();
+    let wants_uninstall =
+        family == Family::Windows && recognisers.iter().any(|r| !r.uninstall.is_empty());
+    let wants_processes = recognisers.iter().any(|r| !r.processes.is_empty());
+    let service_names = catalog.service_names(family.name());
     let arch = match os(sys) {
         Fact::Value(v) => v["arch"].as_str().unwrap_or("unknown").to_string(),
         _ => "unknown".into(),
     };
     std::thread::scope(|s| {
         let uninstall = s.spawn(|| {
-            if sys.family() == Family::Windows {
+            if wants_uninstall {
                 windows::uninstall_entries(sys, &arch)
             } else {
                 (Vec::new(), Vec::new())
             }
         });
-        let procs = s.spawn(|| process_list(sys));
-        let servs = s.spawn(|| service_list(sys));
+        let procs = s.spawn(|| wants_processes.then(|| process_list(sys)));
+        let servs = s.spawn(|| service_list(sys, &service_names));
         let (uninstall, mut problems) = uninstall
             .join()
             .unwrap_or_else(|_| (Vec::new(), vec!["reading the program list crashed".into()]));
         let processes = procs
             .join()
-            .unwrap_or_else(|_| Err("reading processes crashed".into()))
-            .map_err(|e| problems.push(e))
-            .ok();
+            .unwrap_or_else(|_| Some(Err("reading processes crashed".into())))
+            .and_then(|r| r.map_err(|e| problems.push(e)).ok());
         let services = servs
             .join()
             .unwrap_or_else(|_| Err("reading services crashed".into()))
@@ -198,5 +243,5 @@ pub fn software(sys: &dyn System, catalog: &SoftwareCatalog) -> Fact {
     if sys.family() == Family::Other {
         return not_applicable("installed software", sys);
     }
-    software::software_fact(sys, catalog, &inventory(sys))
+    software::software_fact(sys, catalog, &inventory(sys, catalog))
 }

@@ -88,8 +88,8 @@ fn item(sys: &dyn System, p: &Program, r: &Recognise, inv: &Inventory) -> Value 
     let mut seen_files = std::collections::BTreeSet::new();
     for pat in &r.files {
         for path in glob(sys, pat) {
-            // Two patterns may name one file (an exact name and a wildcard).
-            if !seen_files.insert(path.to_lowercase()) {
+            // Two patterns may name one file (an exact name and a wildcard), or a link another.
+            if !seen_files.insert(sys.canonical(&path).to_lowercase()) {
                 continue;
             }
             found.push(Instance {
@@ -100,24 +100,22 @@ fn item(sys: &dyn System, p: &Program, r: &Recognise, inv: &Inventory) -> Value 
             });
         }
     }
-    for c in &r.commands {
-        let Some((prog, args)) = c.run.split_first() else {
-            continue;
-        };
-        let args: Vec<&str> = args.iter().map(String::as_str).collect();
-        let Ok(out) = sys.run(prog, &args) else {
-            continue;
-        };
-        let text = format!("{}\n{}", out.stdout, out.stderr);
-        let version = regex_ci(&c.version)
-            .and_then(|re| re.captures(&text).and_then(|c| c.get(1)))
-            .map(|m| m.as_str().to_string());
-        if version.is_some() || out.success() {
+    for vf in &r.version_files {
+        for path in glob(sys, &vf.path) {
+            if !seen_files.insert(sys.canonical(&path).to_lowercase()) {
+                continue;
+            }
+            let Some(version) = sys
+                .read_file(&path)
+                .and_then(|text| release_value(&text, &vf.key))
+            else {
+                continue;
+            };
             found.push(Instance {
-                version,
+                version: Some(version),
                 arch: None,
-                install_date: None,
-                evidence: format!("command `{}`", c.run.join(" ")),
+                install_date: sys.modified(&path),
+                evidence: format!("file {path} ({})", vf.key),
             });
         }
     }
@@ -169,6 +167,18 @@ fn item(sys: &dyn System, p: &Program, r: &Recognise, inv: &Inventory) -> Value 
         "instances": found.len(),
         "evidence": evidence,
     })
+}
+
+/// The value of `key` in a `KEY="value"` file (a Java `release` file, an os-release): the last
+/// assignment wins, as when a shell reads it; an empty value is none.
+pub fn release_value(text: &str, key: &str) -> Option<String> {
+    text.lines()
+        .filter_map(|l| {
+            let (k, v) = l.split_once('=')?;
+            (k.trim() == key).then(|| v.trim().trim_matches(['"', '\'']).to_string())
+        })
+        .next_back()
+        .filter(|v| !v.is_empty())
 }
 
 pub use crate::text::version_order;

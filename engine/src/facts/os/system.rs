@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 use super::exec::{CmdOutput, ExecError, run_with_deadline};
+use super::inventory::Service;
 
 /// Which operating system a collector reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -51,6 +52,23 @@ pub trait System: Send + Sync {
     fn read_file(&self, path: &str) -> Option<String>;
     /// A file's modification date, `YYYY-MM-DD` (UTC).
     fn modified(&self, path: &str) -> Option<String>;
+    /// The path with links resolved, so one installation reached by two names counts once.
+    fn canonical(&self, path: &str) -> String {
+        path.to_string()
+    }
+    /// The names of the running programs, where the OS gives them through an API rather than a
+    /// command. `None`: the platform collector reads them its own way (Linux: /proc through
+    /// `read_file`; Windows, for now: `tasklist`).
+    // The seam for Windows' process snapshot API (CreateToolhelp32Snapshot), which belongs to the
+    // Windows work; `RealSystem` answers `None` until it is there.
+    fn process_names(&self) -> Option<Result<Vec<String>, String>> {
+        None
+    }
+    /// The states of the named services, where the OS gives them through an API (Windows' Service
+    /// Control Manager). `None`: the platform collector asks its command, for those names only.
+    fn service_states(&self, _names: &[String]) -> Option<Result<Vec<Service>, String>> {
+        None
+    }
 }
 
 /// This machine. Commands get `command_timeout`, and never more than what is left before
@@ -109,6 +127,12 @@ impl System for RealSystem {
         let mut s = Vec::new();
         f.take(1024 * 1024).read_to_end(&mut s).ok()?;
         Some(String::from_utf8_lossy(&s).into_owned())
+    }
+
+    fn canonical(&self, path: &str) -> String {
+        std::fs::canonicalize(path)
+            .map(|p| p.to_string_lossy().into_owned())
+            .unwrap_or_else(|_| path.to_string())
     }
 
     fn modified(&self, path: &str) -> Option<String> {
