@@ -6,9 +6,9 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
+use super::FactReads;
 use super::provider::{LiveOptions, ReadFn, with_deadline};
 use super::{Fact, Facts};
-use crate::probe::FactReads;
 
 /// The live world.
 pub struct LiveFacts {

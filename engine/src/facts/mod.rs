@@ -11,6 +11,7 @@ pub mod live;
 pub mod net;
 pub mod os;
 pub mod provider;
+pub mod reads;
 pub mod redact;
 pub mod token;
 
@@ -20,8 +21,7 @@ use std::sync::Mutex;
 use serde::{Deserialize, Serialize};
 
 pub use bundle::{Bundle, BundleError};
-
-use crate::probe::FactReads;
+pub use reads::FactReads;
 
 /// One fact as read, or why it could not be.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

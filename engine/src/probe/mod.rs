@@ -21,7 +21,8 @@ use crate::facts::Facts;
 use crate::i18n::Message;
 use crate::model::Status;
 
-pub use reads::{FactReads, fact_reads};
+pub use crate::facts::FactReads;
+pub use reads::fact_reads;
 
 /// Resource limits of one probe run.
 #[derive(Debug, Clone)]

@@ -9,41 +9,10 @@
 
 use std::collections::BTreeSet;
 
+use crate::facts::FactReads;
+
 /// The host functions that read a fact; their first argument is the key.
 const READERS: [&str; 3] = ["fact", "fact_or", "fact_state"];
-
-/// The facts a script (or a set of scripts) may read.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum FactReads {
-    /// Any fact: a key the scan could not pin down.
-    All,
-    Only(BTreeSet<String>),
-}
-
-impl Default for FactReads {
-    fn default() -> Self {
-        FactReads::Only(BTreeSet::new())
-    }
-}
-
-impl FactReads {
-    /// Adds what another script reads.
-    pub fn extend(&mut self, other: &FactReads) {
-        match (&mut *self, other) {
-            (FactReads::All, _) => {}
-            (_, FactReads::All) => *self = FactReads::All,
-            (FactReads::Only(a), FactReads::Only(b)) => a.extend(b.iter().cloned()),
-        }
-    }
-
-    /// The keys, when they are known.
-    pub fn keys(&self) -> Option<&BTreeSet<String>> {
-        match self {
-            FactReads::All => None,
-            FactReads::Only(k) => Some(k),
-        }
-    }
-}
 
 /// One lexical token of Rhai, as far as the scan needs to tell them apart.
 #[derive(Debug, PartialEq)]
