@@ -4,6 +4,7 @@
 pub mod authoring;
 pub mod calendar;
 pub mod facts;
+pub mod files;
 pub mod infer;
 pub mod kb;
 pub mod lookup;

@@ -7,6 +7,8 @@
 mod calendar;
 #[path = "content.rs"]
 mod content;
+#[path = "faults.rs"]
+mod faults;
 #[path = "kb.rs"]
 mod kb;
 #[path = "lookup_eval.rs"]

@@ -155,6 +155,9 @@ pub struct ReportArgs {
     /// Where to write the report (default: standard output).
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// Replace the output file if it exists (never one of the inputs).
+    #[arg(long)]
+    pub force: bool,
     /// Keep national ids, serial numbers, user and host names (only with the user's consent).
     #[arg(long)]
     pub no_redact: bool,
@@ -201,6 +204,9 @@ pub struct CollectArgs {
     /// Where to write the bundle (`-` for standard output). Default: tokenyar-bundle-<time>.json.
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// Replace the output file if it exists.
+    #[arg(long)]
+    pub force: bool,
     /// Keep national ids, user names and host names (only with the user's consent).
     #[arg(long)]
     pub no_redact: bool,

@@ -50,24 +50,45 @@ pub fn diagnose_cmd(common: &Common, args: &DiagnoseArgs) -> Result<i32, CliErro
 }
 
 pub fn collect_cmd(common: &Common, args: &CollectArgs) -> Result<i32, CliError> {
+    if let Some(p) = args
+        .output
+        .as_ref()
+        .filter(|p| p.as_os_str() != "-" && !args.force)
+    {
+        tokenyar_engine::files::check_target(p, tokenyar_engine::files::Existing::Refuse, &[])?;
+    }
     let kb = load_kb(common)?;
     let lang = lang(common)?;
     let live = setup::live_facts(&kb, &args.live, None)?;
     let bundle = tokenyar_engine::infer::collect::collect(&kb, live, !args.no_redact);
     let json = bundle.to_json();
-    let path = match &args.output {
-        Some(p) if p.as_os_str() == "-" => None,
-        Some(p) => Some(p.clone()),
-        None => Some(std::path::PathBuf::from(format!(
-            "tokenyar-bundle-{}.json",
-            chrono::Local::now().format("%Y%m%d-%H%M%S")
-        ))),
+    use tokenyar_engine::files::{self, Existing};
+    // A name the user gave is replaced only with --force; the default name, when taken (two
+    // runs in one second), becomes the next free one, which the message below names.
+    let (path, existing) = match &args.output {
+        Some(p) if p.as_os_str() == "-" => (None, Existing::Refuse),
+        Some(p) if args.force => (Some(p.clone()), Existing::Replace),
+        Some(p) => (Some(p.clone()), Existing::Refuse),
+        None => (
+            Some(std::path::PathBuf::from(format!(
+                "tokenyar-bundle-{}.json",
+                chrono::Local::now().format("%Y%m%d-%H%M%S")
+            ))),
+            Existing::NewName,
+        ),
     };
-    match &path {
-        None => writeln!(std::io::stdout().lock(), "{json}")?,
-        Some(p) => std::fs::write(p, format!("{json}\n"))
-            .map_err(|e| CliError::Usage(format!("cannot write {}: {e}", p.display())))?,
-    }
+    let path = match path {
+        None => {
+            writeln!(std::io::stdout().lock(), "{json}")?;
+            None
+        }
+        Some(p) => Some(files::write(
+            &p,
+            format!("{json}\n").as_bytes(),
+            existing,
+            &[],
+        )?),
+    };
     let n = bundle.facts.len();
     let where_ = path.map_or_else(|| "-".to_string(), |p| p.display().to_string());
     let msg = match (lang, bundle.redacted) {
@@ -398,7 +419,21 @@ pub fn lookup_cmd(common: &Common, args: &LookupArgs) -> Result<i32, CliError> {
 
 /// `tokenyar report`: a case report from a saved session or a bundle. Never reads this machine.
 pub fn report_cmd(common: &Common, args: &ReportArgs) -> Result<i32, CliError> {
+    use tokenyar_engine::files::{self, Existing};
     use tokenyar_engine::report::{self, Format, LangChoice, Options};
+    let inputs: Vec<&std::path::Path> = [&args.session, &args.snapshot]
+        .into_iter()
+        .flatten()
+        .map(|p| p.as_path())
+        .collect();
+    let existing = if args.force {
+        Existing::Replace
+    } else {
+        Existing::Refuse
+    };
+    if let Some(p) = args.output.as_ref().filter(|p| p.as_os_str() != "-") {
+        files::check_target(p, existing, &inputs)?;
+    }
     let kb = load_kb(common)?;
     let langs = match &common.lang {
         Some(l) => LangChoice::parse(l).ok_or_else(|| {
@@ -434,8 +469,9 @@ pub fn report_cmd(common: &Common, args: &ReportArgs) -> Result<i32, CliError> {
     };
     let text = report::render(&r, format, langs);
     match &args.output {
-        Some(p) if p.as_os_str() != "-" => std::fs::write(p, &text)
-            .map_err(|e| CliError::Usage(format!("cannot write {}: {e}", p.display())))?,
+        Some(p) if p.as_os_str() != "-" => {
+            files::write(p, text.as_bytes(), existing, &inputs)?;
+        }
         _ => write!(std::io::stdout().lock(), "{text}")?,
     }
     Ok(0)

@@ -39,6 +39,8 @@ pub enum CliError {
     #[error(transparent)]
     SessionFile(#[from] tokenyar_engine::infer::saved::SessionFileError),
     #[error(transparent)]
+    File(#[from] tokenyar_engine::files::FileError),
+    #[error(transparent)]
     AddTest(#[from] tokenyar_engine::authoring::to_test::AddTestError),
 }
 

@@ -118,7 +118,9 @@ fn saved_session(dir: &Path, name: &str, redact: bool) -> (PathBuf, SavedSession
     let s = user_walk(&kb, Arc::clone(&facts));
     let saved = SavedSession::capture(&s, facts.as_ref(), redact);
     let path = dir.join(name);
-    saved.write(&path).unwrap();
+    saved
+        .write(&path, tokenyar_engine::files::Existing::Refuse)
+        .unwrap();
     (path, saved)
 }
 

@@ -106,6 +106,13 @@ fn clean_serde_message(msg: &str) -> String {
     }
 }
 
+/// How many values aliases may copy in one file. YAML aliases let a few lines stand for billions
+/// of values (the "billion laughs"); the shipped knowledge base uses none, so a small budget
+/// costs nothing and stops a hostile `--kb` folder at once.
+pub const ALIAS_BUDGET: usize = 10_000;
+/// How deeply collections may nest; the knowledge base needs fewer than ten levels.
+pub const MAX_DEPTH: usize = 64;
+
 enum Frame {
     Seq {
         path: String,
@@ -128,7 +135,10 @@ enum Frame {
 struct Builder {
     stack: Vec<Frame>,
     positions: HashMap<String, LineCol>,
-    anchors: HashMap<usize, Value>,
+    /// Anchored values with the number of values each holds.
+    anchors: HashMap<usize, (Value, usize)>,
+    /// Values copied by aliases so far (see [`ALIAS_BUDGET`]).
+    aliased: usize,
     root: Option<Value>,
     documents: usize,
     error: Option<YamlError>,
@@ -161,7 +171,7 @@ impl Builder {
     /// Adds a finished value to its container (or makes it the document).
     fn finish(&mut self, v: Value, anchor: usize, at: LineCol) {
         if anchor > 0 {
-            self.anchors.insert(anchor, v.clone());
+            self.anchors.insert(anchor, (v.clone(), count_values(&v)));
         }
         match self.stack.last_mut() {
             None => {
@@ -192,6 +202,21 @@ impl Builder {
                 }
             },
         }
+    }
+}
+
+/// The number of values in `v`, itself included.
+fn count_values(v: &Value) -> usize {
+    match v {
+        Value::Sequence(s) => 1 + s.iter().map(count_values).sum::<usize>(),
+        Value::Mapping(m) => {
+            1 + m
+                .iter()
+                .map(|(k, v)| count_values(k) + count_values(v))
+                .sum::<usize>()
+        }
+        Value::Tagged(t) => 1 + count_values(&t.value),
+        _ => 1,
     }
 }
 
@@ -260,6 +285,20 @@ impl MarkedEventReceiver for Builder {
             line: mark.line() as u32,
             col: mark.col() as u32 + 1,
         };
+        // After the first error the rest of the file is only scanned, never built: an alias
+        // bomb past its budget must not go on copying.
+        if self.error.is_some() {
+            return;
+        }
+        if matches!(ev, Event::SequenceStart(..) | Event::MappingStart(..))
+            && self.stack.len() >= MAX_DEPTH
+        {
+            self.error = Some(YamlError {
+                at,
+                message: format!("collections nest deeper than {MAX_DEPTH} levels"),
+            });
+            return;
+        }
         match ev {
             Event::DocumentStart => {
                 self.documents += 1;
@@ -285,7 +324,21 @@ impl MarkedEventReceiver for Builder {
                 if let Some(p) = self.place(None, at) {
                     self.positions.insert(p, at);
                 }
-                let v = self.anchors.get(&id).cloned().unwrap_or(Value::Null);
+                let size = self.anchors.get(&id).map_or(1, |(_, n)| *n);
+                self.aliased = self.aliased.saturating_add(size);
+                if self.aliased > ALIAS_BUDGET {
+                    self.error = Some(YamlError {
+                        at,
+                        message: format!(
+                            "aliases here would copy more than {ALIAS_BUDGET} values; write the values out instead"
+                        ),
+                    });
+                    return;
+                }
+                let v = self
+                    .anchors
+                    .get(&id)
+                    .map_or(Value::Null, |(v, _)| v.clone());
                 self.finish(v, 0, at);
             }
             Event::SequenceStart(anchor, _) => {
