@@ -18,6 +18,12 @@ use crate::cli::{
 use crate::setup::{self, known_system};
 pub use crate::setup::{CliError, env_lang, lang, load_for_editing, load_kb, source};
 
+/// Standard output for people: untrusted text in it (certificate labels, module errors) cannot
+/// drive the terminal.
+fn safe_stdout() -> tokenyar_engine::text::TerminalSafe<std::io::StdoutLock<'static>> {
+    tokenyar_engine::text::TerminalSafe::new(std::io::stdout().lock())
+}
+
 pub fn diagnose_cmd(common: &Common, args: &DiagnoseArgs) -> Result<i32, CliError> {
     // The token is read (in child processes) while the knowledge base loads.
     let early_token = match &args.snapshot {
@@ -36,7 +42,7 @@ pub fn diagnose_cmd(common: &Common, args: &DiagnoseArgs) -> Result<i32, CliErro
         }
     };
     let d = diagnose(&kb, facts, args.system.as_deref());
-    let mut out = std::io::stdout().lock();
+    let mut out = safe_stdout();
     if args.json {
         writeln!(
             out,
@@ -79,7 +85,7 @@ pub fn collect_cmd(common: &Common, args: &CollectArgs) -> Result<i32, CliError>
     };
     let path = match path {
         None => {
-            writeln!(std::io::stdout().lock(), "{json}")?;
+            writeln!(safe_stdout(), "{json}")?;
             None
         }
         Some(p) => Some(files::write(
@@ -107,7 +113,10 @@ pub fn collect_cmd(common: &Common, args: &CollectArgs) -> Result<i32, CliError>
             format!("recorded {n} facts in {where_}; personal data is NOT redacted")
         }
     };
-    eprintln!("tokenyar: {msg}");
+    eprintln!(
+        "tokenyar: {}",
+        tokenyar_engine::text::terminal_safe_text(&msg)
+    );
     Ok(0)
 }
 
@@ -183,7 +192,7 @@ fn print_diagnosis(
 }
 
 pub fn kb_cmd(common: &Common, cmd: &KbCommand) -> Result<i32, CliError> {
-    let mut out = std::io::stdout().lock();
+    let mut out = safe_stdout();
     match cmd {
         KbCommand::Check { json } => {
             let src = source(common)?;
@@ -358,7 +367,7 @@ pub fn lookup_cmd(common: &Common, args: &LookupArgs) -> Result<i32, CliError> {
     if args.explain {
         eprint!("{}", index.explain(&query));
     }
-    let mut out = std::io::stdout().lock();
+    let mut out = safe_stdout();
     if args.json {
         let results: Vec<serde_json::Value> = hits
             .iter()
@@ -470,9 +479,14 @@ pub fn report_cmd(common: &Common, args: &ReportArgs) -> Result<i32, CliError> {
     let text = report::render(&r, format, langs);
     match &args.output {
         Some(p) if p.as_os_str() != "-" => {
+            // Markdown is read with `cat` as often as in an editor.
+            let text = match format {
+                Format::Markdown => tokenyar_engine::text::terminal_safe_text(&text),
+                _ => std::borrow::Cow::Borrowed(text.as_str()),
+            };
             files::write(p, text.as_bytes(), existing, &inputs)?;
         }
-        _ => write!(std::io::stdout().lock(), "{text}")?,
+        _ => write!(safe_stdout(), "{text}")?,
     }
     Ok(0)
 }
@@ -505,7 +519,7 @@ pub fn session_cmd(common: &Common, cmd: &SessionCommand) -> Result<i32, CliErro
         Need::Ended(End::Escalated { node }) => ("escalated", Some(node.clone())),
         Need::Ended(End::Finished { node }) => ("finished", Some(node.clone())),
     };
-    let mut out = std::io::stdout().lock();
+    let mut out = safe_stdout();
     if *json {
         let v = serde_json::json!({
             "file": file.display().to_string(),
@@ -724,7 +738,7 @@ fn add_test_cmd(
             system: system.clone(),
         },
     )?;
-    let mut out = std::io::stdout().lock();
+    let mut out = safe_stdout();
     writeln!(out, "wrote {} and {}", t.test.display(), t.bundle.display())?;
     if !t.report.walk.is_empty() {
         writeln!(out, "  walk: {}", t.report.walk_line())?;

@@ -35,7 +35,10 @@ pub fn main_with_args() -> i32 {
         // A reader that stopped early (`| head`) is not an error worth a message.
         Err(commands::CliError::Io(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => 0,
         Err(e) => {
-            eprintln!("tokenyar: {e}");
+            eprintln!(
+                "tokenyar: {}",
+                tokenyar_engine::text::terminal_safe_text(&e.to_string())
+            );
             2
         }
     }

@@ -48,8 +48,9 @@ pub fn analyse(der: &[u8]) -> Value {
     out.insert("ok".into(), json!(true));
     out.insert("subject".into(), name_map(cert.subject()));
     out.insert("issuer".into(), name_map(cert.issuer()));
-    out.insert("subject_dn".into(), json!(cert.subject().to_string()));
-    out.insert("issuer_dn".into(), json!(cert.issuer().to_string()));
+    let safe = |s: String| crate::text::terminal_safe(&s).into_owned();
+    out.insert("subject_dn".into(), json!(safe(cert.subject().to_string())));
+    out.insert("issuer_dn".into(), json!(safe(cert.issuer().to_string())));
     out.insert("serial".into(), json!(cert.raw_serial_as_string()));
     out.insert("not_before".into(), json!(nb.map(|t| t.to_rfc3339())));
     out.insert("not_after".into(), json!(na.map(|t| t.to_rfc3339())));
@@ -103,7 +104,13 @@ fn name_map(name: &X509Name<'_>) -> Value {
     Value::Object(m)
 }
 
+/// An attribute's text, made safe to print: a certificate comes from a token, and whoever
+/// wrote it chose its bytes.
 fn attr_string(attr: &AttributeTypeAndValue<'_>) -> String {
+    crate::text::terminal_safe(&attr_text(attr)).into_owned()
+}
+
+fn attr_text(attr: &AttributeTypeAndValue<'_>) -> String {
     if let Ok(s) = attr.as_str() {
         return s.to_string();
     }

@@ -209,11 +209,20 @@ pub fn settle(m: &mut Model, fx: Vec<Effect>) {
 /// next free one. A folder that refuses the write is swapped for [`fallback_dir`]. Either way
 /// the full path that was written is what the screen shows.
 pub fn write_file(path: &str, text: &str) -> Result<String, String> {
+    write_file_or_in(path, text, fallback_dir())
+}
+
+/// [`write_file`] with the folder to fall back to.
+pub fn write_file_or_in(
+    path: &str,
+    text: &str,
+    fallback: Option<PathBuf>,
+) -> Result<String, String> {
     use tokenyar_engine::files::{self, Existing};
     let p = PathBuf::from(path);
     let written = match files::write(&p, text.as_bytes(), Existing::NewName, &[]) {
         Err(e) if e.is_denied() => {
-            let (Some(dir), Some(name)) = (fallback_dir(), p.file_name()) else {
+            let (Some(dir), Some(name)) = (fallback, p.file_name()) else {
                 return Err(e.to_string());
             };
             std::fs::create_dir_all(&dir).map_err(|_| e.to_string())?;

@@ -203,7 +203,8 @@ pub fn read_module(settings: &ReaderSettings, module: &Path) -> Outcome {
             let mut d = format!("the token reader ended early ({st})");
             if let Some(e) = stderr.filter(|e| !e.is_empty()) {
                 d.push_str(": ");
-                d.push_str(&e);
+                // The module's own words: whatever bytes it chose to write.
+                d.push_str(&crate::text::terminal_safe(&e));
             }
             out.detail = Some(d);
             mark_slot(&mut slots, stuck_at.as_ref(), "crashed");
