@@ -115,6 +115,33 @@ pub fn is_national_id(s: &str) -> bool {
     d[9] == national_id_check_digit(&d[..9])
 }
 
+/// The check digit an 11-digit Iranian legal-person id (شناسه ملی) ends with, from its first
+/// ten: each digit plus (the tenth + 2), weighted 29, 27, 23, 19, 17 in turn, modulo 11.
+pub fn legal_person_id_check_digit(first_ten: &[u32]) -> u32 {
+    const W: [u32; 5] = [29, 27, 23, 19, 17];
+    let Some(tenth) = first_ten.get(9) else {
+        return 0;
+    };
+    let c = tenth + 2;
+    let sum: u32 = first_ten
+        .iter()
+        .take(10)
+        .enumerate()
+        .map(|(i, d)| (d + c) * W[i % 5])
+        .sum();
+    let r = sum % 11;
+    if r == 10 { 0 } else { r }
+}
+
+/// Whether `s` is exactly a valid 11-digit legal-person id (ASCII digits, right check digit).
+pub fn is_legal_person_id(s: &str) -> bool {
+    let d: Vec<u32> = s.chars().filter_map(|c| c.to_digit(10)).collect();
+    if d.len() != 11 || s.len() != 11 || d.iter().all(|x| *x == d[0]) {
+        return false;
+    }
+    d[10] == legal_person_id_check_digit(&d[..10])
+}
+
 /// All but the last `keep` characters replaced by `•`: how a national id is shown.
 pub fn mask(text: &str, keep: usize) -> String {
     let chars: Vec<char> = text.chars().collect();

@@ -19,6 +19,8 @@ mod net;
 mod os;
 #[path = "probes.rs"]
 mod probes;
+#[path = "redaction.rs"]
+mod redaction;
 #[path = "robust.rs"]
 mod robust;
 #[path = "saved.rs"]

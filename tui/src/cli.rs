@@ -192,6 +192,10 @@ pub struct DiagnoseArgs {
     /// Print the result as JSON.
     #[arg(long)]
     pub json: bool,
+    /// With --json: keep national ids, holder names, serial numbers, user and host names
+    /// (JSON output is for tickets and scripts, so it is redacted unless asked).
+    #[arg(long)]
+    pub no_redact: bool,
     /// Replay the facts of a recorded bundle instead of reading this machine.
     #[arg(long, value_name = "FILE")]
     pub snapshot: Option<PathBuf>,

@@ -41,13 +41,23 @@ pub fn diagnose_cmd(common: &Common, args: &DiagnoseArgs) -> Result<i32, CliErro
             Arc::new(live)
         }
     };
+    // What the checks read is recorded, so JSON output can be redacted with what it holds.
+    let recorder = Arc::new(tokenyar_engine::facts::Recorder::new(facts));
+    let facts: Arc<dyn Facts> = recorder.clone();
     let d = diagnose(&kb, facts, args.system.as_deref());
     let mut out = safe_stdout();
     if args.json {
+        let mut v = serde_json::to_value(&d).unwrap_or_default();
+        if !args.no_redact {
+            let mut r = tokenyar_engine::facts::redact::Redactor::default();
+            r.learn(&recorder.recorded());
+            r.learn_environment();
+            v = r.value(&v);
+        }
         writeln!(
             out,
             "{}",
-            serde_json::to_string_pretty(&d).unwrap_or_default()
+            serde_json::to_string_pretty(&v).unwrap_or_default()
         )?;
     } else {
         print_diagnosis(&mut out, &kb, &d, lang)?;

@@ -192,3 +192,52 @@ fn the_engine_is_shared_across_threads() {
         assert_eq!(h.join().unwrap(), Status::Ok);
     }
 }
+
+#[test]
+fn a_sort_comparer_that_loops_is_stopped_at_the_deadline() {
+    let limits = Limits {
+        max_operations: u64::MAX / 2,
+        deadline: Duration::from_millis(300),
+        ..Limits::default()
+    };
+    let t = Instant::now();
+    // Each comparison loops until the deadline; Rhai's own sort swallowed that and went on,
+    // so the script returned `ok`.
+    let r = run_with(
+        limits,
+        r#"let a = [3, 1, 2, 5, 4]; a.sort(|x, y| { loop { } 0 }); #{status: "ok"}"#,
+    );
+    assert_eq!(r.status, Status::Unknown, "{r:?}");
+    assert!(t.elapsed() < Duration::from_secs(2), "{:?}", t.elapsed());
+    // A good comparer still sorts.
+    let r = run(
+        r#"let a = [3, 1, 2]; a.sort(|x, y| x - y); a.dedup(|x, y| x == y); #{status: if a == [1, 2, 3] { "ok" } else { "fail" }}"#,
+    );
+    assert_eq!(r.status, Status::Ok, "{r:?}");
+}
+
+#[test]
+fn a_hostile_glob_pattern_ends_within_the_deadline() {
+    let t = Instant::now();
+    let r = run(
+        r#"let p = "*a*a*a*a*a*a*a*a*a*a*a*ab"; let t = "a"; t.pad(4000, "a"); #{status: if glob_match(p, t) { "fail" } else { "ok" }}"#,
+    );
+    assert_eq!(r.status, Status::Ok, "{r:?}");
+    assert!(t.elapsed() < Duration::from_secs(2), "{:?}", t.elapsed());
+}
+
+#[test]
+fn many_values_under_the_per_value_limits_hit_the_run_budget() {
+    // 200 strings of 400 KB: each under the string limit, 80 MB together.
+    let r = run(
+        r#"let m = #{}; for i in 0..200 { let s = "x"; s.pad(400000, "x"); m[`k${i}`] = s; } #{status: "ok"}"#,
+    );
+    assert_eq!(r.status, Status::Unknown, "{r:?}");
+    assert!(
+        r.reason
+            .as_deref()
+            .unwrap_or_default()
+            .contains("too large"),
+        "{r:?}"
+    );
+}
