@@ -151,3 +151,115 @@ fn a_session_saved_in_a_read_only_folder_goes_to_the_data_folder() {
         tokenyar::app::write_file_or_in(&target.display().to_string(), "{}\n", None).unwrap_err();
     assert!(e.contains("tokenyar-session-1.json"), "{e}");
 }
+
+/// Copies the repository's `kb/` and `scripts/` into `to`.
+fn copy_kb(to: &Path) {
+    fn copy(from: &Path, to: &Path) {
+        std::fs::create_dir_all(to).unwrap();
+        for e in std::fs::read_dir(from).unwrap() {
+            let e = e.unwrap();
+            let p = e.path();
+            if p.is_dir() {
+                copy(&p, &to.join(e.file_name()));
+            } else {
+                std::fs::copy(&p, to.join(e.file_name())).unwrap();
+            }
+        }
+    }
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    copy(&root.join("kb"), &to.join("kb"));
+    copy(&root.join("scripts"), &to.join("scripts"));
+}
+
+/// kb/README.md section 9: a `--kb` folder is data. Its `software.yaml` asking for a command
+/// line must not make tokenyar run it (refused at load, or ignored).
+#[test]
+#[ignore = "passes once issue 17 replaces software.yaml `commands` with declarative reads; un-ignore at that merge"]
+fn a_kb_folder_cannot_make_tokenyar_run_a_program() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_kb(dir.path());
+    let marker = dir.path().join("PWNED");
+    let sw = dir.path().join("kb/software.yaml");
+    let text = std::fs::read_to_string(&sw).unwrap();
+    let hostile = format!(
+        "        - {{run: [sh, -c, 'touch {}'], version: '(x)'}}\n",
+        marker.display()
+    );
+    // The first program's Linux section gains the hostile command; a folder without a
+    // `commands:` key any more (issue 17) gets one.
+    let text = if text.contains("    linux:\n      commands:\n") {
+        text.replacen(
+            "    linux:\n      commands:\n",
+            &format!("    linux:\n      commands:\n{hostile}"),
+            1,
+        )
+    } else {
+        text.replacen(
+            "    linux:\n",
+            &format!("    linux:\n      commands:\n{hostile}"),
+            1,
+        )
+    };
+    std::fs::write(&sw, text).unwrap();
+    let (_code, _out, _err) = tokenyar(
+        dir.path(),
+        &[
+            "diagnose",
+            "--kb",
+            "kb",
+            "--offline",
+            "--no-module-discovery",
+        ],
+    );
+    assert!(!marker.exists(), "a --kb folder ran a program");
+}
+
+#[test]
+fn a_mistyped_module_path_says_file_not_found() {
+    let dir = tempfile::tempdir().unwrap();
+    let (code, _, err) = tokenyar(
+        dir.path(),
+        &[
+            "diagnose",
+            "--offline",
+            "--pkcs11-module",
+            "/opt/nowhere/libcastle.so",
+        ],
+    );
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("file not found"), "{err}");
+    assert!(!err.contains("reinstall"), "{err}");
+}
+
+#[test]
+fn no_module_at_all_is_cannot_tell_not_install_the_software() {
+    let dir = tempfile::tempdir().unwrap();
+    // A machine with nothing: no token fact (no module found), no USB token, no software.
+    let bundle = json!({
+        "format": "tokenyar-bundle", "version": 1,
+        "facts": {
+            "clock": {"value": {"now": "2025-03-01T09:00:00+03:30"}},
+            "os": {"value": {"family": "windows"}},
+            "token": {"value": {"modules": [], "slots": []}},
+            "usb": {"value": {"devices": []}},
+            "software": {"value": {"items": {"epass3003-token-manager": {"installed": false}}}}
+        }
+    });
+    std::fs::write(
+        dir.path().join("b.json"),
+        serde_json::to_string(&bundle).unwrap(),
+    )
+    .unwrap();
+    let (_, out, err) = tokenyar(dir.path(), &["diagnose", "--snapshot", "b.json", "--json"]);
+    let v: serde_json::Value =
+        serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}{err}"));
+    let checks = v["checks"].as_array().unwrap();
+    let sw: Vec<&serde_json::Value> = checks
+        .iter()
+        .filter(|c| c.to_string().contains("token-software"))
+        .collect();
+    assert!(!sw.is_empty(), "{v}");
+    for c in sw {
+        assert_ne!(c["status"], json!("fail"), "{c}");
+    }
+}

@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use serde_yaml::{Mapping, Value as Y};
+use crate::kb::yaml::{Mapping, Value as Y};
 
 use super::scenario::{self, Answer, Expect, Outcome, Scenario};
 use crate::facts::redact::{Redactor, scrub_facts};
@@ -359,7 +359,7 @@ fn to_yaml(kb: &Kb, sc: &Scenario, bundle: &str, system: &str, from: &str) -> St
         ex("findings", strs(f));
     }
     put("expect", Y::Mapping(e));
-    let body = serde_yaml::to_string(&Y::Mapping(m)).unwrap_or_default();
+    let body = crate::kb::yaml::to_string(&Y::Mapping(m));
     format!(
         "# Made by `tokenyar kb add-test` from {from} (system {system}, knowledge base {}).\n# The expectations are what the knowledge base concluded then; edit them if the case should end differently.\n{body}",
         kb.version

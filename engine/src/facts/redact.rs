@@ -319,7 +319,7 @@ impl Redactor {
                 self.holders
             }
         };
-        let mut add = |this: &mut Self, text: &str| {
+        let add = |this: &mut Self, text: &str| {
             let lower = text.to_lowercase();
             if !this.names.iter().any(|(k, _)| *k == lower) {
                 this.names.push((lower, format!("<holder-{number}>")));

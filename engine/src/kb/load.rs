@@ -352,8 +352,8 @@ impl Loader {
             return;
         };
         let items = match &doc.value {
-            serde_yaml::Value::Sequence(s) => s.clone(),
-            serde_yaml::Value::Null => return,
+            yaml::Value::Sequence(s) => s.clone(),
+            yaml::Value::Null => return,
             _ => {
                 self.err(
                     Code::E002Schema,

@@ -6,11 +6,17 @@
 //! serde_yaml does) and record where every value and key starts, keyed by a path such as
 //! `[3].choices[1].next`. Items are then deserialized one by one with serde, so a mistake in one
 //! node never hides the mistakes in the others.
+//!
+//! `serde_yaml` is deprecated and archived upstream (0.9.34+deprecated: no fixes, no advisories
+//! either). It lives here and nowhere else: other modules use the re-exports below ([`Value`],
+//! [`Mapping`], [`to_string`]), so replacing it (by `serde_norway` or `serde_yml`, or by values
+//! built from the `yaml-rust2` events alone) is a change to this one file. Parsing does not
+//! depend on it: the text is read by `yaml-rust2`, with the alias budget and depth limit below.
 
 use std::collections::HashMap;
 
 use serde::de::DeserializeOwned;
-use serde_yaml::{Mapping, Value};
+pub use serde_yaml::{Mapping, Value};
 use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
 use yaml_rust2::scanner::{Marker, TScalarStyle};
 
@@ -85,6 +91,11 @@ pub fn from_value<T: DeserializeOwned>(value: serde_yaml::Value) -> Result<T, (S
         let path = if path == "." { String::new() } else { path };
         (path, clean_serde_message(&e.into_inner().to_string()))
     })
+}
+
+/// A value written as YAML text (scenario tests that `kb add-test` writes).
+pub fn to_string(v: &Value) -> String {
+    serde_yaml::to_string(v).unwrap_or_default()
 }
 
 /// Joins a base path and a serde path (`choices[1].next`) into the recorder's form.

@@ -172,14 +172,14 @@ impl Sandbox {
         };
         engine.on_print(log);
         engine.on_debug(move |s, _, _| log(s));
-        // The run's memory is measured from the variables in scope every 256 variable reads:
+        // The run's memory is measured from the variables in scope every 64 variable reads:
         // cheap, and data cannot grow far between two measures without being read.
         let budget = limits.max_run_memory;
         #[allow(deprecated)] // "volatile", not deprecated: the hook that can see the scope
         engine.on_var(move |_, _, ctx| {
             let due = with_run(|r| {
                 r.var_reads += 1;
-                r.var_reads % 256 == 0
+                r.var_reads % 64 == 0
             })
             .unwrap_or(false);
             if due {
