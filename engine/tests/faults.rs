@@ -107,7 +107,7 @@ fn alias_bomb(levels: usize) -> String {
     let mut s = String::from("a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]\n");
     for i in 1..=levels {
         let prev = format!("*a{}", i - 1);
-        let items = vec![prev.as_str(); 10].join(", ");
+        let items = [prev.as_str(); 10].join(", ");
         s.push_str(&format!("a{i}: &a{i} [{items}]\n"));
     }
     s

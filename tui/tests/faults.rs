@@ -263,3 +263,36 @@ fn no_module_at_all_is_cannot_tell_not_install_the_software() {
         assert_ne!(c["status"], json!("fail"), "{c}");
     }
 }
+
+#[test]
+fn diagnose_json_is_redacted_unless_asked() {
+    let dir = tempfile::tempdir().unwrap();
+    let der = synth_cert(&json!({
+        "cn": "Sara Ahmadi [Sign]", "o": "Unaffiliated", "serial_number": "0499370899",
+        "not_before": "2024-01-01T00:00:00Z", "not_after": "2030-01-01T00:00:00Z",
+    }))
+    .unwrap();
+    let v = json!({
+        "format": "tokenyar-bundle", "version": 1,
+        "facts": {
+            "clock": {"value": {"now": "2025-03-01T09:00:00+03:30"}},
+            "token": {"value": {"slots": [{"token_present": true,
+                "token": {"label": "Sara Ahmadi", "flags": {"token_initialized": true}},
+                "certificates": [{"label": "Sara Ahmadi [Sign]", "der": der}]}]}}
+        }
+    });
+    std::fs::write(dir.path().join("b.json"), v.to_string()).unwrap();
+    let (_, out, err) = tokenyar(dir.path(), &["diagnose", "--snapshot", "b.json", "--json"]);
+    assert!(out.contains("\"checks\""), "{out}{err}");
+    for secret in ["0499370899", "Ahmadi"] {
+        assert!(!out.contains(secret), "{secret} in --json output");
+    }
+    let (_, out, _) = tokenyar(
+        dir.path(),
+        &["diagnose", "--snapshot", "b.json", "--json", "--no-redact"],
+    );
+    assert!(
+        out.contains("0499370899"),
+        "--no-redact keeps what the checks found"
+    );
+}

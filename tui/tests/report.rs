@@ -761,6 +761,30 @@ fn kb_add_test_turns_a_session_and_a_bundle_into_passing_scenarios() {
     for secret in [USER, HOST, NATIONAL_ID, TOKEN_SERIAL] {
         assert!(!bundle.contains(secret), "{secret} written into the KB");
     }
+    // Nor inside the certificates: the holder's name and the certificate's serial number.
+    let mut ders = Vec::new();
+    fn find_der(v: &Value, out: &mut Vec<String>) {
+        match v {
+            Value::Object(m) => m.iter().for_each(|(k, x)| match x {
+                Value::String(s) if k == "der" => out.push(s.clone()),
+                other => find_der(other, out),
+            }),
+            Value::Array(a) => a.iter().for_each(|x| find_der(x, out)),
+            _ => {}
+        }
+    }
+    find_der(&serde_json::from_str(&bundle).unwrap(), &mut ders);
+    assert!(!ders.is_empty());
+    for der in ders {
+        let cert = tokenyar_engine::facts::cert::analyse_text(&der);
+        assert_eq!(cert["ok"], json!(true), "{cert}");
+        let text = cert.to_string();
+        assert!(
+            !text.contains("Ahmadi"),
+            "the holder's name written into the KB: {text}"
+        );
+        assert!(!text.contains(NATIONAL_ID), "{text}");
+    }
     assert_eq!(saved.walk.steps.len(), 4);
 
     let expired = bundle_file(dir.path(), "field-bundle.json", "2025-05-01T00:00:00Z");

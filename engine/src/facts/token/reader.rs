@@ -300,6 +300,11 @@ fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// A label or name as a token reported it, safe to print (a token's bytes are its writer's).
+fn safe(s: &str) -> String {
+    crate::text::terminal_safe(s).into_owned()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -338,9 +343,4 @@ mod tests {
         );
         assert_eq!(events.last(), Some(&Event::Done), "{text}");
     }
-}
-
-/// A label or name as a token reported it, safe to print (a token's bytes are its writer's).
-fn safe(s: &str) -> String {
-    crate::text::terminal_safe(s).into_owned()
 }
