@@ -652,8 +652,8 @@ fn is_personal_certificate(der: &[u8]) -> bool {
     X509Certificate::from_der(der).is_ok_and(|(_, c)| !c.is_ca())
 }
 
-/// The holder's names in a personal certificate: the common name (and its part before a
-/// bracketed role such as "[Sign]"), the given name and the surname.
+/// The holder's names in a personal certificate: the common name (without a bracketed role such
+/// as "[Sign]", which tells the certificate's type and must stay), the given name and the surname.
 fn holder_names(der: &[u8]) -> Vec<String> {
     use x509_parser::prelude::*;
     let Ok((_, cert)) = X509Certificate::from_der(der) else {
@@ -668,21 +668,24 @@ fn holder_names(der: &[u8]) -> Vec<String> {
         if !matches!(oid.as_str(), "2.5.4.3" | "2.5.4.4" | "2.5.4.42") {
             continue;
         }
-        let Ok(text) = attr.as_str() else {
+        let text = match attr.as_str() {
+            Ok(t) => t.to_string(),
             // A BMPString (x509-parser leaves it undecoded).
-            let raw = attr.as_slice();
-            if raw.len() % 2 == 0 {
+            Err(_) => {
+                let raw = attr.as_slice();
+                if raw.len() % 2 != 0 {
+                    continue;
+                }
                 let units: Vec<u16> = raw
                     .chunks_exact(2)
                     .map(|c| u16::from_be_bytes([c[0], c[1]]))
                     .collect();
-                out.push(String::from_utf16_lossy(&units));
+                String::from_utf16_lossy(&units)
             }
-            continue;
         };
-        out.push(text.to_string());
-        if let Some(i) = text.find(['[', '(']) {
-            out.push(text[..i].trim().to_string());
+        match text.find(['[', '(']) {
+            Some(i) => out.push(text[..i].trim().to_string()),
+            None => out.push(text),
         }
     }
     out.retain(|n| n.chars().any(char::is_alphabetic));
