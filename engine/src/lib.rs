@@ -42,6 +42,7 @@
 pub mod authoring;
 pub mod calendar;
 pub mod facts;
+pub mod files;
 pub mod i18n;
 pub mod infer;
 pub mod kb;

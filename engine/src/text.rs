@@ -122,6 +122,33 @@ pub fn is_national_id(s: &str) -> bool {
     d[9] == national_id_check_digit(&d[..9])
 }
 
+/// The check digit an 11-digit Iranian legal-person id (شناسه ملی) ends with, from its first
+/// ten: each digit plus (the tenth + 2), weighted 29, 27, 23, 19, 17 in turn, modulo 11.
+pub fn legal_person_id_check_digit(first_ten: &[u32]) -> u32 {
+    const W: [u32; 5] = [29, 27, 23, 19, 17];
+    let Some(tenth) = first_ten.get(9) else {
+        return 0;
+    };
+    let c = tenth + 2;
+    let sum: u32 = first_ten
+        .iter()
+        .take(10)
+        .enumerate()
+        .map(|(i, d)| (d + c) * W[i % 5])
+        .sum();
+    let r = sum % 11;
+    if r == 10 { 0 } else { r }
+}
+
+/// Whether `s` is exactly a valid 11-digit legal-person id (ASCII digits, right check digit).
+pub fn is_legal_person_id(s: &str) -> bool {
+    let d: Vec<u32> = s.chars().filter_map(|c| c.to_digit(10)).collect();
+    if d.len() != 11 || s.len() != 11 || d.iter().all(|x| *x == d[0]) {
+        return false;
+    }
+    d[10] == legal_person_id_check_digit(&d[..10])
+}
+
 /// All but the last `keep` characters replaced by `•`: how a national id is shown.
 pub fn mask(text: &str, keep: usize) -> String {
     let chars: Vec<char> = text.chars().collect();
@@ -190,9 +217,139 @@ pub fn mask_national_ids_in(v: &serde_json::Value) -> serde_json::Value {
     }
 }
 
+/// What stands in for a character that must not reach a terminal.
+pub const REPLACEMENT: char = '\u{FFFD}';
+
+/// Whether `c` would act on a terminal rather than print: C0 and C1 controls and DEL (ESC
+/// starts colour, clear-screen and title sequences; CR overwrites a line; BEL rings).
+fn is_control(c: char) -> bool {
+    c.is_control()
+}
+
+/// Bidi embeddings, overrides and isolates: in one untrusted value they can reorder what is
+/// printed after it ("ALL CHECKS OK" from a certificate label).
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// One untrusted value (a certificate label or subject, a token label, a program name, a module
+/// error) made safe to print on one line: every control character, line breaks included, and
+/// every bidi embedding, override or isolate becomes [`REPLACEMENT`].
+pub fn terminal_safe(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s.chars().any(|c| is_control(c) || is_bidi_control(c)) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    std::borrow::Cow::Owned(
+        s.chars()
+            .map(|c| {
+                if is_control(c) || is_bidi_control(c) {
+                    REPLACEMENT
+                } else {
+                    c
+                }
+            })
+            .collect(),
+    )
+}
+
+/// A whole text made safe for a terminal: like [`terminal_safe`] but line breaks and tabs stay,
+/// and bidi marks stay too (the output's own layout may use them; values were cleaned with
+/// [`terminal_safe`] where they entered).
+pub fn terminal_safe_text(s: &str) -> std::borrow::Cow<'_, str> {
+    let bad = |c: char| is_control(c) && c != '\n' && c != '\t';
+    if !s.chars().any(bad) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    std::borrow::Cow::Owned(
+        s.chars()
+            .map(|c| if bad(c) { REPLACEMENT } else { c })
+            .collect(),
+    )
+}
+
+/// A writer that passes text to a terminal through [`terminal_safe_text`], for every plain
+/// output of the command line. It works on bytes: C0 controls and DEL are single bytes, and a
+/// C1 control is `C2 80..9F` in UTF-8, which may be split between two writes.
+#[derive(Debug)]
+pub struct TerminalSafe<W: std::io::Write> {
+    inner: W,
+    /// A `C2` byte at the end of the last write, not yet known to start a C1 control.
+    pending_c2: bool,
+}
+
+impl<W: std::io::Write> TerminalSafe<W> {
+    pub fn new(inner: W) -> Self {
+        TerminalSafe {
+            inner,
+            pending_c2: false,
+        }
+    }
+}
+
+impl<W: std::io::Write> std::io::Write for TerminalSafe<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        const FFFD: &[u8] = "\u{FFFD}".as_bytes();
+        let mut out = Vec::with_capacity(buf.len() + 2);
+        for &b in buf {
+            if std::mem::take(&mut self.pending_c2) {
+                if (0x80..=0x9F).contains(&b) {
+                    out.extend_from_slice(FFFD);
+                    continue;
+                }
+                out.push(0xC2);
+            }
+            match b {
+                b'\n' | b'\t' => out.push(b),
+                0x00..=0x1F | 0x7F => out.extend_from_slice(FFFD),
+                0xC2 => self.pending_c2 = true,
+                _ => out.push(b),
+            }
+        }
+        self.inner.write_all(&out)?;
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        if std::mem::take(&mut self.pending_c2) {
+            self.inner.write_all(&[0xC2])?;
+        }
+        self.inner.flush()
+    }
+}
+
+impl<W: std::io::Write> Drop for TerminalSafe<W> {
+    fn drop(&mut self) {
+        let _ = std::io::Write::flush(self);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn terminal_escapes_never_pass() {
+        let evil = "Sara\x1b[2J\x1b]0;pwned\x07\r\nALL CHECKS OK\u{202E}kcabdne\u{9B}31m";
+        let one = terminal_safe(evil);
+        assert!(!one.chars().any(|c| c.is_control()), "{one:?}");
+        assert!(!one.contains('\u{202E}'));
+        assert!(one.starts_with("Sara\u{FFFD}[2J"));
+        let block = terminal_safe_text("a\tb\nc\x1bd\u{85}");
+        assert_eq!(block, "a\tb\nc\u{FFFD}d\u{FFFD}");
+        assert!(matches!(
+            terminal_safe("plain سلام"),
+            std::borrow::Cow::Borrowed(_)
+        ));
+        // The writer, fed byte by byte (a C1 control split across writes).
+        let mut w = TerminalSafe::new(Vec::new());
+        for b in evil.as_bytes() {
+            std::io::Write::write_all(&mut w, &[*b]).unwrap();
+        }
+        std::io::Write::flush(&mut w).unwrap();
+        let text = String::from_utf8(std::mem::take(&mut w.inner)).unwrap();
+        assert_eq!(text, terminal_safe_text(evil));
+        assert!(!text.contains('\x1b') && !text.contains('\u{9B}'));
+    }
 
     #[test]
     fn wildcards_match_names_and_hostile_patterns_end_quickly() {

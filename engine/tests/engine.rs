@@ -5,6 +5,8 @@
 
 #[path = "calendar.rs"]
 mod calendar;
+#[path = "faults.rs"]
+mod faults;
 #[path = "i18n.rs"]
 mod i18n;
 #[path = "kb.rs"]
@@ -21,6 +23,8 @@ mod os;
 mod probes;
 #[path = "recipes.rs"]
 mod recipes;
+#[path = "redaction.rs"]
+mod redaction;
 #[path = "robust.rs"]
 mod robust;
 #[path = "saved.rs"]

@@ -310,3 +310,75 @@ fn a_silent_time_server_is_skipped_within_the_budget() {
     let f = time::skew(&sources, Duration::from_secs(3));
     assert!(offset(&f).abs() <= 1, "{f:?}");
 }
+
+/// A hostile Dastine: after the request it sends `pings` pings, then a text of `size` bytes;
+/// it counts the pongs it gets back.
+fn pinging_dastine(pings: usize, size: usize) -> (u16, Arc<Mutex<usize>>) {
+    let l = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = l.local_addr().unwrap().port();
+    let pongs = Arc::new(Mutex::new(0));
+    let pongs2 = Arc::clone(&pongs);
+    std::thread::spawn(move || {
+        for stream in l.incoming().take(3) {
+            let Ok(stream) = stream else { continue };
+            let pongs = Arc::clone(&pongs2);
+            std::thread::spawn(move || {
+                stream
+                    .set_read_timeout(Some(Duration::from_secs(3)))
+                    .unwrap();
+                let Ok(mut ws) = tungstenite::accept(stream) else {
+                    return;
+                };
+                while let Ok(m) = ws.read() {
+                    match m {
+                        tungstenite::Message::Text(_) => {
+                            for _ in 0..pings {
+                                let _ = ws.send(tungstenite::Message::Ping(vec![1u8; 8].into()));
+                            }
+                            let mut big = String::from(r#"{"Result":""#);
+                            big.push_str(&"5".repeat(size));
+                            big.push_str(r#""}"#);
+                            let _ = ws.send(tungstenite::Message::text(big));
+                        }
+                        tungstenite::Message::Pong(_) => *pongs.lock().unwrap() += 1,
+                        _ => {}
+                    }
+                }
+            });
+        }
+    });
+    (port, pongs)
+}
+
+#[test]
+fn dastine_pings_are_never_answered() {
+    let (port, pongs) = pinging_dastine(200, 7);
+    let c = conf(port, closed_port());
+    let t = Instant::now();
+    let Fact::Value(v) = dastine::check(&c, Duration::from_secs(2)) else {
+        panic!()
+    };
+    assert!(t.elapsed() < Duration::from_secs(3));
+    assert_eq!(v["version"], Value::Null, "{v}");
+    assert!(v["error"].as_str().unwrap().contains("ping"), "{v}");
+    // Give a pong, had one been queued and sent, time to arrive.
+    std::thread::sleep(Duration::from_millis(300));
+    assert_eq!(*pongs.lock().unwrap(), 0);
+}
+
+#[test]
+fn a_huge_dastine_answer_is_refused_not_kept() {
+    for size in [5 * 1024 * 1024, 1000] {
+        let (port, _) = pinging_dastine(0, size);
+        let c = conf(port, closed_port());
+        let Fact::Value(v) = dastine::check(&c, Duration::from_secs(3)) else {
+            panic!()
+        };
+        assert_eq!(v["version"], Value::Null, "size {size}");
+        assert!(
+            v.to_string().len() < 10_000,
+            "size {size}: {} bytes kept",
+            v.to_string().len()
+        );
+    }
+}

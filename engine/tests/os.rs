@@ -277,7 +277,10 @@ fn redaction_edits_certificates_in_place_and_consistently() {
     assert_eq!(parsed["ok"], json!(true), "{parsed}");
     let fake = parsed["subject"]["serialNumber"].as_str().unwrap();
     assert!(is_national_id(fake), "{fake}");
-    assert_eq!(parsed["subject"]["CN"], json!("Sara Ahmadi [Sign]"));
+    // The holder's name is a placeholder of the same length (the DER keeps its layout).
+    let cn = parsed["subject"]["CN"].as_str().unwrap();
+    assert!(cn.starts_with("holder-"), "{cn}");
+    assert_eq!(cn.len(), "Sara Ahmadi [Sign]".len());
     // The same id is the same placeholder everywhere in the bundle.
     let Fact::Unknown(note) = &out["note"] else {
         panic!()

@@ -141,6 +141,9 @@ pub struct ReportArgs {
     /// Where to write the report (default: standard output).
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// Replace the output file if it exists (never one of the inputs).
+    #[arg(long)]
+    pub force: bool,
     /// Keep national ids, serial numbers, user and host names (only with the user's consent).
     #[arg(long)]
     pub no_redact: bool,
@@ -175,7 +178,8 @@ pub struct DiagnoseArgs {
     /// Print the result as JSON (national ids masked to their last four digits).
     #[arg(long)]
     pub json: bool,
-    /// With --json: keep national ids in full (only with the user's consent).
+    /// With --json: keep national ids, holder names, serial numbers, user and host names
+    /// (JSON output is for tickets and scripts, so it is redacted unless asked).
     #[arg(long)]
     pub no_redact: bool,
 }
@@ -185,6 +189,9 @@ pub struct CollectArgs {
     /// Where to write the bundle (`-` for standard output). Default: tokenyar-bundle-<time>.json.
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// Replace the output file if it exists.
+    #[arg(long)]
+    pub force: bool,
     /// Keep national ids, user names and host names (only with the user's consent).
     #[arg(long)]
     pub no_redact: bool,

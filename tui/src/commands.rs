@@ -19,6 +19,12 @@ use crate::plain::Plain;
 use crate::setup::{self, known_system, messages, msg};
 pub use crate::setup::{CliError, env_lang, lang, load_for_editing, load_kb, source};
 
+/// Standard output for people: untrusted text in it (certificate labels, module errors) cannot
+/// drive the terminal.
+fn safe_stdout() -> tokenyar_engine::text::TerminalSafe<std::io::StdoutLock<'static>> {
+    tokenyar_engine::text::TerminalSafe::new(std::io::stdout().lock())
+}
+
 pub fn diagnose_cmd(common: &Common, args: &DiagnoseArgs) -> Result<i32, CliError> {
     // The token is read (in child processes) while the knowledge base loads.
     let early_token = match &common.snapshot {
@@ -33,14 +39,18 @@ pub fn diagnose_cmd(common: &Common, args: &DiagnoseArgs) -> Result<i32, CliErro
         // `diagnose` reads ahead only the facts its checks need.
         None => Arc::new(setup::live_facts(&kb, &common.live, early_token)?),
     };
+    // What the checks read is recorded, so JSON output can be redacted with what it holds.
+    let recorder = Arc::new(tokenyar_engine::facts::Recorder::new(facts));
+    let facts: Arc<dyn Facts> = recorder.clone();
     let d = diagnose(&kb, facts, args.system.as_deref());
-    let mut out = std::io::stdout().lock();
+    let mut out = safe_stdout();
     if args.json {
-        // Users paste this into tickets: national ids are masked like on screen, unless the
-        // user asked otherwise.
         let mut v = serde_json::to_value(&d).unwrap_or_default();
         if !args.no_redact {
-            v = crate::app::evidence::mask_value(&v);
+            let mut r = tokenyar_engine::facts::redact::Redactor::default();
+            r.learn(&recorder.recorded());
+            r.learn_environment();
+            v = r.value(&v);
         }
         writeln!(
             out,
@@ -56,23 +66,45 @@ pub fn diagnose_cmd(common: &Common, args: &DiagnoseArgs) -> Result<i32, CliErro
 }
 
 pub fn collect_cmd(common: &Common, args: &CollectArgs) -> Result<i32, CliError> {
+    if let Some(p) = args
+        .output
+        .as_ref()
+        .filter(|p| p.as_os_str() != "-" && !args.force)
+    {
+        tokenyar_engine::files::check_target(p, tokenyar_engine::files::Existing::Refuse, &[])?;
+    }
     let kb = load_kb(common)?;
     let lang = lang(common)?;
     let live = setup::live_facts(&kb, &common.live, None)?;
     let bundle = tokenyar_engine::infer::collect::collect(&kb, live, !args.no_redact);
     let json = bundle.to_json();
-    let path = match &args.output {
-        Some(p) if p.as_os_str() == "-" => None,
-        Some(p) => Some(p.clone()),
-        None => Some(std::path::PathBuf::from(format!(
-            "tokenyar-bundle-{}.json",
-            chrono::Local::now().format("%Y%m%d-%H%M%S")
-        ))),
+    use tokenyar_engine::files::{self, Existing};
+    // A name the user gave is replaced only with --force; the default name, when taken (two
+    // runs in one second), becomes the next free one, which the message below names.
+    let (path, existing) = match &args.output {
+        Some(p) if p.as_os_str() == "-" => (None, Existing::Refuse),
+        Some(p) if args.force => (Some(p.clone()), Existing::Replace),
+        Some(p) => (Some(p.clone()), Existing::Refuse),
+        None => (
+            Some(std::path::PathBuf::from(format!(
+                "tokenyar-bundle-{}.json",
+                chrono::Local::now().format("%Y%m%d-%H%M%S")
+            ))),
+            Existing::NewName,
+        ),
     };
-    match &path {
-        None => writeln!(std::io::stdout().lock(), "{json}")?,
-        Some(p) => std::fs::write(p, format!("{json}\n")).map_err(|e| cannot_write(lang, p, &e))?,
-    }
+    let path = match path {
+        None => {
+            writeln!(safe_stdout(), "{json}")?;
+            None
+        }
+        Some(p) => Some(files::write(
+            &p,
+            format!("{json}\n").as_bytes(),
+            existing,
+            &[],
+        )?),
+    };
     let n = bundle.facts.len();
     let where_ = path.map_or_else(|| "-".to_string(), |p| p.display().to_string());
     let msg = msg(
@@ -84,7 +116,10 @@ pub fn collect_cmd(common: &Common, args: &CollectArgs) -> Result<i32, CliError>
         },
         &[("count", n.into()), ("path", where_.into())],
     );
-    eprintln!("tokenyar: {msg}");
+    eprintln!(
+        "tokenyar: {}",
+        tokenyar_engine::text::terminal_safe_text(&msg)
+    );
     Ok(0)
 }
 
@@ -200,19 +235,8 @@ fn number(lang: Lang, n: usize) -> String {
     }
 }
 
-fn cannot_write(lang: Lang, p: &std::path::Path, e: &std::io::Error) -> CliError {
-    CliError::Usage(msg(
-        lang,
-        "err-cannot-write",
-        &[
-            ("path", p.display().to_string().into()),
-            ("error", e.to_string().into()),
-        ],
-    ))
-}
-
 pub fn kb_cmd(common: &Common, cmd: &KbCommand) -> Result<i32, CliError> {
-    let mut out = std::io::stdout().lock();
+    let mut out = safe_stdout();
     match cmd {
         KbCommand::Check { json } => {
             let src = source(common)?;
@@ -457,7 +481,21 @@ pub fn lookup_cmd(common: &Common, args: &LookupArgs) -> Result<i32, CliError> {
 
 /// `tokenyar report`: a case report from a saved session or a bundle. Never reads this machine.
 pub fn report_cmd(common: &Common, args: &ReportArgs) -> Result<i32, CliError> {
+    use tokenyar_engine::files::{self, Existing};
     use tokenyar_engine::report::{self, Format, LangChoice, Options};
+    let inputs: Vec<&std::path::Path> = [&common.session, &common.snapshot]
+        .into_iter()
+        .flatten()
+        .map(|p| p.as_path())
+        .collect();
+    let existing = if args.force {
+        Existing::Replace
+    } else {
+        Existing::Refuse
+    };
+    if let Some(p) = args.output.as_ref().filter(|p| p.as_os_str() != "-") {
+        files::check_target(p, existing, &inputs)?;
+    }
     let kb = load_kb(common)?;
     let langs = match &common.lang {
         Some(l) => LangChoice::parse(l).ok_or_else(|| {
@@ -499,9 +537,14 @@ pub fn report_cmd(common: &Common, args: &ReportArgs) -> Result<i32, CliError> {
     let text = report::render(&r, format, langs);
     match &args.output {
         Some(p) if p.as_os_str() != "-" => {
-            std::fs::write(p, &text).map_err(|e| cannot_write(ui, p, &e))?
+            // Markdown is read with `cat` as often as in an editor.
+            let text = match format {
+                Format::Markdown => tokenyar_engine::text::terminal_safe_text(&text),
+                _ => std::borrow::Cow::Borrowed(text.as_str()),
+            };
+            files::write(p, text.as_bytes(), existing, &inputs)?;
         }
-        _ => write!(std::io::stdout().lock(), "{text}")?,
+        _ => write!(safe_stdout(), "{text}")?,
     }
     Ok(0)
 }
@@ -535,7 +578,7 @@ pub fn session_cmd(common: &Common, cmd: &SessionCommand) -> Result<i32, CliErro
         Need::Ended(End::Finished { node }) => ("finished", Some(node.clone())),
     };
     if *json {
-        let mut out = std::io::stdout().lock();
+        let mut out = safe_stdout();
         let v = serde_json::json!({
             "file": file.display().to_string(),
             "kb_version": kb.version,
@@ -737,7 +780,7 @@ fn add_test_cmd(
             system: system.clone(),
         },
     )?;
-    let mut out = std::io::stdout().lock();
+    let mut out = safe_stdout();
     writeln!(out, "wrote {} and {}", t.test.display(), t.bundle.display())?;
     if !t.report.walk.is_empty() {
         writeln!(out, "  walk: {}", t.report.walk_line())?;

@@ -36,7 +36,10 @@ pub fn main_with_args() -> i32 {
         // A reader that stopped early (`| head`) is not an error worth a message.
         Err(commands::CliError::Io(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => 0,
         Err(e) => {
-            let text = format!("tokenyar: {e}\n");
+            let text = format!(
+                "tokenyar: {}\n",
+                tokenyar_engine::text::terminal_safe_text(&e.to_string())
+            );
             let _ = plain::stderr(&cli.common).write(&mut std::io::stderr().lock(), &text);
             2
         }

@@ -39,6 +39,8 @@ pub enum CliError {
     #[error(transparent)]
     SessionFile(#[from] tokenyar_engine::infer::saved::SessionFileError),
     #[error(transparent)]
+    File(#[from] tokenyar_engine::files::FileError),
+    #[error(transparent)]
     AddTest(#[from] tokenyar_engine::authoring::to_test::AddTestError),
 }
 
@@ -155,6 +157,16 @@ pub fn live_options(
     tokens: Arc<TokensFile>,
     software: Arc<SoftwareCatalog>,
 ) -> Result<LiveOptions, CliError> {
+    // A path that names no file is a typing mistake, not a broken installation. A bare name
+    // (`libsofthsm2.so`) is left to the system's library search.
+    for m in &args.pkcs11_modules {
+        if m.components().count() > 1 && !m.exists() {
+            return Err(CliError::Usage(format!(
+                "--pkcs11-module {}: file not found",
+                m.display()
+            )));
+        }
+    }
     Ok(LiveOptions {
         offline: args.offline,
         pkcs11_modules: args.pkcs11_modules.clone(),

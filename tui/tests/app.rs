@@ -9,6 +9,8 @@ mod support;
 mod bidi_props;
 #[path = "cli.rs"]
 mod cli;
+#[path = "faults.rs"]
+mod faults;
 #[path = "kb_tools.rs"]
 mod kb_tools;
 #[path = "lookup.rs"]

@@ -140,7 +140,14 @@ fn assert_within_deadline(r: &Run, healthy: Duration) {
 }
 
 fn diagnose(mocks: &[&Mock], extra: &[&str]) -> Run {
-    let mut args = vec!["diagnose", "--json", "--offline", "--no-module-discovery"];
+    // What the token holds, unredacted: these tests compare it with what the mock serves.
+    let mut args = vec![
+        "diagnose",
+        "--json",
+        "--no-redact",
+        "--offline",
+        "--no-module-discovery",
+    ];
     for m in mocks {
         args.push("--pkcs11-module");
         args.push(m.path());

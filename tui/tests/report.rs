@@ -118,7 +118,9 @@ fn saved_session(dir: &Path, name: &str, redact: bool) -> (PathBuf, SavedSession
     let s = user_walk(&kb, Arc::clone(&facts));
     let saved = SavedSession::capture(&s, facts.as_ref(), redact);
     let path = dir.join(name);
-    saved.write(&path).unwrap();
+    saved
+        .write(&path, tokenyar_engine::files::Existing::Refuse)
+        .unwrap();
     (path, saved)
 }
 
@@ -758,6 +760,30 @@ fn kb_add_test_turns_a_session_and_a_bundle_into_passing_scenarios() {
     // A knowledge base is shared: the case's personal data stays out of it.
     for secret in [USER, HOST, NATIONAL_ID, TOKEN_SERIAL] {
         assert!(!bundle.contains(secret), "{secret} written into the KB");
+    }
+    // Nor inside the certificates: the holder's name and the certificate's serial number.
+    let mut ders = Vec::new();
+    fn find_der(v: &Value, out: &mut Vec<String>) {
+        match v {
+            Value::Object(m) => m.iter().for_each(|(k, x)| match x {
+                Value::String(s) if k == "der" => out.push(s.clone()),
+                other => find_der(other, out),
+            }),
+            Value::Array(a) => a.iter().for_each(|x| find_der(x, out)),
+            _ => {}
+        }
+    }
+    find_der(&serde_json::from_str(&bundle).unwrap(), &mut ders);
+    assert!(!ders.is_empty());
+    for der in ders {
+        let cert = tokenyar_engine::facts::cert::analyse_text(&der);
+        assert_eq!(cert["ok"], json!(true), "{cert}");
+        let text = cert.to_string();
+        assert!(
+            !text.contains("Ahmadi"),
+            "the holder's name written into the KB: {text}"
+        );
+        assert!(!text.contains(NATIONAL_ID), "{text}");
     }
     assert_eq!(saved.walk.steps.len(), 4);
 

@@ -638,54 +638,26 @@ fn synthesise(v: serde_json::Value) -> Result<serde_json::Value, String> {
     })
 }
 
-/// A self-signed certificate with the subject and validity a scenario asks for.
+/// A self-signed certificate with the subject and validity a scenario asks for (keys this does
+/// not know are ignored, as they always were).
 pub fn synth_cert(spec: &serde_json::Value) -> Result<String, String> {
-    use rcgen::{CertificateParams, DnType, DnValue, KeyPair};
-    let get = |k: &str| spec.get(k).and_then(|v| v.as_str());
-    let mut params = CertificateParams::new(Vec::<String>::new()).map_err(|e| e.to_string())?;
-    let mut dn = rcgen::DistinguishedName::new();
-    let attrs: [(&str, DnType); 7] = [
-        ("cn", DnType::CommonName),
-        ("o", DnType::OrganizationName),
-        ("ou", DnType::OrganizationalUnitName),
-        ("c", DnType::CountryName),
-        ("st", DnType::StateOrProvinceName),
-        ("l", DnType::LocalityName),
-        ("serial_number", DnType::CustomDnType(vec![2, 5, 4, 5])),
-    ];
-    for (k, t) in attrs {
-        if let Some(v) = get(k) {
-            dn.push(t, DnValue::Utf8String(v.to_string()));
-        }
-    }
-    for (k, oid) in [
-        ("surname", vec![2, 5, 4, 4]),
-        ("given_name", vec![2, 5, 4, 42]),
-        ("title", vec![2, 5, 4, 12]),
-    ] {
-        if let Some(v) = get(k) {
-            dn.push(
-                DnType::CustomDnType(oid),
-                DnValue::Utf8String(v.to_string()),
-            );
-        }
-    }
-    params.distinguished_name = dn;
-    let time = |k: &str| -> Result<Option<time::OffsetDateTime>, String> {
-        let Some(s) = get(k) else { return Ok(None) };
-        let t =
-            chrono::DateTime::parse_from_rfc3339(s).map_err(|e| format!("synth_cert.{k}: {e}"))?;
-        time::OffsetDateTime::from_unix_timestamp(t.timestamp())
-            .map(Some)
-            .map_err(|e| format!("synth_cert.{k}: {e}"))
+    use crate::facts::cert::{Synth, synthesise};
+    let get = |k: &str| spec.get(k).and_then(|v| v.as_str()).map(str::to_string);
+    let synth = Synth {
+        cn: get("cn"),
+        o: get("o"),
+        ou: get("ou"),
+        c: get("c"),
+        st: get("st"),
+        l: get("l"),
+        surname: get("surname"),
+        given_name: get("given_name"),
+        title: get("title"),
+        serial_number: get("serial_number"),
+        not_before: get("not_before"),
+        not_after: get("not_after"),
+        ..Synth::default()
     };
-    if let Some(t) = time("not_before")? {
-        params.not_before = t;
-    }
-    if let Some(t) = time("not_after")? {
-        params.not_after = t;
-    }
-    let key = KeyPair::generate().map_err(|e| e.to_string())?;
-    let cert = params.self_signed(&key).map_err(|e| e.to_string())?;
-    Ok(base64::engine::general_purpose::STANDARD.encode(cert.der()))
+    let der = synthesise(&synth).map_err(|e| format!("synth_cert: {e}"))?;
+    Ok(base64::engine::general_purpose::STANDARD.encode(der))
 }

@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use serde_yaml::{Mapping, Value as Y};
+use crate::kb::yaml::{Mapping, Value as Y};
 
 use super::scenario::{self, Answer, Expect, Outcome, Scenario};
 use crate::facts::redact::{Redactor, scrub_facts};
@@ -22,11 +22,8 @@ use crate::kb::{Kb, Source};
 
 #[derive(Debug, thiserror::Error)]
 pub enum AddTestError {
-    #[error("cannot read {path}: {source}")]
-    Read {
-        path: String,
-        source: std::io::Error,
-    },
+    #[error(transparent)]
+    File(#[from] crate::files::FileError),
     #[error("cannot write {path}: {source}")]
     Write {
         path: String,
@@ -76,10 +73,8 @@ pub fn add_test(
     opts: &AddTest,
 ) -> Result<NewTest, AddTestError> {
     let name_of_input = input.display().to_string();
-    let text = std::fs::read_to_string(input).map_err(|e| AddTestError::Read {
-        path: name_of_input.clone(),
-        source: e,
-    })?;
+    let text =
+        crate::files::read_text(input, crate::files::MAX_SESSION_BYTES, "session or bundle")?;
     let format = serde_json::from_str::<serde_json::Value>(&text)
         .ok()
         .and_then(|v| v.get("format").and_then(|f| f.as_str()).map(str::to_string))
@@ -190,11 +185,10 @@ pub fn add_test(
     })
 }
 
+/// The slug is fresh (`unique_slug`), so an existing file here is another writer's: refuse it.
 fn write(path: &Path, text: &str) -> Result<(), AddTestError> {
-    std::fs::write(path, text).map_err(|e| AddTestError::Write {
-        path: path.display().to_string(),
-        source: e,
-    })
+    crate::files::write(path, text.as_bytes(), crate::files::Existing::Refuse, &[])?;
+    Ok(())
 }
 
 /// Facts as a knowledge base may hold them: no secrets, no personal data.
@@ -365,7 +359,7 @@ fn to_yaml(kb: &Kb, sc: &Scenario, bundle: &str, system: &str, from: &str) -> St
         ex("findings", strs(f));
     }
     put("expect", Y::Mapping(e));
-    let body = serde_yaml::to_string(&Y::Mapping(m)).unwrap_or_default();
+    let body = crate::kb::yaml::to_string(&Y::Mapping(m));
     format!(
         "# Made by `tokenyar kb add-test` from {from} (system {system}, knowledge base {}).\n# The expectations are what the knowledge base concluded then; edit them if the case should end differently.\n{body}",
         kb.version

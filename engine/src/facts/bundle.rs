@@ -32,11 +32,8 @@ pub struct Bundle {
 
 #[derive(Debug, thiserror::Error)]
 pub enum BundleError {
-    #[error("cannot read {path}: {source}")]
-    Io {
-        path: String,
-        source: std::io::Error,
-    },
+    #[error(transparent)]
+    File(#[from] crate::files::FileError),
     #[error("{path}:{line}:{col}: not a valid bundle: {message}")]
     Json {
         path: String,
@@ -67,10 +64,7 @@ impl Bundle {
 
     pub fn read(path: &Path) -> Result<Bundle, BundleError> {
         let name = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|e| BundleError::Io {
-            path: name.clone(),
-            source: e,
-        })?;
+        let text = crate::files::read_text(path, crate::files::MAX_BUNDLE_BYTES, "bundle")?;
         Bundle::parse(&text, &name)
     }
 

@@ -48,8 +48,9 @@ pub fn analyse(der: &[u8]) -> Value {
     out.insert("ok".into(), json!(true));
     out.insert("subject".into(), name_map(cert.subject()));
     out.insert("issuer".into(), name_map(cert.issuer()));
-    out.insert("subject_dn".into(), json!(cert.subject().to_string()));
-    out.insert("issuer_dn".into(), json!(cert.issuer().to_string()));
+    let safe = |s: String| crate::text::terminal_safe(&s).into_owned();
+    out.insert("subject_dn".into(), json!(safe(cert.subject().to_string())));
+    out.insert("issuer_dn".into(), json!(safe(cert.issuer().to_string())));
     out.insert("serial".into(), json!(cert.raw_serial_as_string()));
     out.insert("not_before".into(), json!(nb.map(|t| t.to_rfc3339())));
     out.insert("not_after".into(), json!(na.map(|t| t.to_rfc3339())));
@@ -103,7 +104,13 @@ fn name_map(name: &X509Name<'_>) -> Value {
     Value::Object(m)
 }
 
+/// An attribute's text, made safe to print: a certificate comes from a token, and whoever
+/// wrote it chose its bytes.
 fn attr_string(attr: &AttributeTypeAndValue<'_>) -> String {
+    crate::text::terminal_safe(&attr_text(attr)).into_owned()
+}
+
+fn attr_text(attr: &AttributeTypeAndValue<'_>) -> String {
     if let Ok(s) = attr.as_str() {
         return s.to_string();
     }
@@ -176,8 +183,17 @@ pub struct Synth {
     pub o: Option<String>,
     pub ou: Option<String>,
     pub c: Option<String>,
+    /// State or province, locality.
+    pub st: Option<String>,
+    pub l: Option<String>,
+    /// The holder's surname (2.5.4.4), given name (2.5.4.42) and title (2.5.4.12).
+    pub surname: Option<String>,
+    pub given_name: Option<String>,
+    pub title: Option<String>,
     /// The subject serialNumber (2.5.4.5): the national id.
     pub serial_number: Option<String>,
+    /// Every name attribute as a BMPString (UTF-16), as many Iranian CAs write them.
+    pub bmp: bool,
     /// RFC 3339.
     pub not_before: Option<String>,
     pub not_after: Option<String>,
@@ -200,82 +216,64 @@ pub struct SynthIssuer {
     pub key_id: Option<String>,
 }
 
-/// Generates the DER of a [`Synth`] certificate.
+/// Generates the DER of a [`Synth`] certificate (see [`super::der`] for why nothing is signed).
 pub fn synthesise(spec: &Synth) -> Result<Vec<u8>, String> {
-    use rcgen::{
-        BasicConstraints, CertificateParams, DistinguishedName, DnType, DnValue, IsCa, Issuer,
-        KeyIdMethod, KeyPair, KeyUsagePurpose,
-    };
-    fn dn(fields: &[(DnType, &Option<String>)]) -> DistinguishedName {
-        let mut d = DistinguishedName::new();
-        for (t, v) in fields {
-            if let Some(v) = v {
-                d.push(t.clone(), DnValue::Utf8String(v.clone()));
-            }
-        }
-        d
-    }
+    use super::der::{CertSpec, Str, certificate};
     fn unhex(s: &str) -> Result<Vec<u8>, String> {
         let s: String = s.chars().filter(|c| c.is_ascii_hexdigit()).collect();
         (0..s.len() / 2)
             .map(|i| u8::from_str_radix(&s[2 * i..2 * i + 2], 16).map_err(|e| e.to_string()))
             .collect()
     }
-    let time = |v: &Option<String>| -> Result<Option<::time::OffsetDateTime>, String> {
+    let time = |v: &Option<String>| -> Result<Option<DateTime<Utc>>, String> {
         let Some(s) = v else { return Ok(None) };
         let t = DateTime::parse_from_rfc3339(s).map_err(|e| format!("{s}: {e}"))?;
-        ::time::OffsetDateTime::from_unix_timestamp(t.timestamp())
-            .map(Some)
-            .map_err(|e| e.to_string())
+        Ok(Some(t.with_timezone(&Utc)))
     };
-    let mut params = CertificateParams::new(Vec::<String>::new()).map_err(|e| e.to_string())?;
-    params.distinguished_name = dn(&[
-        (DnType::CountryName, &spec.c),
-        (DnType::OrganizationName, &spec.o),
-        (DnType::OrganizationalUnitName, &spec.ou),
-        (DnType::CommonName, &spec.cn),
-        (DnType::CustomDnType(vec![2, 5, 4, 5]), &spec.serial_number),
+    let text = if spec.bmp { Str::Bmp } else { Str::Utf8 };
+    let attrs = |fields: &[(&[u64], &Option<String>)]| {
+        fields
+            .iter()
+            .filter_map(|(o, v)| v.as_ref().map(|v| (o.to_vec(), text, v.clone())))
+            .collect::<Vec<_>>()
+    };
+    let subject = attrs(&[
+        (&[2, 5, 4, 6], &spec.c),
+        (&[2, 5, 4, 8], &spec.st),
+        (&[2, 5, 4, 7], &spec.l),
+        (&[2, 5, 4, 10], &spec.o),
+        (&[2, 5, 4, 11], &spec.ou),
+        (&[2, 5, 4, 3], &spec.cn),
+        (&[2, 5, 4, 4], &spec.surname),
+        (&[2, 5, 4, 42], &spec.given_name),
+        (&[2, 5, 4, 12], &spec.title),
+        (&[2, 5, 4, 5], &spec.serial_number),
     ]);
-    if let Some(t) = time(&spec.not_before)? {
-        params.not_before = t;
-    }
-    if let Some(t) = time(&spec.not_after)? {
-        params.not_after = t;
-    }
-    if spec.ca {
-        params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
-        params.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign];
-    } else {
-        params.is_ca = IsCa::ExplicitNoCa;
-        params.key_usages = vec![
-            KeyUsagePurpose::DigitalSignature,
-            KeyUsagePurpose::ContentCommitment,
-        ];
-    }
-    if let Some(k) = &spec.key_id {
-        params.key_identifier_method = KeyIdMethod::PreSpecified(unhex(k)?);
-    }
-    let key = KeyPair::generate().map_err(|e| e.to_string())?;
-    let cert = match &spec.issuer {
-        None => params.self_signed(&key),
-        Some(i) => {
-            let mut ip = CertificateParams::new(Vec::<String>::new()).map_err(|e| e.to_string())?;
-            ip.distinguished_name = dn(&[
-                (DnType::CountryName, &i.c),
-                (DnType::OrganizationName, &i.o),
-                (DnType::OrganizationalUnitName, &i.ou),
-                (DnType::CommonName, &i.cn),
-            ]);
-            if let Some(k) = &i.key_id {
-                ip.key_identifier_method = KeyIdMethod::PreSpecified(unhex(k)?);
-            }
-            params.use_authority_key_identifier_extension = true;
-            let issuer_key = KeyPair::generate().map_err(|e| e.to_string())?;
-            params.signed_by(&key, &Issuer::new(ip, issuer_key))
-        }
-    }
-    .map_err(|e| e.to_string())?;
-    Ok(cert.der().to_vec())
+    let (issuer, authority_key_id) = match &spec.issuer {
+        None => (Vec::new(), None),
+        Some(i) => (
+            attrs(&[
+                (&[2, 5, 4, 6], &i.c),
+                (&[2, 5, 4, 10], &i.o),
+                (&[2, 5, 4, 11], &i.ou),
+                (&[2, 5, 4, 3], &i.cn),
+            ]),
+            // A claimed issuer always has a key id, as a real CA's certificate does.
+            Some(match &i.key_id {
+                Some(k) => unhex(k)?,
+                None => Sha256::digest(format!("{i:?}").as_bytes())[..20].to_vec(),
+            }),
+        ),
+    };
+    Ok(certificate(&CertSpec {
+        subject,
+        issuer,
+        not_before: time(&spec.not_before)?,
+        not_after: time(&spec.not_after)?,
+        ca: spec.ca,
+        key_id: spec.key_id.as_deref().map(unhex).transpose()?,
+        authority_key_id,
+    }))
 }
 
 #[cfg(test)]
@@ -316,6 +314,76 @@ mod tests {
             v["key_usage"],
             json!(["digitalSignature", "nonRepudiation"])
         );
+    }
+
+    #[test]
+    fn a_bmp_certificate_reads_like_a_utf8_one() {
+        let spec = Synth {
+            cn: Some("سارا احمدی".into()),
+            serial_number: Some("0012345601".into()),
+            ..Synth::default()
+        };
+        let utf8 = analyse(&synthesise(&spec).unwrap());
+        let bmp = analyse(&synthesise(&Synth { bmp: true, ..spec }).unwrap());
+        assert_eq!(utf8["subject"], bmp["subject"]);
+        assert_eq!(bmp["subject"]["serialNumber"], json!("0012345601"));
+    }
+
+    /// The hand-written DER reads as a certificate from a real library (rcgen, a
+    /// dev-dependency only) reads: same fields, dates, usages and CA flag.
+    #[test]
+    fn a_test_certificate_reads_like_one_rcgen_makes() {
+        use rcgen::{CertificateParams, DistinguishedName, DnType, DnValue, IsCa, KeyPair};
+        use rcgen::{KeyUsagePurpose, date_time_ymd};
+        let mut p = CertificateParams::new(Vec::<String>::new()).unwrap();
+        let mut dn = DistinguishedName::new();
+        dn.push(
+            DnType::OrganizationName,
+            DnValue::Utf8String("Unaffiliated".into()),
+        );
+        dn.push(
+            DnType::CommonName,
+            DnValue::Utf8String("Sara Ahmadi [Sign]".into()),
+        );
+        dn.push(
+            DnType::CustomDnType(vec![2, 5, 4, 5]),
+            DnValue::Utf8String("0076543210".into()),
+        );
+        p.distinguished_name = dn;
+        p.not_before = date_time_ymd(2025, 1, 10);
+        p.not_after = date_time_ymd(2026, 1, 10);
+        p.is_ca = IsCa::ExplicitNoCa;
+        p.key_usages = vec![
+            KeyUsagePurpose::DigitalSignature,
+            KeyUsagePurpose::ContentCommitment,
+        ];
+        let theirs = analyse(p.self_signed(&KeyPair::generate().unwrap()).unwrap().der());
+        let ours = analyse(
+            &synthesise(&Synth {
+                o: Some("Unaffiliated".into()),
+                cn: Some("Sara Ahmadi [Sign]".into()),
+                serial_number: Some("0076543210".into()),
+                not_before: Some("2025-01-10T00:00:00Z".into()),
+                not_after: Some("2026-01-10T00:00:00Z".into()),
+                ..Synth::default()
+            })
+            .unwrap(),
+        );
+        for k in [
+            "ok",
+            "subject",
+            "issuer",
+            "subject_dn",
+            "not_before",
+            "not_after",
+            "lifetime_days",
+            "key_usage",
+            "is_ca",
+            "self_signed",
+            "signature_algorithm",
+        ] {
+            assert_eq!(ours[k], theirs[k], "{k}");
+        }
     }
 
     #[test]

@@ -7,6 +7,7 @@
 
 pub mod bundle;
 pub mod cert;
+pub mod der;
 pub mod live;
 pub mod net;
 pub mod os;
@@ -88,6 +89,17 @@ impl<F: Facts> Recorder<F> {
 
     pub fn recorded(&self) -> BTreeMap<String, Fact> {
         self.seen.lock().map(|m| m.clone()).unwrap_or_default()
+    }
+}
+
+/// Shared facts are facts (so a recorder can sit in front of whichever a command built).
+impl Facts for std::sync::Arc<dyn Facts> {
+    fn read(&self, key: &str) -> Fact {
+        self.as_ref().read(key)
+    }
+
+    fn refresh(&self) {
+        self.as_ref().refresh();
     }
 }
 

@@ -1,7 +1,12 @@
-//! Personal data out of bundles. National ids (Iranian 10-digit codes with a valid check digit),
-//! user names and host names become placeholders, the same value always the same placeholder, so
-//! the diagnosis of a redacted bundle is the diagnosis of the original. Certificates are edited
-//! in place (same length), so they still parse.
+//! Personal data out of bundles, sessions, reports and scenario tests. National ids (10-digit
+//! personal, 11-digit legal-person; ASCII, Persian or Arabic-Indic digits), certificate holder
+//! names and serial numbers, token serials, user names, host names and home folders become
+//! placeholders, the same value always the same placeholder within one bundle (so an agent can
+//! still tell two certificates apart), and a placeholder keeps what a probe could test: a valid
+//! check digit stays valid, an invalid one invalid, so the diagnosis of a redacted bundle is the
+//! diagnosis of the original. Certificates are edited in place (same length), so they still
+//! parse; certification authorities' certificates are left alone (they name no person, and the
+//! knowledge base may know them by fingerprint).
 //!
 //! Secrets are never written at all, redaction or not: proxy credentials are stripped when read,
 //! and [`scrub_secrets`] drops any PIN or password a fact might carry.
@@ -36,18 +41,55 @@ const GENERIC_ACCOUNTS: &[&str] = &[
     "network service",
 ];
 
-/// `http://name:secret@host:3128` -> `http://host:3128`.
+/// `http://name:secret@host:3128` -> `http://host:3128`, whatever the secret holds (`/`, `@`,
+/// `%40`, `:`). A proxy address has no `@` of its own, so everything before the last `@` is
+/// user information; what is left is parsed as a URL and must carry none.
 pub fn strip_credentials(url: &str) -> String {
     let (scheme, rest) = match url.split_once("://") {
         Some((s, r)) => (format!("{s}://"), r),
         None => (String::new(), url),
     };
-    let (authority, path) = match rest.find('/') {
-        Some(i) => rest.split_at(i),
-        None => (rest, ""),
-    };
-    let host = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
-    format!("{scheme}{host}{path}")
+    let host = rest.rsplit_once('@').map_or(rest, |(_, h)| h);
+    let stripped = format!("{scheme}{host}");
+    match url::Url::parse(&stripped) {
+        Ok(mut u) if !scheme.is_empty() && (!u.username().is_empty() || u.password().is_some()) => {
+            let _ = u.set_username("");
+            let _ = u.set_password(None);
+            u.to_string()
+        }
+        _ => stripped,
+    }
+}
+
+/// Every URL with user information inside a text (an error message, a command line, an
+/// environment value) with its user information removed.
+pub fn strip_credentials_in(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.contains('@') {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let token_end = |c: char| c.is_whitespace() || matches!(c, '"' | '\'' | '<' | '>' | ',' | ';');
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while !rest.is_empty() {
+        let start = rest.find(|c: char| !token_end(c)).unwrap_or(rest.len());
+        out.push_str(&rest[..start]);
+        rest = &rest[start..];
+        let end = rest.find(token_end).unwrap_or(rest.len());
+        let token = &rest[..end];
+        // `scheme://user:pass@host` or a bare `user:pass@host:port` (proxy variables allow it).
+        let with_scheme = token.find("://").is_some_and(|i| token[i..].contains('@'));
+        let bare = !token.contains("://")
+            && token
+                .split_once('@')
+                .is_some_and(|(user, host)| user.contains(':') && !host.is_empty());
+        if with_scheme || bare {
+            out.push_str(&strip_credentials(token));
+        } else {
+            out.push_str(token);
+        }
+        rest = &rest[end..];
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 /// Keys whose values are secrets and must never be stored.
@@ -66,7 +108,7 @@ fn is_secret_key(k: &str) -> bool {
     )
 }
 
-/// Drops every PIN or password value from a fact value.
+/// Drops every PIN or password value from a fact value, and the credentials of every URL in it.
 pub fn scrub_secrets(v: &mut Value) {
     match v {
         Value::Object(m) => {
@@ -74,14 +116,24 @@ pub fn scrub_secrets(v: &mut Value) {
             m.values_mut().for_each(scrub_secrets);
         }
         Value::Array(a) => a.iter_mut().for_each(scrub_secrets),
+        Value::String(s) => {
+            if let std::borrow::Cow::Owned(clean) = strip_credentials_in(s) {
+                *s = clean;
+            }
+        }
         _ => {}
     }
 }
 
 pub fn scrub_facts(facts: &mut BTreeMap<String, Fact>) {
     for f in facts.values_mut() {
-        if let Fact::Value(v) = f {
-            scrub_secrets(v);
+        match f {
+            Fact::Value(v) => scrub_secrets(v),
+            Fact::Unknown(r) | Fact::NotApplicable(r) => {
+                if let std::borrow::Cow::Owned(clean) = strip_credentials_in(r) {
+                    *r = clean;
+                }
+            }
         }
     }
 }
@@ -95,15 +147,127 @@ fn fake_national_id(n: usize) -> String {
     format!("{body}{}", crate::text::national_id_check_digit(&d))
 }
 
+/// A placeholder for an id of `len` digits (10 or 11) that keeps whether the original's check
+/// digit was right, so a probe that tests it decides the same.
+fn fake_id(n: usize, len: usize, valid: bool) -> String {
+    let fake = if len == 11 {
+        let body = format!("999{:07}", 1_000_000 + n % 8_000_000);
+        let d: Vec<u32> = body.chars().filter_map(|c| c.to_digit(10)).collect();
+        format!("{body}{}", crate::text::legal_person_id_check_digit(&d))
+    } else {
+        fake_national_id(n)
+    };
+    if valid {
+        return fake;
+    }
+    // The same digits with the last one off by one: never a valid id.
+    let mut d: Vec<u32> = fake.chars().filter_map(|c| c.to_digit(10)).collect();
+    if let Some(last) = d.last_mut() {
+        *last = (*last + 1) % 10;
+    }
+    d.iter().filter_map(|x| char::from_digit(*x, 10)).collect()
+}
+
+/// Whether a run of digits is an id whose check digit is right.
+fn valid_id(ascii: &str) -> bool {
+    match ascii.len() {
+        10 => is_national_id(ascii),
+        11 => crate::text::is_legal_person_id(ascii),
+        _ => false,
+    }
+}
+
+/// How digits are written inside a certificate: ASCII (the string types of [`STRING_TAGS`]),
+/// Persian or Arabic-Indic digits in a UTF8String, or any of those in a BMPString (UTF-16BE).
+#[derive(Debug, Clone, Copy)]
+enum DigitCode {
+    Ascii,
+    Utf8Persian,
+    Utf8Arabic,
+    BmpAscii,
+    BmpPersian,
+    BmpArabic,
+}
+
+impl DigitCode {
+    const ALL: [DigitCode; 6] = [
+        DigitCode::Ascii,
+        DigitCode::Utf8Persian,
+        DigitCode::Utf8Arabic,
+        DigitCode::BmpAscii,
+        DigitCode::BmpPersian,
+        DigitCode::BmpArabic,
+    ];
+
+    fn width(self) -> usize {
+        if matches!(self, DigitCode::Ascii) {
+            1
+        } else {
+            2
+        }
+    }
+
+    /// The two bytes before the digit's last byte (or none), and the last byte of digit 0.
+    fn parts(self) -> (Option<u8>, u8) {
+        match self {
+            DigitCode::Ascii => (None, b'0'),
+            DigitCode::Utf8Persian => (Some(0xDB), 0xB0),
+            DigitCode::Utf8Arabic => (Some(0xD9), 0xA0),
+            DigitCode::BmpAscii => (Some(0x00), 0x30),
+            DigitCode::BmpPersian => (Some(0x06), 0xF0),
+            DigitCode::BmpArabic => (Some(0x06), 0x60),
+        }
+    }
+
+    fn digit_at(self, b: &[u8], i: usize) -> Option<u8> {
+        let (lead, zero) = self.parts();
+        let last = match lead {
+            None => *b.get(i)?,
+            Some(l) => {
+                if *b.get(i)? != l {
+                    return None;
+                }
+                *b.get(i + 1)?
+            }
+        };
+        (zero..=zero + 9).contains(&last).then(|| last - zero)
+    }
+
+    fn put(self, b: &mut [u8], i: usize, digit: u8) {
+        let (lead, zero) = self.parts();
+        match lead {
+            None => b[i] = zero + digit,
+            Some(l) => {
+                b[i] = l;
+                b[i + 1] = zero + digit;
+            }
+        }
+    }
+
+    /// The DER string tags a whole value in this code may have.
+    fn tags(self) -> &'static [u8] {
+        match self {
+            DigitCode::Ascii => &STRING_TAGS,
+            DigitCode::Utf8Persian | DigitCode::Utf8Arabic => &[0x0C],
+            _ => &[0x1E],
+        }
+    }
+}
+
 /// Replaces identities with placeholders, consistently across all facts of one bundle.
 #[derive(Debug, Default)]
 pub struct Redactor {
     /// Lower-cased name -> placeholder, for users and hosts.
     names: Vec<(String, String)>,
     national_ids: HashMap<String, String>,
+    /// Certificate serial numbers (DER content bytes) -> their placeholder number.
+    cert_serials: HashMap<Vec<u8>, usize>,
+    /// Holders' names exactly as certificates write them, with their placeholder number.
+    holder_texts: Vec<(String, usize)>,
     users: usize,
     hosts: usize,
     serials: usize,
+    holders: usize,
 }
 
 impl Redactor {
@@ -128,6 +292,70 @@ impl Redactor {
         }
         self.serials += 1;
         self.names.push((n, format!("<serial-{}>", self.serials)));
+    }
+
+    /// A certificate holder (`<holder-N>`), by every name one certificate gives them (the
+    /// common name, it without its role, given name, surname): all of them, and each of their
+    /// words long enough not to match unrelated text, get the one placeholder. A name already
+    /// known (the same person's other certificate) keeps its number.
+    pub fn add_holder(&mut self, names: &[String]) {
+        let names: Vec<&str> = names
+            .iter()
+            .map(|n| n.trim())
+            .filter(|n| n.chars().count() >= 3 && !n.starts_with('<'))
+            .collect();
+        let known = names.iter().find_map(|n| {
+            let lower = n.to_lowercase();
+            self.names
+                .iter()
+                .find(|(k, _)| *k == lower)
+                .and_then(|(_, p)| p.strip_prefix("<holder-")?.strip_suffix('>')?.parse().ok())
+        });
+        let number = match known {
+            Some(n) => n,
+            None if names.is_empty() => return,
+            None => {
+                self.holders += 1;
+                self.holders
+            }
+        };
+        let add = |this: &mut Self, text: &str| {
+            let lower = text.to_lowercase();
+            if !this.names.iter().any(|(k, _)| *k == lower) {
+                this.names.push((lower, format!("<holder-{number}>")));
+            }
+            if !this.holder_texts.iter().any(|(t, _)| t == text) {
+                this.holder_texts.push((text.to_string(), number));
+            }
+        };
+        for n in &names {
+            add(self, n);
+            for word in n.split_whitespace() {
+                if word.chars().count() >= 3 && word.chars().all(char::is_alphabetic) {
+                    add(self, word);
+                }
+            }
+        }
+    }
+
+    /// Learns the holders of the personal certificates in a fact (base64 DER anywhere in it).
+    fn learn_holders(&mut self, v: &Value) {
+        match v {
+            Value::String(s) => {
+                if let Some(der) = decode_der(s) {
+                    self.add_holder(&holder_names(&der));
+                    if let Some(serial) = personal_serial(&der) {
+                        self.add_serial(&serial);
+                    }
+                    // Ids the certificate holds, whatever their check digit, so text that
+                    // quotes them (a subject, a finding's evidence) loses them too.
+                    self.der_ids(&mut der.clone());
+                }
+            }
+            Value::Array(a) => a.iter().for_each(|x| self.learn_holders(x)),
+            Value::Object(m) => m.values().for_each(|x| self.learn_holders(x)),
+            _ => {}
+        }
     }
 
     fn add(&mut self, name: &str, user: bool) {
@@ -157,13 +385,14 @@ impl Redactor {
         }
         // Facts redacted before (a saved session, a redacted bundle) already hold placeholders:
         // new ones continue their numbering, so one placeholder never names two things.
-        if let Ok(re) = regex::Regex::new(r"<(user|host|serial)-(\d+)>") {
+        if let Ok(re) = regex::Regex::new(r"<(user|host|serial|holder)-(\d+)>") {
             for t in &texts {
                 for c in re.captures_iter(t) {
                     let n: usize = c[2].parse().unwrap_or(0);
                     let counter = match &c[1] {
                         "user" => &mut self.users,
                         "host" => &mut self.hosts,
+                        "holder" => &mut self.holders,
                         _ => &mut self.serials,
                     };
                     *counter = (*counter).max(n);
@@ -183,6 +412,7 @@ impl Redactor {
                 for s in serials(v) {
                     self.add_serial(&s);
                 }
+                self.learn_holders(v);
             }
         }
         let re = regex::Regex::new(
@@ -215,11 +445,12 @@ impl Redactor {
         }
     }
 
+    /// The placeholder of an id (ASCII digits, 10 or 11 of them), the same for the same id.
     fn national_id(&mut self, id: &str) -> String {
         let n = self.national_ids.len() + 1;
         self.national_ids
             .entry(id.to_string())
-            .or_insert_with(|| fake_national_id(n))
+            .or_insert_with(|| fake_id(n, id.len(), valid_id(id)))
             .clone()
     }
 
@@ -257,41 +488,105 @@ impl Redactor {
         }
     }
 
-    /// A base64 certificate (or other DER): national ids replaced byte for byte.
+    /// A base64 certificate (or other DER): ids, and in a personal certificate its serial number
+    /// and its holder's name, replaced byte for byte.
     fn der(&mut self, s: &str) -> Option<String> {
-        if s.len() < 100
-            || !s
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b"+/=".contains(&b))
-        {
-            return None;
+        let mut bytes = decode_der(s)?;
+        self.der_ids(&mut bytes);
+        if is_personal_certificate(&bytes) {
+            self.der_serial(&mut bytes);
+            self.der_names(&mut bytes);
         }
-        let engine = base64::engine::general_purpose::STANDARD;
-        let mut bytes = engine.decode(s).ok()?;
-        if bytes.first() != Some(&0x30) {
-            return None;
-        }
+        Some(base64::engine::general_purpose::STANDARD.encode(&bytes))
+    }
+
+    /// Ids in DER: a whole string value of 10 or 11 digits whatever its check digit (a postal
+    /// code or a telephone number is personal too), or such a run inside longer text when its
+    /// check digit is right; in ASCII, Persian or Arabic-Indic digits, UTF-8 or BMPString.
+    fn der_ids(&mut self, bytes: &mut [u8]) {
         let mut i = 0;
-        while i + 10 <= bytes.len() {
-            let run = &bytes[i..i + 10];
-            // Either a whole 10-character DER string (tag, length 10, value: what follows it may
-            // be any byte) or a 10-digit run inside a longer text.
-            let whole_string = i >= 2 && bytes[i - 1] == 10 && STRING_TAGS.contains(&bytes[i - 2]);
-            let bounded = whole_string
-                || ((i == 0 || !bytes[i - 1].is_ascii_digit())
-                    && bytes.get(i + 10).is_none_or(|b| !b.is_ascii_digit()));
-            if bounded && run.iter().all(u8::is_ascii_digit) {
-                let id = String::from_utf8_lossy(run).into_owned();
-                if is_national_id(&id) {
-                    let fake = self.national_id(&id);
-                    bytes[i..i + 10].copy_from_slice(fake.as_bytes());
-                    i += 10;
+        'scan: while i < bytes.len() {
+            for code in DigitCode::ALL {
+                let w = code.width();
+                let before_is_digit = i >= w && code.digit_at(bytes, i - w).is_some();
+                if before_is_digit || code.digit_at(bytes, i).is_none() {
                     continue;
+                }
+                let mut digits = Vec::new();
+                while digits.len() < 12 {
+                    match code.digit_at(bytes, i + digits.len() * w) {
+                        Some(d) => digits.push(d),
+                        None => break,
+                    }
+                }
+                // A whole string value is exactly its length, whatever byte follows it (the
+                // next element's tag may well be `0`, 0x30).
+                let whole = (i >= 2 && code.tags().contains(&bytes[i - 2]))
+                    .then(|| usize::from(bytes[i - 1]))
+                    .filter(|len| len % w == 0 && matches!(len / w, 10 | 11))
+                    .map(|len| len / w)
+                    .filter(|n| digits.len() >= *n);
+                let n = whole.unwrap_or(digits.len());
+                if n != 10 && n != 11 {
+                    continue;
+                }
+                digits.truncate(n);
+                let ascii: String = digits.iter().map(|d| char::from(b'0' + d)).collect();
+                if whole.is_some() || valid_id(&ascii) {
+                    let fake = self.national_id(&ascii);
+                    for (k, c) in fake.bytes().enumerate() {
+                        code.put(bytes, i + k * w, c - b'0');
+                    }
+                    i += n * w;
+                    continue 'scan;
                 }
             }
             i += 1;
         }
-        Some(engine.encode(&bytes))
+    }
+
+    /// The certificate's serial number, replaced by one that is the same for the same serial
+    /// within this redaction (so two certificates stay apart) and tells nothing.
+    fn der_serial(&mut self, bytes: &mut [u8]) {
+        let Some((at, len)) = serial_span(bytes) else {
+            return;
+        };
+        let original = bytes[at..at + len].to_vec();
+        let next = self.cert_serials.len() + 1;
+        let n = *self.cert_serials.entry(original).or_insert(next);
+        let fake = &mut bytes[at..at + len];
+        fake.fill(0x0F);
+        for (k, b) in (n as u64).to_be_bytes().iter().rev().enumerate() {
+            if k + 1 < len {
+                fake[len - 1 - k] = *b;
+            }
+        }
+    }
+
+    /// The holder's name, wherever the certificate spells it (UTF-8 or UTF-16BE), replaced by
+    /// `holder-N` padded to the same length.
+    fn der_names(&mut self, bytes: &mut [u8]) {
+        let mut names = self.holder_texts.clone();
+        names.sort_by_key(|(t, _)| std::cmp::Reverse(t.len()));
+        for (text, n) in names {
+            let utf8 = text.as_bytes().to_vec();
+            let utf16: Vec<u8> = text.encode_utf16().flat_map(u16::to_be_bytes).collect();
+            for (pattern, wide) in [(utf8, false), (utf16, true)] {
+                if pattern.len() < 3 {
+                    continue;
+                }
+                let mut i = 0;
+                while i + pattern.len() <= bytes.len() {
+                    if bytes[i..i + pattern.len()] == pattern[..] {
+                        let fill = filler(n, pattern.len(), wide);
+                        bytes[i..i + pattern.len()].copy_from_slice(&fill);
+                        i += pattern.len();
+                    } else {
+                        i += 1;
+                    }
+                }
+            }
+        }
     }
 
     /// Plain text: national ids, then user and host names as whole words.
@@ -299,14 +594,26 @@ impl Redactor {
         let mut out = String::with_capacity(s.len());
         let chars: Vec<char> = s.chars().collect();
         let mut i = 0;
+        // Digits in any script: Persian and Arabic-Indic ids are ids too.
+        let digit = |c: char| {
+            crate::text::ascii_digits(&c.to_string()).starts_with(|d: char| d.is_ascii_digit())
+        };
         while i < chars.len() {
-            if chars[i].is_ascii_digit() && (i == 0 || !chars[i - 1].is_ascii_digit()) {
+            if digit(chars[i]) && (i == 0 || !digit(chars[i - 1])) {
                 let end = (i..chars.len())
-                    .find(|&j| !chars[j].is_ascii_digit())
+                    .find(|&j| !digit(chars[j]))
                     .unwrap_or(chars.len());
                 let run: String = chars[i..end].iter().collect();
-                if run.len() == 10 && is_national_id(&run) {
-                    out.push_str(&self.national_id(&run));
+                let ascii = crate::text::ascii_digits(&run);
+                if valid_id(&ascii) || self.national_ids.contains_key(&ascii) {
+                    let fake = self.national_id(&ascii);
+                    // Written back in the script the id was written in.
+                    let persian = run.chars().any(|c| !c.is_ascii_digit());
+                    out.push_str(&if persian {
+                        crate::text::persian_digits(&fake)
+                    } else {
+                        fake
+                    });
                 } else {
                     out.push_str(&run);
                 }
@@ -323,6 +630,126 @@ impl Redactor {
             out = replace_word(&out, name, placeholder);
         }
         out
+    }
+}
+
+/// The bytes of a base64 DER value (a certificate), or `None` for any other string.
+fn decode_der(s: &str) -> Option<Vec<u8>> {
+    if s.len() < 100
+        || !s
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"+/=".contains(&b))
+    {
+        return None;
+    }
+    let bytes = base64::engine::general_purpose::STANDARD.decode(s).ok()?;
+    (bytes.first() == Some(&0x30)).then_some(bytes)
+}
+
+/// A certificate that names a person or a company: parsed, and not a certification authority.
+fn is_personal_certificate(der: &[u8]) -> bool {
+    use x509_parser::prelude::*;
+    X509Certificate::from_der(der).is_ok_and(|(_, c)| !c.is_ca())
+}
+
+/// The holder's names in a personal certificate: the common name (without a bracketed role such
+/// as "[Sign]", which tells the certificate's type and must stay), the given name and the surname.
+fn holder_names(der: &[u8]) -> Vec<String> {
+    use x509_parser::prelude::*;
+    let Ok((_, cert)) = X509Certificate::from_der(der) else {
+        return Vec::new();
+    };
+    if cert.is_ca() {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    for attr in cert.subject().iter_attributes() {
+        let oid = attr.attr_type().to_id_string();
+        if !matches!(oid.as_str(), "2.5.4.3" | "2.5.4.4" | "2.5.4.42") {
+            continue;
+        }
+        let text = match attr.as_str() {
+            Ok(t) => t.to_string(),
+            // A BMPString (x509-parser leaves it undecoded).
+            Err(_) => {
+                let raw = attr.as_slice();
+                if raw.len() % 2 != 0 {
+                    continue;
+                }
+                let units: Vec<u16> = raw
+                    .chunks_exact(2)
+                    .map(|c| u16::from_be_bytes([c[0], c[1]]))
+                    .collect();
+                String::from_utf16_lossy(&units)
+            }
+        };
+        match text.find(['[', '(']) {
+            Some(i) => out.push(text[..i].trim().to_string()),
+            None => out.push(text),
+        }
+    }
+    out.retain(|n| n.chars().any(char::is_alphabetic));
+    out
+}
+
+/// A personal certificate's serial number as analyses print it (`01:ab:...`).
+fn personal_serial(der: &[u8]) -> Option<String> {
+    use x509_parser::prelude::*;
+    let (_, cert) = X509Certificate::from_der(der).ok()?;
+    (!cert.is_ca()).then(|| cert.raw_serial_as_string())
+}
+
+/// Where the serial number's content bytes are: Certificate ::= SEQUENCE { TBSCertificate
+/// ::= SEQUENCE { [0] version OPTIONAL, serialNumber INTEGER, ... } ... }.
+fn serial_span(der: &[u8]) -> Option<(usize, usize)> {
+    /// The header length and content length of the DER element at `i`.
+    fn header(b: &[u8], i: usize) -> Option<(usize, usize)> {
+        let first = *b.get(i + 1)?;
+        if first < 0x80 {
+            return Some((2, usize::from(first)));
+        }
+        let n = usize::from(first & 0x7F);
+        if n == 0 || n > 4 {
+            return None;
+        }
+        let mut len = 0usize;
+        for k in 0..n {
+            len = (len << 8) | usize::from(*b.get(i + 2 + k)?);
+        }
+        Some((2 + n, len))
+    }
+    if der.first() != Some(&0x30) {
+        return None;
+    }
+    let (h, _) = header(der, 0)?;
+    let tbs = h;
+    if der.get(tbs) != Some(&0x30) {
+        return None;
+    }
+    let (h, _) = header(der, tbs)?;
+    let mut i = tbs + h;
+    if der.get(i) == Some(&0xA0) {
+        let (h, len) = header(der, i)?;
+        i += h + len;
+    }
+    if der.get(i) != Some(&0x02) {
+        return None;
+    }
+    let (h, len) = header(der, i)?;
+    (len > 0 && i + h + len <= der.len()).then_some((i + h, len))
+}
+
+/// `holder-N` fitted to exactly `len` bytes (UTF-16BE when `wide`), padded with `x`.
+fn filler(n: usize, len: usize, wide: bool) -> Vec<u8> {
+    let text: String = format!("holder-{n}")
+        .chars()
+        .chain(std::iter::repeat('x'))
+        .take(if wide { len / 2 } else { len })
+        .collect();
+    if wide {
+        text.encode_utf16().flat_map(u16::to_be_bytes).collect()
+    } else {
+        text.into_bytes()
     }
 }
 

@@ -56,16 +56,8 @@ pub struct SavedSession {
 
 #[derive(Debug, thiserror::Error)]
 pub enum SessionFileError {
-    #[error("cannot read {path}: {source}")]
-    Io {
-        path: String,
-        source: std::io::Error,
-    },
-    #[error("cannot write {path}: {source}")]
-    Write {
-        path: String,
-        source: std::io::Error,
-    },
+    #[error(transparent)]
+    File(#[from] crate::files::FileError),
     #[error("{path}:{line}:{col}: not a valid session file: {message}")]
     Json {
         path: String,
@@ -189,10 +181,7 @@ impl SavedSession {
 
     pub fn read(path: &Path) -> Result<SavedSession, SessionFileError> {
         let name = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|e| SessionFileError::Io {
-            path: name.clone(),
-            source: e,
-        })?;
+        let text = crate::files::read_text(path, crate::files::MAX_SESSION_BYTES, "session")?;
         SavedSession::parse(&text, &name)
     }
 
@@ -222,11 +211,15 @@ impl SavedSession {
         serde_json::to_string_pretty(self).unwrap_or_default()
     }
 
-    pub fn write(&self, path: &Path) -> Result<(), SessionFileError> {
-        std::fs::write(path, format!("{}\n", self.to_json())).map_err(|e| SessionFileError::Write {
-            path: path.display().to_string(),
-            source: e,
-        })
+    /// Writes the session (atomically); returns where, which is another name than `path` with
+    /// [`Existing::NewName`](crate::files::Existing) when `path` was taken.
+    pub fn write(
+        &self,
+        path: &Path,
+        existing: crate::files::Existing,
+    ) -> Result<std::path::PathBuf, SessionFileError> {
+        let text = format!("{}\n", self.to_json());
+        Ok(crate::files::write(path, text.as_bytes(), existing, &[])?)
     }
 
     /// The saved facts as a bundle (for replay, or to make a scenario test of the case).

@@ -369,8 +369,8 @@ impl Loader {
             return;
         };
         let items = match std::mem::take(&mut doc.value) {
-            serde_yaml::Value::Sequence(s) => s,
-            serde_yaml::Value::Null => return,
+            yaml::Value::Sequence(s) => s,
+            yaml::Value::Null => return,
             _ => {
                 self.err(
                     Code::E002Schema,

@@ -71,6 +71,8 @@ pub enum SourceError {
         path: PathBuf,
         source: std::io::Error,
     },
+    #[error(transparent)]
+    File(Box<crate::files::FileError>),
     #[error("{0} is not a knowledge base folder: it has no systems.yaml")]
     NotKb(PathBuf),
 }
@@ -180,21 +182,35 @@ pub fn content_digest<'a>(files: impl IntoIterator<Item = (&'a str, &'a str)>) -
     format!("{:08x}", h >> 32)
 }
 
+/// Reads the knowledge-base files under `root`. A `--kb` folder is untrusted input, so the walk
+/// reads regular files only (a FIFO would block it, a device would never end), follows a symbolic
+/// link only when it stays inside `root` and was not visited before (two self-links would
+/// otherwise make it exponential), and refuses a file larger than [`MAX_KB_FILE_BYTES`].
+///
+/// [`MAX_KB_FILE_BYTES`]: crate::files::MAX_KB_FILE_BYTES
 fn collect_dir(
     root: &Path,
     prefix: &str,
     out: &mut Vec<(String, String)>,
 ) -> Result<(), SourceError> {
-    fn walk(
-        base: &Path,
-        dir: &Path,
-        prefix: &str,
-        out: &mut Vec<(String, String)>,
-    ) -> Result<(), SourceError> {
+    struct Walk<'a> {
+        root: PathBuf,
+        prefix: &'a str,
+        seen: std::collections::HashSet<PathBuf>,
+        out: &'a mut Vec<(String, String)>,
+    }
+    /// Folders nested deeper than this are not knowledge-base layout but a trap.
+    const MAX_DEPTH: usize = 16;
+    fn walk(w: &mut Walk<'_>, dir: &Path, rel: &str, depth: usize) -> Result<(), SourceError> {
         let io = |e| SourceError::Io {
             path: dir.to_path_buf(),
             source: e,
         };
+        // A folder reached twice (through a link) is read once.
+        let real = std::fs::canonicalize(dir).map_err(io)?;
+        if depth > MAX_DEPTH || !real.starts_with(&w.root) || !w.seen.insert(real) {
+            return Ok(());
+        }
         let mut entries: Vec<_> = std::fs::read_dir(dir)
             .map_err(io)?
             .filter_map(Result::ok)
@@ -202,26 +218,55 @@ fn collect_dir(
         entries.sort_by_key(|e| e.file_name());
         for e in entries {
             let p = e.path();
-            if p.is_dir() {
-                walk(base, &p, prefix, out)?;
-            } else if matches!(
-                p.extension().and_then(|x| x.to_str()),
-                Some("yaml" | "yml" | "rhai" | "json" | "md" | "pem")
-            ) {
-                let text = std::fs::read_to_string(&p).map_err(|e| SourceError::Io {
-                    path: p.clone(),
-                    source: e,
-                })?;
-                let rel = p.strip_prefix(base).unwrap_or(&p);
-                let rel = rel
-                    .components()
-                    .map(|c| c.as_os_str().to_string_lossy())
-                    .collect::<Vec<_>>()
-                    .join("/");
-                out.push((format!("{prefix}/{rel}"), text));
+            let Ok(mut meta) = std::fs::symlink_metadata(&p) else {
+                continue;
+            };
+            if meta.file_type().is_symlink() {
+                match std::fs::canonicalize(&p) {
+                    Ok(target) if target.starts_with(&w.root) => {
+                        let Ok(m) = std::fs::metadata(&target) else {
+                            continue;
+                        };
+                        meta = m;
+                    }
+                    // A link out of the folder, dangling, or looping: not part of the KB.
+                    _ => continue,
+                }
+            }
+            let name = e.file_name().to_string_lossy().into_owned();
+            let rel_name = if rel.is_empty() {
+                name
+            } else {
+                format!("{rel}/{name}")
+            };
+            if meta.is_dir() {
+                walk(w, &p, &rel_name, depth + 1)?;
+            } else if meta.is_file()
+                && matches!(
+                    p.extension().and_then(|x| x.to_str()),
+                    Some("yaml" | "yml" | "rhai" | "json" | "md" | "pem")
+                )
+            {
+                let text = crate::files::read_text(
+                    &p,
+                    crate::files::MAX_KB_FILE_BYTES,
+                    "knowledge-base file",
+                )
+                .map_err(|e| SourceError::File(Box::new(e)))?;
+                w.out.push((format!("{}/{rel_name}", w.prefix), text));
             }
         }
         Ok(())
     }
-    walk(root, root, prefix, out)
+    let real_root = std::fs::canonicalize(root).map_err(|e| SourceError::Io {
+        path: root.to_path_buf(),
+        source: e,
+    })?;
+    let mut w = Walk {
+        root: real_root,
+        prefix,
+        seen: Default::default(),
+        out,
+    };
+    walk(&mut w, root, "", 0)
 }

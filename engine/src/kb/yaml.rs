@@ -6,11 +6,17 @@
 //! serde_yaml does) and record where every value and key starts, keyed by a path such as
 //! `[3].choices[1].next`. Items are then deserialized one by one with serde, so a mistake in one
 //! node never hides the mistakes in the others.
+//!
+//! `serde_yaml` is deprecated and archived upstream (0.9.34+deprecated: no fixes, no advisories
+//! either). It lives here and nowhere else: other modules use the re-exports below ([`Value`],
+//! [`Mapping`], [`to_string`]), so replacing it (by `serde_norway` or `serde_yml`, or by values
+//! built from the `yaml-rust2` events alone) is a change to this one file. Parsing does not
+//! depend on it: the text is read by `yaml-rust2`, with the alias budget and depth limit below.
 
 use std::collections::HashMap;
 
 use serde::de::DeserializeOwned;
-use serde_yaml::{Mapping, Value};
+pub use serde_yaml::{Mapping, Value};
 use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
 use yaml_rust2::scanner::{Marker, TScalarStyle};
 
@@ -115,6 +121,11 @@ pub fn from_value<T: DeserializeOwned>(value: serde_yaml::Value) -> Result<T, (S
     })
 }
 
+/// A value written as YAML text (scenario tests that `kb add-test` writes).
+pub fn to_string(v: &Value) -> String {
+    serde_yaml::to_string(v).unwrap_or_default()
+}
+
 /// Joins a base path and a serde path (`choices[1].next`) into the recorder's form.
 pub fn join(base: &str, rel: &str) -> String {
     if rel.is_empty() {
@@ -133,6 +144,13 @@ fn clean_serde_message(msg: &str) -> String {
         None => msg.to_string(),
     }
 }
+
+/// How many values aliases may copy in one file. YAML aliases let a few lines stand for billions
+/// of values (the "billion laughs"); the shipped knowledge base uses none, so a small budget
+/// costs nothing and stops a hostile `--kb` folder at once.
+pub const ALIAS_BUDGET: usize = 10_000;
+/// How deeply collections may nest; the knowledge base needs fewer than ten levels.
+pub const MAX_DEPTH: usize = 64;
 
 enum Frame {
     Seq {
@@ -156,7 +174,10 @@ enum Frame {
 struct Builder {
     stack: Vec<Frame>,
     positions: HashMap<String, LineCol>,
-    anchors: HashMap<usize, Value>,
+    /// Anchored values with the number of values each holds.
+    anchors: HashMap<usize, (Value, usize)>,
+    /// Values copied by aliases so far (see [`ALIAS_BUDGET`]).
+    aliased: usize,
     root: Option<Value>,
     documents: usize,
     error: Option<YamlError>,
@@ -193,7 +214,7 @@ impl Builder {
     /// Adds a finished value to its container (or makes it the document).
     fn finish(&mut self, v: Value, anchor: usize, at: LineCol) {
         if anchor > 0 {
-            self.anchors.insert(anchor, v.clone());
+            self.anchors.insert(anchor, (v.clone(), count_values(&v)));
         }
         match self.stack.last_mut() {
             None => {
@@ -224,6 +245,21 @@ impl Builder {
                 }
             },
         }
+    }
+}
+
+/// The number of values in `v`, itself included.
+fn count_values(v: &Value) -> usize {
+    match v {
+        Value::Sequence(s) => 1 + s.iter().map(count_values).sum::<usize>(),
+        Value::Mapping(m) => {
+            1 + m
+                .iter()
+                .map(|(k, v)| count_values(k) + count_values(v))
+                .sum::<usize>()
+        }
+        Value::Tagged(t) => 1 + count_values(&t.value),
+        _ => 1,
     }
 }
 
@@ -292,6 +328,20 @@ impl MarkedEventReceiver for Builder {
             line: mark.line() as u32,
             col: mark.col() as u32 + 1,
         };
+        // After the first error the rest of the file is only scanned, never built: an alias
+        // bomb past its budget must not go on copying.
+        if self.error.is_some() {
+            return;
+        }
+        if matches!(ev, Event::SequenceStart(..) | Event::MappingStart(..))
+            && self.stack.len() >= MAX_DEPTH
+        {
+            self.error = Some(YamlError {
+                at,
+                message: format!("collections nest deeper than {MAX_DEPTH} levels"),
+            });
+            return;
+        }
         match ev {
             Event::DocumentStart => {
                 self.documents += 1;
@@ -317,7 +367,21 @@ impl MarkedEventReceiver for Builder {
                 if let Some(p) = self.place(None, at) {
                     self.positions.insert(p, at);
                 }
-                let v = self.anchors.get(&id).cloned().unwrap_or(Value::Null);
+                let size = self.anchors.get(&id).map_or(1, |(_, n)| *n);
+                self.aliased = self.aliased.saturating_add(size);
+                if self.aliased > ALIAS_BUDGET {
+                    self.error = Some(YamlError {
+                        at,
+                        message: format!(
+                            "aliases here would copy more than {ALIAS_BUDGET} values; write the values out instead"
+                        ),
+                    });
+                    return;
+                }
+                let v = self
+                    .anchors
+                    .get(&id)
+                    .map_or(Value::Null, |(v, _)| v.clone());
                 self.finish(v, 0, at);
             }
             Event::SequenceStart(anchor, _) => {

@@ -118,7 +118,113 @@ fn cert_parse(text: &str) -> Dynamic {
     to_dyn(&crate::facts::cert::analyse_text(text))
 }
 
+/// Roughly how many bytes a value holds: its strings' bytes and a few words per element.
+pub(super) fn size_of(v: &Dynamic, depth: usize) -> usize {
+    const WORDS: usize = 32;
+    if depth > 64 {
+        return WORDS;
+    }
+    if let Some(s) = v.read_lock::<ImmutableString>() {
+        return WORDS + s.len();
+    }
+    if let Some(a) = v.read_lock::<rhai::Array>() {
+        return WORDS + a.iter().map(|x| size_of(x, depth + 1)).sum::<usize>();
+    }
+    if let Some(m) = v.read_lock::<rhai::Map>() {
+        return WORDS
+            + m.iter()
+                .map(|(k, x)| k.len() + size_of(x, depth + 1))
+                .sum::<usize>();
+    }
+    if let Some(b) = v.read_lock::<rhai::Blob>() {
+        return WORDS + b.len();
+    }
+    WORDS
+}
+
+/// `sort(comparer)` and `dedup(comparer)` as Rhai's own, except that an error in the comparer
+/// (the deadline, the operation budget) ends the run: Rhai's versions swallow it and go on.
+fn register_comparers(engine: &mut Engine) {
+    use rhai::{Array, FnPtr, NativeCallContext};
+    fn late() -> Option<Box<EvalAltResult>> {
+        with_run(|r| std::time::Instant::now() > r.deadline)
+            .unwrap_or(false)
+            .then(|| {
+                Box::new(EvalAltResult::ErrorTerminated(
+                    Dynamic::from("deadline"),
+                    rhai::Position::NONE,
+                ))
+            })
+    }
+    engine.register_fn(
+        "sort",
+        |ctx: NativeCallContext, array: &mut Array, comparer: FnPtr| -> R<()> {
+            let mut failed: Option<Box<EvalAltResult>> = None;
+            let mut items = std::mem::take(array);
+            // The standard sort may panic on a comparer that is no total order: catch it.
+            let sorted = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                items.sort_by(|x, y| {
+                    if failed.is_some() {
+                        return std::cmp::Ordering::Equal;
+                    }
+                    if let Some(e) = late() {
+                        failed = Some(e);
+                        return std::cmp::Ordering::Equal;
+                    }
+                    match comparer.call_raw(&ctx, None, [x.clone(), y.clone()]) {
+                        Ok(v) => match v
+                            .as_int()
+                            .or_else(|_| v.as_bool().map(|b| if b { -1 } else { 1 }))
+                        {
+                            Ok(n) => n.cmp(&0),
+                            Err(t) => {
+                                failed = Some(runtime(format!(
+                                    "the sort comparer returned {t}, not a number"
+                                )));
+                                std::cmp::Ordering::Equal
+                            }
+                        },
+                        Err(e) => {
+                            failed = Some(e);
+                            std::cmp::Ordering::Equal
+                        }
+                    }
+                });
+            }));
+            if sorted.is_err() {
+                return Err(runtime("the sort comparer is not a consistent order"));
+            }
+            *array = items;
+            failed.map_or(Ok(()), Err)
+        },
+    );
+    engine.register_fn(
+        "dedup",
+        |ctx: NativeCallContext, array: &mut Array, comparer: FnPtr| -> R<()> {
+            let mut failed: Option<Box<EvalAltResult>> = None;
+            array.dedup_by(|x, y| {
+                if failed.is_some() {
+                    return false;
+                }
+                if let Some(e) = late() {
+                    failed = Some(e);
+                    return false;
+                }
+                match comparer.call_raw(&ctx, None, [y.clone(), x.clone()]) {
+                    Ok(v) => v.as_bool().unwrap_or(false),
+                    Err(e) => {
+                        failed = Some(e);
+                        false
+                    }
+                }
+            });
+            failed.map_or(Ok(()), Err)
+        },
+    );
+}
+
 pub(super) fn register(engine: &mut Engine) {
+    register_comparers(engine);
     engine.register_fn("fact", |k: &str| fact(k));
     engine.register_fn("fact_or", |k: &str, d: Dynamic| fact_or(k, d));
     engine.register_fn("fact_state", |k: &str| fact_state(k));

@@ -33,6 +33,11 @@ pub struct Limits {
     pub max_string_size: usize,
     pub max_array_size: usize,
     pub max_map_size: usize,
+    /// What all of a run's variables may hold together, in bytes (string bytes plus a few words
+    /// per element): the limits above are per value, and many values under them add up.
+    pub max_run_memory: usize,
+    /// What `print` and `debug` may write in one run, in bytes; the rest is dropped.
+    pub max_log: usize,
     pub deadline: Duration,
 }
 
@@ -45,6 +50,8 @@ impl Default for Limits {
             max_string_size: 512 * 1024,
             max_array_size: 20_000,
             max_map_size: 5_000,
+            max_run_memory: 32 * 1024 * 1024,
+            max_log: 64 * 1024,
             deadline: Duration::from_secs(2),
         }
     }
@@ -119,6 +126,10 @@ pub(crate) struct RunState {
     /// Set when a script asked for a fact that could not be read; turns the run into `unknown`.
     pub unavailable: Option<Message>,
     pub log: Vec<String>,
+    /// Bytes written to `log` so far (see [`Limits::max_log`]).
+    pub logged: usize,
+    /// Variable reads so far: every few hundred, the run's memory is measured.
+    pub var_reads: u64,
 }
 
 thread_local! {
@@ -162,11 +173,41 @@ impl Sandbox {
         engine.set_max_array_size(limits.max_array_size);
         engine.set_max_map_size(limits.max_map_size);
         engine.set_max_modules(0);
-        engine.on_print(|s| {
-            with_run(|r| r.log.push(s.to_string()));
-        });
-        engine.on_debug(|s, _, _| {
-            with_run(|r| r.log.push(s.to_string()));
+        let max_log = limits.max_log;
+        let log = move |s: &str| {
+            with_run(|r| {
+                if r.logged + s.len() <= max_log {
+                    r.logged += s.len();
+                    r.log.push(s.to_string());
+                }
+            });
+        };
+        engine.on_print(log);
+        engine.on_debug(move |s, _, _| log(s));
+        // The run's memory is measured from the variables in scope every 64 variable reads:
+        // cheap, and data cannot grow far between two measures without being read.
+        let budget = limits.max_run_memory;
+        #[allow(deprecated)] // "volatile", not deprecated: the hook that can see the scope
+        engine.on_var(move |_, _, ctx| {
+            let due = with_run(|r| {
+                r.var_reads += 1;
+                r.var_reads % 64 == 0
+            })
+            .unwrap_or(false);
+            if due {
+                let used: usize = ctx
+                    .scope()
+                    .iter_raw()
+                    .map(|(_, _, v)| host::size_of(v, 0))
+                    .sum();
+                if used > budget {
+                    return Err(Box::new(EvalAltResult::ErrorDataTooLarge(
+                        format!("the script's data ({} MB in all)", used >> 20),
+                        rhai::Position::NONE,
+                    )));
+                }
+            }
+            Ok(None)
         });
         // The clock is read every 1024 operations: cheap, and a loop cannot outrun it by much.
         engine.on_progress(|ops| {
@@ -220,6 +261,8 @@ impl Sandbox {
             facts_read: Vec::new(),
             unavailable: None,
             log: Vec::new(),
+            logged: 0,
+            var_reads: 0,
         };
         // A probe run inside another (never done by the engine) would clobber the state.
         let previous = RUN.with(|r| r.borrow_mut().replace(state));

@@ -165,3 +165,48 @@ fn en(m: &Option<crate::i18n::Message>) -> String {
         .map(|m| m.text(crate::model::Lang::En))
         .unwrap_or_default()
 }
+
+#[test]
+fn a_sort_comparer_that_loops_is_stopped_at_the_deadline() {
+    let limits = Limits {
+        max_operations: u64::MAX / 2,
+        deadline: Duration::from_millis(300),
+        ..Limits::default()
+    };
+    let t = Instant::now();
+    // Each comparison loops until the deadline; Rhai's own sort swallowed that and went on,
+    // so the script returned `ok`.
+    let r = run_with(
+        limits,
+        r#"let a = [3, 1, 2, 5, 4]; a.sort(|x, y| { loop { } 0 }); #{status: "ok"}"#,
+    );
+    assert_eq!(r.status, Status::Unknown, "{r:?}");
+    assert!(t.elapsed() < Duration::from_secs(2), "{:?}", t.elapsed());
+    // A good comparer still sorts.
+    let r = run(
+        r#"let a = [3, 1, 2]; a.sort(|x, y| x - y); a.dedup(|x, y| x == y); #{status: if a == [1, 2, 3] { "ok" } else { "fail" }}"#,
+    );
+    assert_eq!(r.status, Status::Ok, "{r:?}");
+}
+
+#[test]
+fn a_hostile_glob_pattern_ends_within_the_deadline() {
+    let t = Instant::now();
+    let r = run(
+        r#"let p = "*a*a*a*a*a*a*a*a*a*a*a*ab"; let t = "a"; t.pad(4000, "a"); #{status: if glob_match(p, t) { "fail" } else { "ok" }}"#,
+    );
+    assert_eq!(r.status, Status::Ok, "{r:?}");
+    assert!(t.elapsed() < Duration::from_secs(2), "{:?}", t.elapsed());
+}
+
+#[test]
+fn many_values_under_the_per_value_limits_hit_the_run_budget() {
+    // 300 different strings of 256 KB: each under the string limit, 75 MB together.
+    let t = Instant::now();
+    let r = run(
+        r#"let s = "x"; for j in 0..18 { s += s; } let m = #{}; for i in 0..300 { m[`k${i}`] = s + i; } #{status: "ok"}"#,
+    );
+    assert!(t.elapsed() < Duration::from_secs(2), "{:?}", t.elapsed());
+    assert_eq!(r.status, Status::Unknown, "{r:?}");
+    assert!(en(&r.reason).contains("too large"), "{r:?}");
+}

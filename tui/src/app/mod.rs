@@ -75,7 +75,30 @@ fn save_settings(s: &Settings) -> std::io::Result<()> {
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir)?;
     }
-    std::fs::write(path, serde_json::to_string_pretty(s).unwrap_or_default())
+    let text = serde_json::to_string_pretty(s).unwrap_or_default();
+    tokenyar_engine::files::write(
+        &path,
+        text.as_bytes(),
+        tokenyar_engine::files::Existing::Replace,
+        &[],
+    )
+    .map(|_| ())
+    .map_err(std::io::Error::other)
+}
+
+/// Where a file goes when the working folder refuses it (F6 in a read-only folder): the
+/// user's documents folder on Windows, the data folder elsewhere.
+pub fn fallback_dir() -> Option<PathBuf> {
+    if let Some(d) = std::env::var_os("TOKENYAR_DATA_DIR") {
+        return Some(PathBuf::from(d));
+    }
+    if cfg!(windows) {
+        return std::env::var_os("USERPROFILE").map(|h| PathBuf::from(h).join("Documents"));
+    }
+    if let Some(d) = std::env::var_os("XDG_DATA_HOME") {
+        return Some(PathBuf::from(d).join("tokenyar"));
+    }
+    Some(PathBuf::from(std::env::var_os("HOME")?).join(".local/share/tokenyar"))
 }
 
 /// The settings a run starts with: the command line over the saved settings over the
@@ -178,10 +201,36 @@ pub fn settle(m: &mut Model, fx: Vec<Effect>) {
     }
 }
 
-fn write_file(path: &str, text: &str) -> Result<String, String> {
+/// Writes a session or report the user asked for. Nothing is replaced: a taken name becomes the
+/// next free one. A folder that refuses the write is swapped for [`fallback_dir`]. Either way
+/// the full path that was written is what the screen shows.
+pub fn write_file(path: &str, text: &str) -> Result<String, String> {
+    write_file_or_in(path, text, fallback_dir())
+}
+
+/// [`write_file`] with the folder to fall back to.
+pub fn write_file_or_in(
+    path: &str,
+    text: &str,
+    fallback: Option<PathBuf>,
+) -> Result<String, String> {
+    use tokenyar_engine::files::{self, Existing};
     let p = PathBuf::from(path);
-    std::fs::write(&p, text).map_err(|e| e.to_string())?;
-    Ok(std::fs::canonicalize(&p).unwrap_or(p).display().to_string())
+    let written = match files::write(&p, text.as_bytes(), Existing::NewName, &[]) {
+        Err(e) if e.is_denied() => {
+            let (Some(dir), Some(name)) = (fallback, p.file_name()) else {
+                return Err(e.to_string());
+            };
+            std::fs::create_dir_all(&dir).map_err(|_| e.to_string())?;
+            files::write(&dir.join(name), text.as_bytes(), Existing::NewName, &[])
+                .map_err(|_| e.to_string())?
+        }
+        r => r.map_err(|e| e.to_string())?,
+    };
+    Ok(std::fs::canonicalize(&written)
+        .unwrap_or(written)
+        .display()
+        .to_string())
 }
 
 /// What workers send the event loop.

@@ -48,7 +48,9 @@ impl Doc {
 
     fn base(&self, text: impl Into<String>, style: Style) -> Item {
         Item {
-            text: text.into(),
+            // Every text on screen passes here: whatever a token or a module said cannot
+            // drive the terminal or break the panel's borders.
+            text: tokenyar_engine::text::terminal_safe_text(&text.into()).into_owned(),
             dir: Dir::Auto {
                 rtl_fallback: self.rtl,
             },
@@ -268,8 +270,9 @@ pub fn line(
     rtl: bool,
     end: bool,
 ) {
+    let text = tokenyar_engine::text::terminal_safe_text(text);
     let l = bidi::layout(
-        text,
+        &text,
         if rtl { Dir::Rtl } else { Dir::Ltr },
         usize::from(area.width),
         opts,

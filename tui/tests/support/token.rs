@@ -230,7 +230,15 @@ impl Hsm {
     }
 
     pub fn diagnose(&self, extra: &[&str]) -> Run {
-        let mut args = vec!["diagnose", "--json", "--offline", "--pkcs11-module", MODULE];
+        // Unredacted: the tests compare what tokenyar read with what the token holds.
+        let mut args = vec![
+            "diagnose",
+            "--json",
+            "--no-redact",
+            "--offline",
+            "--pkcs11-module",
+            MODULE,
+        ];
         args.extend_from_slice(extra);
         tokenyar(&args, &[("SOFTHSM2_CONF", &self.conf)])
     }

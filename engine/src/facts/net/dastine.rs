@@ -1,6 +1,9 @@
 //! Dastine's local service: a TCP connect to each of its loopback ports (nothing sent), and one
 //! `GetVersion` request over its plain WebSocket, the exact text the knowledge base gives.
-//! Nothing else is ever sent: no other command, no keep-alive, not even a close frame.
+//! Nothing else is ever sent: no other command, no keep-alive, not even a close frame, and no
+//! answer to a ping (the WebSocket library would queue a pong; the check ends before anything
+//! flushes it). An answer larger than [`MAX_ANSWER`] is refused, a version longer than
+//! [`MAX_VERSION`] is not a version.
 
 use std::io::ErrorKind;
 use std::net::{Ipv4Addr, SocketAddr, TcpStream};
@@ -11,6 +14,11 @@ use tungstenite::{HandshakeError, Message};
 
 use crate::facts::Fact;
 use crate::model::software::DastineConf;
+
+/// The largest message or frame accepted from Dastine: its answers are a few hundred bytes.
+pub const MAX_ANSWER: usize = 64 * 1024;
+/// The longest version string kept ("5,0,4,7" is seven characters).
+pub const MAX_VERSION: usize = 64;
 
 pub fn check(conf: &DastineConf, budget: Duration) -> Fact {
     check_at(conf, Ipv4Addr::LOCALHOST, budget)
@@ -81,7 +89,11 @@ fn get_version(conf: &DastineConf, ip: Ipv4Addr, budget: Duration) -> Result<Str
         .set_write_timeout(timeout)
         .map_err(|e| e.to_string())?;
     let url = format!("ws://{ip}:{}{}", conf.websocket.port, conf.websocket.path);
-    let (mut ws, _) = tungstenite::client::client(url.as_str(), stream).map_err(|e| match e {
+    let limits = tungstenite::protocol::WebSocketConfig::default()
+        .max_message_size(Some(MAX_ANSWER))
+        .max_frame_size(Some(MAX_ANSWER));
+    let (mut ws, _) = tungstenite::client::client_with_config(url.as_str(), stream, Some(limits))
+        .map_err(|e| match e {
         // A read timeout on a blocking socket surfaces as an interrupted handshake.
         HandshakeError::Interrupted(_) => silent(),
         HandshakeError::Failure(tungstenite::Error::Io(e))
@@ -109,6 +121,14 @@ fn get_version(conf: &DastineConf, ip: Ipv4Addr, budget: Duration) -> Result<Str
             Ok(Message::Close(_)) => {
                 return Err("Dastine closed the connection without answering".into());
             }
+            // Returning now, before the next read or write, means the pong the library queued
+            // is never sent.
+            Ok(Message::Ping(_)) => {
+                return Err(
+                    "Dastine sent a ping instead of its version; tokenyar sends nothing but its one request, so it stopped"
+                        .into(),
+                );
+            }
             Ok(_) => {}
             Err(tungstenite::Error::Io(e))
                 if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) =>
@@ -129,7 +149,13 @@ fn version_in(text: &str, field: &str) -> Result<Option<String>, String> {
         )
     })?;
     match v.get(field) {
-        Some(Value::String(s)) if !s.is_empty() => Ok(Some(s.clone())),
+        Some(Value::String(s)) if s.chars().count() > MAX_VERSION => Err(format!(
+            "Dastine answered with a version of {} characters, which is no version",
+            s.chars().count()
+        )),
+        Some(Value::String(s)) if !s.is_empty() => {
+            Ok(Some(crate::text::terminal_safe(s).into_owned()))
+        }
         Some(Value::Number(n)) => Err(format!(
             "Dastine answered the version request with code {n}"
         )),

@@ -46,6 +46,10 @@ impl Outcome {
 const POLL: Duration = Duration::from_millis(10);
 /// How much of the child's standard error is kept for the report.
 const STDERR_KEEP: usize = 2048;
+/// How much of the child's standard output the parent reads at most: 64 certificates of the
+/// largest size a slot may carry fit many times over. A module that floods the pipe past it is
+/// cut off (the child then dies of the closed pipe, and is reported as crashed).
+pub const STDOUT_CAP: u64 = 16 * 1024 * 1024;
 
 /// Reads one module in a child process; never takes much longer than the deadline.
 pub fn read_module(settings: &ReaderSettings, module: &Path) -> Outcome {
@@ -77,9 +81,18 @@ pub fn read_module(settings: &ReaderSettings, module: &Path) -> Outcome {
     let (tx, rx) = mpsc::channel::<Event>();
     if let Some(stdout) = child.stdout.take() {
         std::thread::spawn(move || {
-            for line in BufReader::new(stdout).lines() {
-                let Ok(line) = line else { break };
-                if let Some(ev) = Event::from_line(&line)
+            let mut reader = BufReader::new(stdout.take(STDOUT_CAP));
+            let mut line = Vec::new();
+            loop {
+                line.clear();
+                match reader.read_until(b'\n', &mut line) {
+                    Ok(0) | Err(_) => break,
+                    Ok(_) => {}
+                }
+                let Ok(text) = std::str::from_utf8(&line) else {
+                    continue;
+                };
+                if let Some(ev) = Event::from_line(text.trim_end())
                     && tx.send(ev).is_err()
                 {
                     break;
@@ -90,8 +103,19 @@ pub fn read_module(settings: &ReaderSettings, module: &Path) -> Outcome {
     let (etx, erx) = mpsc::channel::<String>();
     if let Some(mut stderr) = child.stderr.take() {
         std::thread::spawn(move || {
+            // Only the tail is kept, however much the module writes: the pipe is drained (so
+            // the child never blocks on it) into a window of a few kilobytes.
             let mut buf = Vec::new();
-            let _ = stderr.read_to_end(&mut buf);
+            let mut chunk = [0u8; 8192];
+            while let Ok(n) = stderr.read(&mut chunk) {
+                if n == 0 {
+                    break;
+                }
+                buf.extend_from_slice(&chunk[..n]);
+                if buf.len() > 4 * STDERR_KEEP + chunk.len() {
+                    buf.drain(..buf.len() - 4 * STDERR_KEEP);
+                }
+            }
             let text = String::from_utf8_lossy(&buf);
             let tail: String = text
                 .chars()
@@ -179,7 +203,8 @@ pub fn read_module(settings: &ReaderSettings, module: &Path) -> Outcome {
             let mut d = format!("the token reader ended early ({st})");
             if let Some(e) = stderr.filter(|e| !e.is_empty()) {
                 d.push_str(": ");
-                d.push_str(&e);
+                // The module's own words: whatever bytes it chose to write.
+                d.push_str(&crate::text::terminal_safe(&e));
             }
             out.detail = Some(d);
             mark_slot(&mut slots, stuck_at.as_ref(), "crashed");
@@ -297,6 +322,61 @@ mod tests {
         assert_eq!(o.error.as_deref(), Some("crashed"), "{o:?}");
         assert_eq!(o.error_in.as_deref(), Some("C_GetSlotList"));
         assert!(o.detail.unwrap().contains("module exploded"));
+    }
+
+    /// This process's resident memory, in MB (Linux).
+    fn rss_mb() -> u64 {
+        let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix("VmRSS:"))
+            .and_then(|v| v.split_whitespace().next()?.parse::<u64>().ok())
+            .unwrap_or(0)
+            / 1024
+    }
+
+    /// Runs `read_module` on a reader that runs `then`, sampling memory all the while; returns
+    /// the outcome and the highest growth seen.
+    fn growth_while(then: &str, deadline_ms: u64) -> (Outcome, u64) {
+        let dir = tempfile::tempdir().unwrap();
+        let mut s = fake_reader(dir.path(), &[Event::Loaded], then);
+        s.deadline = Duration::from_millis(deadline_ms);
+        let before = rss_mb();
+        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let sampler = {
+            let stop = std::sync::Arc::clone(&stop);
+            std::thread::spawn(move || {
+                let mut peak = 0;
+                while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                    peak = peak.max(rss_mb());
+                    std::thread::sleep(Duration::from_millis(5));
+                }
+                peak
+            })
+        };
+        let o = read_module(&s, Path::new("/m.so"));
+        stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        let peak = sampler.join().unwrap();
+        (o, peak.saturating_sub(before))
+    }
+
+    #[test]
+    #[cfg(target_os = "linux")]
+    fn a_module_flooding_stderr_keeps_the_parent_small() {
+        let t = Instant::now();
+        let (o, grew) = growth_while("exec yes 'stderr flood from the module' >&2", 2000);
+        assert!(grew < 100, "the parent grew by {grew} MB");
+        assert_eq!(o.error.as_deref(), Some("timeout"), "{o:?}");
+        assert!(t.elapsed() < Duration::from_secs(4), "{:?}", t.elapsed());
+    }
+
+    #[test]
+    #[cfg(target_os = "linux")]
+    fn a_module_flooding_stdout_without_newlines_keeps_the_parent_small() {
+        let (o, grew) = growth_while("exec tr '\\000' x < /dev/zero", 2000);
+        assert!(grew < 100, "the parent grew by {grew} MB");
+        // Cut off at the cap: the reader dies of the closed pipe, or is stopped at the deadline.
+        assert!(o.error.is_some(), "{o:?}");
     }
 
     #[test]

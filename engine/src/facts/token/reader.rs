@@ -76,8 +76,8 @@ fn sequence(
     if let Ok(info) = ctx.get_library_info() {
         emit(Event::Library {
             library: Library {
-                manufacturer: info.manufacturer_id().trim().to_string(),
-                description: info.library_description().trim().to_string(),
+                manufacturer: safe(info.manufacturer_id().trim()),
+                description: safe(info.library_description().trim()),
                 version: info.library_version().to_string(),
                 cryptoki_version: info.cryptoki_version().to_string(),
             },
@@ -112,8 +112,8 @@ fn sequence(
                 continue;
             }
         };
-        s.description = info.slot_description().trim().to_string();
-        s.manufacturer = info.manufacturer_id().trim().to_string();
+        s.description = safe(info.slot_description().trim());
+        s.manufacturer = safe(info.manufacturer_id().trim());
         s.token_present = info.token_present();
         s.removable = info.removable_device();
         s.hardware = info.hardware_slot();
@@ -169,7 +169,7 @@ fn sequence(
                     for a in attrs {
                         match a {
                             Attribute::CertificateType(t) => x509 = t == CertificateType::X_509,
-                            Attribute::Label(l) => c.label = String::from_utf8_lossy(&l).into(),
+                            Attribute::Label(l) => c.label = safe(&String::from_utf8_lossy(&l)),
                             Attribute::Id(i) => c.id = hex(&i),
                             Attribute::Value(v) if v.len() > MAX_DER => {
                                 c.error = Some("too_large".into())
@@ -252,9 +252,9 @@ fn token_info(t: &CkTokenInfo) -> TokenInfo {
         .filter(|(on, _)| *on)
         .fold(0u64, |acc, (_, bit)| acc | u64::from(*bit));
     TokenInfo {
-        label: t.label().trim().to_string(),
-        model: t.model().trim().to_string(),
-        manufacturer: t.manufacturer_id().trim().to_string(),
+        label: safe(t.label().trim()),
+        model: safe(t.model().trim()),
+        manufacturer: safe(t.manufacturer_id().trim()),
         serial: t.serial_number().trim().to_string(),
         min_pin: t.min_pin_length() as u64,
         max_pin: t.max_pin_length() as u64,
@@ -298,6 +298,11 @@ fn ckr_name(rv: &RvError) -> String {
 
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// A label or name as a token reported it, safe to print (a token's bytes are its writer's).
+fn safe(s: &str) -> String {
+    crate::text::terminal_safe(s).into_owned()
 }
 
 #[cfg(test)]
