@@ -12,6 +12,7 @@ pub mod linux;
 pub mod macos;
 pub mod software;
 pub mod system;
+pub mod win_api;
 pub mod windows;
 
 use std::time::Duration;

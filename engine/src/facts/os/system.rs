@@ -6,6 +6,8 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 use super::exec::{CmdOutput, ExecError, run_with_deadline};
+use super::software::Service;
+use super::windows::{RegKey, reg_exe_query};
 
 /// Which operating system a collector reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -51,6 +53,23 @@ pub trait System: Send + Sync {
     fn read_file(&self, path: &str) -> Option<String>;
     /// A file's modification date, `YYYY-MM-DD` (UTC).
     fn modified(&self, path: &str) -> Option<String>;
+    /// A Windows registry key's values and, with `recursive`, those of every key below it;
+    /// `Ok(None)` when the key does not exist. By default this runs `reg query` through
+    /// [`System::run`], which is how recorded machines answer; on Windows, [`RealSystem`] reads
+    /// the registry through its API instead (no OEM code page, no process).
+    fn registry(&self, key: &str, recursive: bool) -> Result<Option<Vec<RegKey>>, String> {
+        reg_exe_query(self, key, recursive)
+    }
+    /// The running processes' names where the OS lists them without a program (Windows'
+    /// process snapshot); `None`: the collector runs its command (`tasklist`, `ps`).
+    fn process_names(&self) -> Option<Result<Vec<String>, String>> {
+        None
+    }
+    /// The services, where the OS lists them without a program (Windows' Service Control
+    /// Manager); `None`: the collector runs its command (`sc query`).
+    fn service_list(&self) -> Option<Result<Vec<Service>, String>> {
+        None
+    }
 }
 
 /// This machine. Commands get `command_timeout`, and never more than what is left before
@@ -79,7 +98,22 @@ impl System for RealSystem {
         let left = self.until.map_or(self.command_timeout, |u| {
             u.saturating_duration_since(std::time::Instant::now())
         });
-        run_with_deadline(program, args, self.command_timeout.min(left))
+        run_with_deadline(&system_program(program), args, self.command_timeout.min(left))
+    }
+
+    #[cfg(windows)]
+    fn registry(&self, key: &str, recursive: bool) -> Result<Option<Vec<RegKey>>, String> {
+        super::win_api::registry(key, recursive)
+    }
+
+    #[cfg(windows)]
+    fn process_names(&self) -> Option<Result<Vec<String>, String>> {
+        Some(super::win_api::process_names())
+    }
+
+    #[cfg(windows)]
+    fn service_list(&self) -> Option<Result<Vec<Service>, String>> {
+        Some(super::win_api::services())
     }
 
     fn env(&self, name: &str) -> Option<String> {
@@ -116,6 +150,36 @@ impl System for RealSystem {
         let t: chrono::DateTime<chrono::Utc> = t.into();
         Some(t.format("%Y-%m-%d").to_string())
     }
+}
+
+/// Windows' own programs by their full path. Started by bare name, Windows looks in
+/// tokenyar.exe's own folder first (a `reg.exe` beside a downloaded tokenyar.exe would run), and
+/// PowerShell is found only through a PATH that installers often break.
+fn system_program(program: &str) -> String {
+    if !cfg!(windows) {
+        return program.to_string();
+    }
+    let root = std::env::var("SystemRoot")
+        .ok()
+        .filter(|r| !r.is_empty())
+        .unwrap_or_else(|| r"C:\Windows".to_string());
+    windows_program_path(&root, program).unwrap_or_else(|| program.to_string())
+}
+
+/// The full path of one of the Windows programs tokenyar runs, under `system_root`.
+pub fn windows_program_path(system_root: &str, program: &str) -> Option<String> {
+    let sub = match program.to_ascii_lowercase().as_str() {
+        "reg" | "reg.exe" => "reg.exe",
+        "sc" | "sc.exe" => "sc.exe",
+        "tasklist" | "tasklist.exe" => "tasklist.exe",
+        "cmd" | "cmd.exe" => "cmd.exe",
+        "powershell" | "powershell.exe" => r"WindowsPowerShell\v1.0\powershell.exe",
+        _ => return None,
+    };
+    Some(format!(
+        r"{}\System32\{sub}",
+        system_root.trim_end_matches('\\')
+    ))
 }
 
 /// A recorded machine for tests: command outputs by command line, variables and files.
