@@ -98,7 +98,11 @@ impl System for RealSystem {
         let left = self.until.map_or(self.command_timeout, |u| {
             u.saturating_duration_since(std::time::Instant::now())
         });
-        run_with_deadline(&system_program(program), args, self.command_timeout.min(left))
+        run_with_deadline(
+            &system_program(program),
+            args,
+            self.command_timeout.min(left),
+        )
     }
 
     #[cfg(windows)]

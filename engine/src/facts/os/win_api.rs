@@ -9,6 +9,7 @@
 //! in `windows.rs` do not care which path read it, and the tests on Linux keep using recorded
 //! `reg query` outputs. The conversion of raw values is plain code, tested everywhere.
 
+#[cfg(windows)]
 use super::windows::{RegKey, RegValue};
 
 /// `reg.exe`'s names of the value types it prints, by the type's number (winnt.h).
@@ -111,7 +112,10 @@ pub fn registry(key: &str, recursive: bool) -> Result<Option<Vec<RegKey>>, Strin
     let mut out = Vec::new();
     // Depth-first with an explicit stack; a key that vanishes or is denied while we walk is
     // skipped, as `reg query /s` does.
-    let mut stack = vec![(top, format!("{hive}\\{path}").trim_end_matches('\\').to_string())];
+    let mut stack = vec![(
+        top,
+        format!("{hive}\\{path}").trim_end_matches('\\').to_string(),
+    )];
     while let Some((k, name)) = stack.pop() {
         let mut values = Vec::new();
         for v in k.enum_values() {
@@ -123,7 +127,10 @@ pub fn registry(key: &str, recursive: bool) -> Result<Option<Vec<RegKey>>, Strin
                 data: value_text(kind, &raw.bytes),
             });
         }
-        out.push(RegKey { path: name.clone(), values });
+        out.push(RegKey {
+            path: name.clone(),
+            values,
+        });
         if recursive {
             let mut subs: Vec<String> = k.enum_keys().filter_map(Result::ok).collect();
             subs.sort_by_key(|s| std::cmp::Reverse(s.to_lowercase()));
@@ -327,14 +334,20 @@ mod tests {
     #[test]
     fn persian_strings_come_through_whole() {
         assert_eq!(value_text(1, &utf16z("مهر و موم ستاد")), "مهر و موم ستاد");
-        assert_eq!(value_text(2, &utf16z("%ProgramFiles%\\راهبر")), "%ProgramFiles%\\راهبر");
+        assert_eq!(
+            value_text(2, &utf16z("%ProgramFiles%\\راهبر")),
+            "%ProgramFiles%\\راهبر"
+        );
         assert_eq!(type_name(1), "REG_SZ");
     }
 
     #[test]
     fn numbers_print_as_reg_does() {
         assert_eq!(value_text(4, &22u32.to_le_bytes()), "0x16");
-        assert_eq!(value_text(11, &0x1_0000_0000u64.to_le_bytes()), "0x100000000");
+        assert_eq!(
+            value_text(11, &0x1_0000_0000u64.to_le_bytes()),
+            "0x100000000"
+        );
         // A DWORD too short to be one is shown raw rather than invented.
         assert_eq!(value_text(4, &[1, 2]), "0102");
     }

@@ -311,7 +311,9 @@ pub fn processes(sys: &dyn System) -> Result<Vec<String>, String> {
         names.sort_by_key(|n| n.to_lowercase());
         names.dedup_by(|a, b| a.eq_ignore_ascii_case(b));
         if names.is_empty() {
-            return Err("the process list was empty, which cannot be true of a running Windows".into());
+            return Err(
+                "the process list was empty, which cannot be true of a running Windows".into(),
+            );
         }
         return Ok(names);
     }
@@ -327,7 +329,9 @@ pub fn processes(sys: &dyn System) -> Result<Vec<String>, String> {
     let names = parse_tasklist(&out.stdout);
     if names.is_empty() {
         // Wine's tasklist is such a stub; so may be a locked-down or broken one.
-        return Err("`tasklist` listed no process, which cannot be true of a running Windows".into());
+        return Err(
+            "`tasklist` listed no process, which cannot be true of a running Windows".into(),
+        );
     }
     Ok(names)
 }
@@ -336,7 +340,9 @@ pub fn services(sys: &dyn System) -> Result<Vec<Service>, String> {
     if let Some(listed) = sys.service_list() {
         let list = listed?;
         if list.is_empty() {
-            return Err("the service list was empty, which cannot be true of a running Windows".into());
+            return Err(
+                "the service list was empty, which cannot be true of a running Windows".into(),
+            );
         }
         return Ok(list);
     }
@@ -351,7 +357,9 @@ pub fn services(sys: &dyn System) -> Result<Vec<Service>, String> {
     }
     let list = parse_sc_query(&out.stdout);
     if list.is_empty() {
-        return Err("`sc query` listed no service, which cannot be true of a running Windows".into());
+        return Err(
+            "`sc query` listed no service, which cannot be true of a running Windows".into(),
+        );
     }
     Ok(list)
 }
