@@ -7,21 +7,23 @@ use std::hint::black_box;
 use std::sync::Arc;
 
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
+#[path = "../tests/support/synthetic.rs"]
+mod synthetic;
 use tokenyar_engine::facts::{Facts, Snapshot};
 use tokenyar_engine::infer::{Runner, Session, diagnose};
-use tokenyar_engine::kb::{self, Source, synthetic};
+use tokenyar_engine::kb::Source;
 
 fn load_check(c: &mut Criterion) {
     let shipped = Source::embedded();
     c.bench_function("load+check shipped KB", |b| {
-        b.iter(|| black_box(kb::load_checked(&shipped)))
+        b.iter(|| black_box(tokenyar_engine::authoring::load_checked(&shipped)))
     });
     let mut g = c.benchmark_group("load+check synthetic KB");
     g.sample_size(10);
     for n in [5_000usize, 10_000, 20_000, 40_000] {
         let (src, _) = synthetic::generate(n, synthetic::Mistakes::None);
         g.bench_with_input(BenchmarkId::from_parameter(n), &src, |b, src| {
-            b.iter(|| black_box(kb::load_checked(src)))
+            b.iter(|| black_box(tokenyar_engine::authoring::load_checked(src)))
         });
     }
     g.finish();
@@ -31,7 +33,7 @@ fn walk(c: &mut Criterion) {
     // 50 steps: answer a synthetic root, then go "did not help" through five remedies, back
     // to the root, and again, until 50 steps were taken.
     let (src, _) = synthetic::generate(2_000, synthetic::Mistakes::None);
-    let kb = Arc::new(kb::load_checked(&src).0);
+    let kb = Arc::new(tokenyar_engine::authoring::load_checked(&src).0);
     let facts: Arc<dyn Facts> = Arc::new(Snapshot::default());
     c.bench_function("guided walk of 50 steps", |b| {
         b.iter(|| {
@@ -59,7 +61,7 @@ fn walk(c: &mut Criterion) {
 }
 
 fn diagnose_snapshot(c: &mut Criterion) {
-    let kb = Arc::new(kb::load_checked(&Source::embedded()).0);
+    let kb = Arc::new(tokenyar_engine::authoring::load_checked(&Source::embedded()).0);
     let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/benches/bundle.json"))
         .unwrap();
     let bundle = tokenyar_engine::facts::Bundle::parse(&text, "bundle.json").unwrap();

@@ -1,7 +1,9 @@
 //! Where the time of loading a large knowledge base goes (a profiling aid for editors).
 #![allow(clippy::unwrap_used)]
 use std::time::Instant;
-use tokenyar_engine::kb::{self, synthetic, yaml};
+#[path = "../tests/support/synthetic.rs"]
+mod synthetic;
+use tokenyar_engine::kb::{self, yaml};
 fn main() {
     let n: usize = std::env::args()
         .nth(1)

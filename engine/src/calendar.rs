@@ -9,7 +9,7 @@ use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, Offset as _, Timelike, 
 use icu_calendar::Date;
 use icu_calendar::cal::Persian;
 
-use crate::kb::Lang;
+use crate::model::Lang;
 
 /// A date of the Solar Hijri calendar.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -57,15 +57,7 @@ pub fn is_jalali_leap(year: i32) -> bool {
     from_jalali(year, 12, 30).is_some()
 }
 
-/// Latin digits to Persian ones (۰–۹); everything else unchanged.
-pub fn persian_digits(s: &str) -> String {
-    s.chars()
-        .map(|c| match c.to_digit(10) {
-            Some(d) if c.is_ascii_digit() => char::from_u32(0x06F0 + d).unwrap_or(c),
-            _ => c,
-        })
-        .collect()
-}
+pub use crate::text::persian_digits;
 
 /// One moment in both calendars, as plain strings (Latin digits) for a renderer to lay out.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]

@@ -6,7 +6,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use tokenyar_engine::kb::{self, Source};
+use tokenyar_engine::kb::Source;
 
 fn kb_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../kb")
@@ -14,7 +14,8 @@ fn kb_dir() -> PathBuf {
 
 #[test]
 fn the_shipped_knowledge_base_is_clean() {
-    let (kb, diags) = kb::load_checked(&Source::from_dir(&kb_dir()).unwrap());
+    let (kb, diags) =
+        tokenyar_engine::authoring::load_checked(&Source::from_dir(&kb_dir()).unwrap());
     let shown: Vec<String> = diags.iter().map(|d| d.to_string()).collect();
     assert!(diags.is_empty(), "kb check found:\n{}", shown.join("\n"));
     assert!(kb.node("general/root").is_some());
@@ -30,10 +31,10 @@ fn the_embedded_knowledge_base_is_the_one_on_disk() {
 
 #[test]
 fn every_scenario_passes() {
-    let (kb, _) = kb::load_checked(&Source::from_dir(&kb_dir()).unwrap());
+    let (kb, _) = tokenyar_engine::authoring::load_checked(&Source::from_dir(&kb_dir()).unwrap());
     let kb = Arc::new(kb);
     assert!(!kb.scenarios.is_empty());
-    let failures: Vec<String> = kb::scenario::run_all(&kb)
+    let failures: Vec<String> = tokenyar_engine::authoring::scenario::run_all(&kb)
         .into_iter()
         .filter(|r| !r.passed())
         .map(|r| format!("{} ({}):\n  {}", r.path, r.name, r.failures.join("\n  ")))
@@ -69,7 +70,9 @@ fn broken_kb(files: &[(&str, &str)]) -> tempfile::TempDir {
 }
 
 fn codes_at(dir: &tempfile::TempDir) -> Vec<(String, String, u32)> {
-    let (_, diags) = kb::load_checked(&Source::from_dir(&dir.path().join("kb")).unwrap());
+    let (_, diags) = tokenyar_engine::authoring::load_checked(
+        &Source::from_dir(&dir.path().join("kb")).unwrap(),
+    );
     diags
         .iter()
         .map(|d| (d.code.as_str().to_string(), d.file.clone(), d.line))
@@ -142,4 +145,74 @@ fn every_mistake_is_reported_with_its_file_and_line() {
     assert!(has("W001", "a.yaml", 35), "unreachable: {got:?}");
     assert!(has("E001", "b.yaml", 4), "syntax error: {got:?}");
     assert!(has("E007", "bad.rhai", 1), "script error: {got:?}");
+}
+
+#[test]
+fn content_and_token_rules_are_kb_check_rules() {
+    let dir = broken_kb(&[
+        (
+            "kb/catalog.yaml",
+            "cases:\n  - {id: general/pin-locked, system: general, kind: symptom}\n  - {id: general/no-test, system: general, kind: symptom}\n",
+        ),
+        (
+            "kb/general/a.yaml",
+            r#"- id: general/root
+  kind: question
+  title: {fa: "ريشه", en: Root}
+  choices:
+    - text: {fa: "خطای 25", en: "Error 25"}
+      next: general/pin
+    - text: {fa: "نسخه‌ی epass3003 و UTC+03:30", en: B}
+      next: general/other
+- id: general/pin
+  kind: symptom
+  case: general/pin-locked
+  title: {fa: "رمز قفل شده است", en: PIN locked}
+  messages: ["؟"]
+  next: general/fix
+- id: general/other
+  kind: symptom
+  case: general/no-test
+  title: {fa: "کار نمی کند", en: Other}
+  messages: ["توکن شناسایی نمی‌شود"]
+  next: general/fix
+- id: general/fix
+  kind: info
+  title: {fa: "درمان", en: Fix}
+"#,
+        ),
+        (
+            "kb/general/tests/pin.yaml",
+            "name: pin\nfacts: {}\nanswers: {general/root: general/pin}\nexpect: {cases: [general/pin-locked]}\n",
+        ),
+        (
+            "kb/tokens.yaml",
+            "models:\n  - id: x\n    name: X\n    modules:\n      - {os: windows, dirs: [a], files: [b], couse: c}\n",
+        ),
+    ]);
+    let got = codes_at(&dir);
+    let has = |code: &str, file: &str, line: u32| {
+        got.iter()
+            .any(|(c, f, l)| c == code && f.ends_with(file) && *l == line)
+    };
+    assert!(has("W003", "a.yaml", 3), "Arabic yeh: {got:?}");
+    assert!(has("W003", "a.yaml", 6), "Latin digits: {got:?}");
+    assert!(
+        !has("W003", "a.yaml", 8),
+        "Latin words keep their digits: {got:?}"
+    );
+    assert!(has("W003", "a.yaml", 18), "a spaced affix: {got:?}");
+    assert!(
+        has("W005", "a.yaml", 13),
+        "a symptom its message cannot find: {got:?}"
+    );
+    assert!(
+        has("W004", "catalog.yaml", 3),
+        "a case no scenario expects: {got:?}"
+    );
+    assert!(!has("W004", "catalog.yaml", 2), "a covered case: {got:?}");
+    assert!(
+        has("E002", "tokens.yaml", 5),
+        "a misspelt tokens.yaml field: {got:?}"
+    );
 }

@@ -11,21 +11,22 @@ use std::time::{Duration, Instant};
 
 use chrono::Utc;
 use serde_json::{Value, json};
-use tokenyar_engine::facts::live::{LiveFacts, LiveOptions};
+use tokenyar_engine::facts::live::LiveFacts;
 use tokenyar_engine::facts::net::{dastine, time};
-use tokenyar_engine::facts::os::catalog::{DastineConf, SoftwareCatalog, TimeKind, TimeSource};
+use tokenyar_engine::facts::provider::LiveOptions;
 use tokenyar_engine::facts::{Fact, Facts};
-use tokenyar_engine::kb::{self, Source};
+use tokenyar_engine::kb::Source;
+use tokenyar_engine::model::software::{DastineConf, SoftwareCatalog, TimeKind, TimeSource};
 
-fn kb_data() -> serde_json::Map<String, Value> {
+fn software() -> SoftwareCatalog {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../kb");
-    let (kb, _) = kb::load_checked(&Source::from_dir(&dir).unwrap());
-    (*kb.data).clone()
+    let (kb, _) = tokenyar_engine::kb::Kb::load(&Source::from_dir(&dir).unwrap());
+    (*kb.software).clone()
 }
 
 /// The knowledge base's Dastine settings, pointed at test ports.
 fn conf(ws_port: u16, other: u16) -> DastineConf {
-    let mut c = SoftwareCatalog::from_kb_data(&kb_data()).dastine.unwrap();
+    let mut c = software().dastine.unwrap();
     c.ports = vec![ws_port, other];
     c.websocket.port = ws_port;
     c
@@ -144,14 +145,14 @@ fn dastine_not_running_and_dastine_refusing() {
 #[test]
 fn the_live_provider_reads_ports_and_request_from_the_kb() {
     let (port, got) = fake_dastine(r#"{"Result":"5,0,3,0"}"#);
-    let mut data = kb_data();
-    data["software"]["dastine"]["ports"] = json!([port]);
-    data["software"]["dastine"]["websocket"]["port"] = json!(port);
-    data["software"]["dastine"]["request"] =
-        json!(r#"{"command":"GetVersion","src":"dastine.js","info":"abc"}"#);
+    let mut sw = software();
+    let d = sw.dastine.as_mut().unwrap();
+    d.ports = vec![port];
+    d.websocket.port = port;
+    d.request = r#"{"command":"GetVersion","src":"dastine.js","info":"abc"}"#.into();
     let live = LiveFacts::new(LiveOptions {
         offline: true,
-        kb_data: Arc::new(data),
+        software: Arc::new(sw),
         deadline: Duration::from_secs(3),
         ..LiveOptions::default()
     });

@@ -9,26 +9,28 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use serde_json::{Value, json};
+use tokenyar_engine::authoring::scenario::synth_cert;
 use tokenyar_engine::facts::cert::analyse_text;
-use tokenyar_engine::facts::live::{LiveFacts, LiveOptions};
-use tokenyar_engine::facts::os::catalog::SoftwareCatalog;
+use tokenyar_engine::facts::live::LiveFacts;
+use tokenyar_engine::facts::provider::LiveOptions;
 use tokenyar_engine::facts::redact::{self, is_national_id};
-use tokenyar_engine::facts::{Fact, Facts, collect};
-use tokenyar_engine::kb::scenario::synth_cert;
-use tokenyar_engine::kb::{self, Body, Kb, Source};
+use tokenyar_engine::facts::{Fact, Facts};
+use tokenyar_engine::infer::collect;
+use tokenyar_engine::kb::{Body, Kb, Source};
 
 fn kb_dir() -> std::path::PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../kb")
 }
 
 fn kb() -> Arc<Kb> {
-    Arc::new(kb::load_checked(&Source::from_dir(&kb_dir()).unwrap()).0)
+    Arc::new(tokenyar_engine::authoring::load_checked(&Source::from_dir(&kb_dir()).unwrap()).0)
 }
 
 fn live(kb: &Kb) -> LiveFacts {
     LiveFacts::new(LiveOptions {
         offline: true,
-        kb_data: Arc::clone(&kb.data),
+        tokens: Arc::clone(&kb.tokens),
+        software: Arc::clone(&kb.software),
         deadline: Duration::from_secs(5),
         ..LiveOptions::default()
     })
@@ -91,7 +93,7 @@ fn this_linux_machine_is_read() {
 #[test]
 fn every_software_id_the_kb_names_is_in_software_yaml() {
     let kb = kb();
-    let cat = SoftwareCatalog::from_kb_data(&kb.data);
+    let cat = (*kb.software).clone();
     assert!(cat.problems().is_empty(), "{:?}", cat.problems());
     let ids: Vec<&str> = cat.programs.iter().map(|p| p.id.as_str()).collect();
     for s in &kb.systems {
@@ -132,7 +134,7 @@ fn a_bad_software_yaml_is_reported_with_its_line() {
         "programs:\n  - id: java\n    name: {fa: جاوا, en: Java}\n    windows:\n      uninstall: ['^Java (']\n  - id: java\n    name: {fa: جاوا, en: Java}\n",
     )
     .unwrap();
-    let (_, diags) = kb::load_checked(&Source::from_dir(&k).unwrap());
+    let (_, diags) = tokenyar_engine::authoring::load_checked(&Source::from_dir(&k).unwrap());
     let sw: Vec<String> = diags
         .iter()
         .filter(|d| d.file == "kb/software.yaml")

@@ -11,11 +11,11 @@ use serde_json::{Value, json};
 use tokenyar_engine::facts::cert::{Synth, SynthIssuer, synthesise};
 use tokenyar_engine::facts::{Fact, Facts, Snapshot};
 use tokenyar_engine::infer::Runner;
-use tokenyar_engine::kb::{self, Kb, Kind, Source, Status};
+use tokenyar_engine::kb::{Kb, Kind, Source, Status};
 
 fn kb() -> Arc<Kb> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../kb");
-    Arc::new(kb::load_checked(&Source::from_dir(&dir).unwrap()).0)
+    Arc::new(tokenyar_engine::authoring::load_checked(&Source::from_dir(&dir).unwrap()).0)
 }
 
 /// The national root, as a certificate's issuer (its key id is the root's, kb/tokens.yaml).

@@ -10,10 +10,12 @@ use std::sync::Arc;
 use proptest::prelude::*;
 use tokenyar_engine::facts::{Bundle, Facts, Snapshot, cert};
 use tokenyar_engine::infer::diagnose;
-use tokenyar_engine::kb::{self, Source, yaml};
+use tokenyar_engine::kb::{Source, yaml};
 
-static SHIPPED: std::sync::LazyLock<Arc<kb::Kb>> =
-    std::sync::LazyLock::new(|| Arc::new(kb::load_checked(&Source::embedded()).0));
+static SHIPPED: std::sync::LazyLock<Arc<tokenyar_engine::kb::Kb>> =
+    std::sync::LazyLock::new(|| {
+        Arc::new(tokenyar_engine::authoring::load_checked(&Source::embedded()).0)
+    });
 
 fn kb_with(node_file: &str) -> Source {
     let mut src = Source::embedded();
@@ -62,7 +64,7 @@ proptest! {
 
     #[test]
     fn the_kb_loader_survives_any_node_file(text in yamlish()) {
-        let (_kb, diags) = kb::load_checked(&kb_with(&text));
+        let (_kb, diags) = tokenyar_engine::authoring::load_checked(&kb_with(&text));
         for d in &diags {
             prop_assert!(d.line >= 1, "{d}");
         }

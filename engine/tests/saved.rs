@@ -8,17 +8,17 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use serde_json::json;
+use tokenyar_engine::authoring::scenario::synth_cert;
 use tokenyar_engine::calendar::{Stamp, persian_digits};
 use tokenyar_engine::facts::{Fact, Facts, Snapshot};
 use tokenyar_engine::infer::explain::{self, How, ProbeRole};
 use tokenyar_engine::infer::saved::{SavedSession, SessionFileError};
 use tokenyar_engine::infer::session::{Need, Session};
 use tokenyar_engine::infer::{Runner, diagnose};
-use tokenyar_engine::kb::scenario::synth_cert;
-use tokenyar_engine::kb::{self, Kb, Lang, Source};
+use tokenyar_engine::kb::{Kb, Lang, Source};
 
 fn kb() -> Arc<Kb> {
-    Arc::new(kb::load_checked(&Source::embedded()).0)
+    Arc::new(tokenyar_engine::authoring::load_checked(&Source::embedded()).0)
 }
 
 fn facts(not_after: &str) -> Arc<dyn Facts> {
@@ -39,7 +39,9 @@ fn walk_to_renew(kb: &Arc<Kb>, f: &Arc<dyn Facts>) -> Session {
     let runner = Runner::new(Arc::clone(kb), Arc::clone(f), None);
     let mut s = Session::start(Arc::clone(kb), "general/root", None).unwrap();
     s.run_until_input(&runner);
-    let Some(kb::Body::Question { choices, .. }) = kb.node("general/root").map(|n| &n.body) else {
+    let Some(tokenyar_engine::kb::Body::Question { choices, .. }) =
+        kb.node("general/root").map(|n| &n.body)
+    else {
         panic!()
     };
     let i = choices
@@ -146,7 +148,8 @@ fn explanations_put_each_result_at_its_visit_in_both_languages() {
     let s = {
         let mut s = s;
         s.run_until_input(&runner);
-        let Some(kb::Body::Question { choices, .. }) = kb.node("general/root").map(|n| &n.body)
+        let Some(tokenyar_engine::kb::Body::Question { choices, .. }) =
+            kb.node("general/root").map(|n| &n.body)
         else {
             panic!()
         };

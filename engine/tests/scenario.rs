@@ -6,8 +6,8 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use tokenyar_engine::kb::scenario::{self, Report};
-use tokenyar_engine::kb::{self, Source};
+use tokenyar_engine::authoring::scenario::{self, Report};
+use tokenyar_engine::kb::Source;
 
 fn shipped() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../kb")
@@ -88,7 +88,7 @@ fn run_with_errors(tests: &[(&str, &str)]) -> (Vec<Report>, Vec<String>) {
     for (name, text) in tests {
         std::fs::write(kb_dir.join("general/tests").join(name), text).unwrap();
     }
-    let (kb, diags) = kb::load_checked(&Source::from_dir(&kb_dir).unwrap());
+    let (kb, diags) = tokenyar_engine::authoring::load_checked(&Source::from_dir(&kb_dir).unwrap());
     let errors: Vec<String> = diags
         .iter()
         .filter(|d| d.is_error())
@@ -167,7 +167,7 @@ fn certificates_in_a_bundle_are_synthesised() {
         "name: c\nbundle: data/machine.json\nexpect: {findings: []}\n",
     )
     .unwrap();
-    let (kb, _) = kb::load_checked(&Source::from_dir(&kb_dir).unwrap());
+    let (kb, _) = tokenyar_engine::authoring::load_checked(&Source::from_dir(&kb_dir).unwrap());
     let file = &kb.scenarios[0];
     let sc = scenario::parse(&kb, file).unwrap();
     let facts = scenario::facts_of(&kb, file, &sc).unwrap();

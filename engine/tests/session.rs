@@ -10,12 +10,12 @@ use serde_json::json;
 use tokenyar_engine::facts::{Fact, Facts, Snapshot};
 use tokenyar_engine::infer::session::{End, Need, Purpose, Via};
 use tokenyar_engine::infer::{Runner, Session};
-use tokenyar_engine::kb::{self, Kb, Source, Status};
+use tokenyar_engine::kb::{Kb, Source, Status};
 use tokenyar_engine::probe::ProbeResult;
 
 fn kb() -> Arc<Kb> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../kb");
-    Arc::new(kb::load_checked(&Source::from_dir(&dir).unwrap()).0)
+    Arc::new(tokenyar_engine::authoring::load_checked(&Source::from_dir(&dir).unwrap()).0)
 }
 
 fn locked_token() -> Arc<dyn Facts> {

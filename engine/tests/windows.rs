@@ -11,17 +11,17 @@ use std::sync::Arc;
 
 use serde_json::{Value, json};
 use tokenyar_engine::facts::net;
-use tokenyar_engine::facts::os::catalog::SoftwareCatalog;
 use tokenyar_engine::facts::os::exec::CmdOutput;
 use tokenyar_engine::facts::os::system::{FakeSystem, Family};
 use tokenyar_engine::facts::os::{self, windows};
 use tokenyar_engine::facts::{Fact, Facts, Snapshot};
 use tokenyar_engine::infer::Runner;
-use tokenyar_engine::kb::{self, Kb, Source, Status};
+use tokenyar_engine::kb::{Kb, Source, Status};
+use tokenyar_engine::model::software::SoftwareCatalog;
 
 fn kb() -> Arc<Kb> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../kb");
-    Arc::new(kb::load_checked(&Source::from_dir(&dir).unwrap()).0)
+    Arc::new(tokenyar_engine::authoring::load_checked(&Source::from_dir(&dir).unwrap()).0)
 }
 
 fn fixture(name: &str) -> String {
@@ -112,7 +112,7 @@ fn value(f: Fact) -> Value {
 }
 
 fn catalog(kb: &Kb) -> SoftwareCatalog {
-    SoftwareCatalog::from_kb_data(&kb.data)
+    (*kb.software).clone()
 }
 
 #[test]

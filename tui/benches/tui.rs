@@ -4,7 +4,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-#[path = "../tests/common/mod.rs"]
+#[path = "../tests/support/screen.rs"]
 mod common;
 
 use std::sync::Arc;
@@ -38,7 +38,7 @@ fn first_frame(c: &mut Criterion) {
         "first_frame: load embedded KB, build model and index, draw home",
         |b| {
             b.iter(|| {
-                let (kb, _) = tokenyar_engine::kb::load_checked(&Source::embedded());
+                let (kb, _) = tokenyar_engine::authoring::load_checked(&Source::embedded());
                 let m = Model::new(
                     Arc::new(kb),
                     Arc::new(Snapshot::from_bundle(&bundle)),

@@ -40,9 +40,36 @@ pub struct TuiArgs {
     /// Whether tokenyar joins Persian letters itself: auto, on or off.
     #[arg(long, value_parser = ["auto", "on", "off"])]
     pub shaping: Option<String>,
+    #[command(flatten)]
+    pub live: LiveArgs,
+}
+
+/// How the live world is read: the same flags for the screen, `diagnose` and `collect`.
+#[derive(Debug, Args, Clone)]
+pub struct LiveArgs {
+    /// A PKCS#11 module to probe (repeatable); adds to the ones found on this machine.
+    #[arg(long = "pkcs11-module", value_name = "PATH")]
+    pub pkcs11_modules: Vec<PathBuf>,
     /// Do not use the network (no remote time check).
     #[arg(long)]
     pub offline: bool,
+    /// Seconds one PKCS#11 module may take before it is stopped and reported as hung.
+    #[arg(long, value_name = "SECONDS", default_value_t = 4.0)]
+    pub token_deadline: f64,
+    /// Probe only the modules given with --pkcs11-module, not the ones found on this machine.
+    #[arg(long)]
+    pub no_module_discovery: bool,
+}
+
+impl Default for LiveArgs {
+    fn default() -> Self {
+        LiveArgs {
+            pkcs11_modules: Vec::new(),
+            offline: false,
+            token_deadline: 4.0,
+            no_module_discovery: false,
+        }
+    }
 }
 
 #[derive(Debug, Args, Clone, Default)]
@@ -165,18 +192,8 @@ pub struct DiagnoseArgs {
     /// Replay the facts of a recorded bundle instead of reading this machine.
     #[arg(long, value_name = "FILE")]
     pub snapshot: Option<PathBuf>,
-    /// A PKCS#11 module to probe (repeatable); adds to the ones found on this machine.
-    #[arg(long = "pkcs11-module", value_name = "PATH")]
-    pub pkcs11_modules: Vec<PathBuf>,
-    /// Do not use the network (no remote time check).
-    #[arg(long)]
-    pub offline: bool,
-    /// Seconds one PKCS#11 module may take before it is stopped and reported as hung.
-    #[arg(long, value_name = "SECONDS", default_value_t = 4.0)]
-    pub token_deadline: f64,
-    /// Probe only the modules given with --pkcs11-module, not the ones found on this machine.
-    #[arg(long)]
-    pub no_module_discovery: bool,
+    #[command(flatten)]
+    pub live: LiveArgs,
 }
 
 #[derive(Debug, Args)]
@@ -187,12 +204,8 @@ pub struct CollectArgs {
     /// Keep national ids, user names and host names (only with the user's consent).
     #[arg(long)]
     pub no_redact: bool,
-    /// Do not use the network (no remote time check).
-    #[arg(long)]
-    pub offline: bool,
-    /// A PKCS#11 module to probe (repeatable); adds to the ones found on this machine.
-    #[arg(long = "pkcs11-module", value_name = "PATH")]
-    pub pkcs11_modules: Vec<PathBuf>,
+    #[command(flatten)]
+    pub live: LiveArgs,
 }
 
 #[derive(Debug, Subcommand)]
@@ -222,6 +235,12 @@ pub enum KbCommand {
         /// For a bundle: the system whose checks the test runs (default: general).
         #[arg(long)]
         system: Option<String>,
+    },
+    /// Write the JSON Schema of every kind of KB file into DIR (an editor's completion and
+    /// checks; `schemas/` of the repository holds them, mapped in .vscode/settings.json).
+    Schemas {
+        #[arg(value_name = "DIR")]
+        dir: PathBuf,
     },
     /// Draw the decision graph (Graphviz dot or Mermaid).
     Graph {

@@ -4,131 +4,25 @@
 use std::io::Write;
 use std::sync::Arc;
 
-use tokenyar_engine::facts::live::{LiveFacts, LiveOptions};
 use tokenyar_engine::facts::token;
 use tokenyar_engine::facts::{Bundle, Facts, Snapshot};
 use tokenyar_engine::infer::{Diagnosis, diagnose};
-use tokenyar_engine::kb::{self, Diagnostic, Kb, Lang, Source, Status};
+use tokenyar_engine::kb::{Kb, Lang, Status};
 use tokenyar_engine::lookup;
+use tokenyar_engine::text::persian_digits;
 
 use crate::cli::{
     CollectArgs, Common, DiagnoseArgs, GraphFormat, KbCommand, LookupArgs, ProbeTokenArgs,
     ReportArgs, ReportFormat, SessionCommand,
 };
-
-/// An error that ends the command with exit code 2 and one clear message.
-#[derive(Debug, thiserror::Error)]
-pub enum CliError {
-    #[error("{0}")]
-    Usage(String),
-    #[error(transparent)]
-    Source(#[from] kb::source::SourceError),
-    #[error(transparent)]
-    Bundle(#[from] tokenyar_engine::facts::BundleError),
-    #[error(
-        "the knowledge base at {origin} has {count} error(s); run `tokenyar kb check` to see them\n{first}"
-    )]
-    BrokenKb {
-        origin: String,
-        count: usize,
-        first: String,
-    },
-    #[error("cannot write the output: {0}")]
-    Io(#[from] std::io::Error),
-    #[error(transparent)]
-    Report(#[from] tokenyar_engine::report::ReportError),
-    #[error(transparent)]
-    SessionFile(#[from] tokenyar_engine::infer::saved::SessionFileError),
-    #[error(transparent)]
-    AddTest(#[from] tokenyar_engine::report::to_test::AddTestError),
-}
-
-pub fn source(common: &Common) -> Result<Source, CliError> {
-    Ok(match &common.kb {
-        Some(dir) => Source::from_dir(dir)?,
-        None => Source::embedded(),
-    })
-}
-
-/// Loads the knowledge base for use (not for `kb check`): refuses one with errors.
-pub fn load_kb(common: &Common) -> Result<Arc<Kb>, CliError> {
-    let src = source(common)?;
-    // The embedded knowledge base passed every checker rule before this binary was built (the
-    // test suite refuses it otherwise): loading is enough. A working copy is checked in full.
-    let (kb, diags) = if common.kb.is_none() {
-        Kb::load(&src)
-    } else {
-        kb::load_checked(&src)
-    };
-    let errors: Vec<&Diagnostic> = diags.iter().filter(|d| d.is_error()).collect();
-    if let Some(first) = errors.first() {
-        return Err(CliError::BrokenKb {
-            origin: src.origin,
-            count: errors.len(),
-            first: first.to_string(),
-        });
-    }
-    Ok(Arc::new(kb))
-}
-
-/// Loads the knowledge base for the editor's tools (`kb test`, `kb coverage`): one with errors
-/// is still used, so an editor sees which scenarios pass while fixing it; the errors are
-/// announced on stderr and counted.
-pub fn load_for_editing(common: &Common) -> Result<(Arc<Kb>, usize), CliError> {
-    let src = source(common)?;
-    let (kb, diags) = kb::load_checked(&src);
-    let errors: Vec<&Diagnostic> = diags.iter().filter(|d| d.is_error()).collect();
-    if let Some(first) = errors.first() {
-        eprintln!(
-            "warning: the knowledge base at {} has {} error(s) (run `tokenyar kb check`); using what loaded\n{first}\n",
-            src.origin,
-            errors.len()
-        );
-    }
-    Ok((Arc::new(kb), errors.len()))
-}
-
-/// Refuses a `--system` the knowledge base does not know, naming the ones it does.
-fn known_system(kb: &Kb, system: Option<&str>) -> Result<(), CliError> {
-    match system {
-        Some(s) if kb.system(s).is_none() => {
-            let known: Vec<&str> = kb.systems.iter().map(|s| s.id.as_str()).collect();
-            Err(CliError::Usage(format!(
-                "unknown system {s:?}; known systems: {}",
-                known.join(", ")
-            )))
-        }
-        _ => Ok(()),
-    }
-}
-
-/// The language: `--lang`, else the environment, else English (Persian needs a terminal that
-/// shows it right to left, which the interactive screen handles and plain output cannot).
-pub fn lang(common: &Common) -> Result<Lang, CliError> {
-    if let Some(l) = &common.lang {
-        return Lang::parse(l)
-            .ok_or_else(|| CliError::Usage(format!("unknown language {l:?}: use fa or en")));
-    }
-    Ok(env_lang().unwrap_or(Lang::En))
-}
-
-pub fn env_lang() -> Option<Lang> {
-    ["LC_ALL", "LC_MESSAGES", "LANG"]
-        .iter()
-        .filter_map(|v| std::env::var(v).ok())
-        .find(|v| !v.is_empty())
-        .and_then(|v| Lang::parse(&v))
-}
+use crate::setup::{self, known_system};
+pub use crate::setup::{CliError, env_lang, lang, load_for_editing, load_kb, source};
 
 pub fn diagnose_cmd(common: &Common, args: &DiagnoseArgs) -> Result<i32, CliError> {
     // The token is read (in child processes) while the knowledge base loads.
     let early_token = match &args.snapshot {
         Some(_) => None,
-        None => {
-            let mut data = serde_json::Map::new();
-            data.insert("tokens".into(), token::tokens_data(&source(common)?));
-            Some(token::Prefetch::start(live_options(args, data)?))
-        }
+        None => Some(setup::start_token_read(common, &args.live)?),
     };
     let kb = load_kb(common)?;
     let lang = lang(common)?;
@@ -136,11 +30,7 @@ pub fn diagnose_cmd(common: &Common, args: &DiagnoseArgs) -> Result<i32, CliErro
     let facts: Arc<dyn Facts> = match &args.snapshot {
         Some(path) => Arc::new(Snapshot::from_bundle(&Bundle::read(path)?)),
         None => {
-            let live = LiveFacts::new(live_options(args, (*kb.data).clone())?);
-            let live = match early_token {
-                Some(t) => live.with_prefetched_token(t),
-                None => live,
-            };
+            let live = setup::live_facts(&kb, &args.live, early_token)?;
             live.prefetch();
             Arc::new(live)
         }
@@ -162,14 +52,8 @@ pub fn diagnose_cmd(common: &Common, args: &DiagnoseArgs) -> Result<i32, CliErro
 pub fn collect_cmd(common: &Common, args: &CollectArgs) -> Result<i32, CliError> {
     let kb = load_kb(common)?;
     let lang = lang(common)?;
-    let live = LiveFacts::new(LiveOptions {
-        offline: args.offline,
-        pkcs11_modules: args.pkcs11_modules.clone(),
-        kb_data: Arc::clone(&kb.data),
-        token_reader: std::env::current_exe().ok(),
-        ..LiveOptions::default()
-    });
-    let bundle = tokenyar_engine::facts::collect::collect(&kb, live, !args.no_redact);
+    let live = setup::live_facts(&kb, &args.live, None)?;
+    let bundle = tokenyar_engine::infer::collect::collect(&kb, live, !args.no_redact);
     let json = bundle.to_json();
     let path = match &args.output {
         Some(p) if p.as_os_str() == "-" => None,
@@ -189,11 +73,11 @@ pub fn collect_cmd(common: &Common, args: &CollectArgs) -> Result<i32, CliError>
     let msg = match (lang, bundle.redacted) {
         (Lang::Fa, true) => format!(
             "{} واقعیت در {where_} ثبت شد؛ کد ملی، نام کاربر و نام رایانه با جای‌نشین عوض شده‌اند.",
-            persian_digits(n)
+            persian_digits(&n.to_string())
         ),
         (Lang::Fa, false) => format!(
             "{} واقعیت در {where_} ثبت شد؛ اطلاعات شخصی حذف نشده است.",
-            persian_digits(n)
+            persian_digits(&n.to_string())
         ),
         (Lang::En, true) => format!(
             "recorded {n} facts in {where_}; national ids, user and host names are replaced by placeholders"
@@ -206,45 +90,10 @@ pub fn collect_cmd(common: &Common, args: &CollectArgs) -> Result<i32, CliError>
     Ok(0)
 }
 
-fn persian_digits(n: usize) -> String {
-    n.to_string()
-        .chars()
-        .map(|c| {
-            c.to_digit(10)
-                .and_then(|d| char::from_u32(0x06F0 + d))
-                .unwrap_or(c)
-        })
-        .collect()
-}
-
-fn live_options(
-    args: &DiagnoseArgs,
-    kb_data: serde_json::Map<String, serde_json::Value>,
-) -> Result<LiveOptions, CliError> {
-    Ok(LiveOptions {
-        offline: args.offline,
-        pkcs11_modules: args.pkcs11_modules.clone(),
-        kb_data: Arc::new(kb_data),
-        token_reader: std::env::current_exe().ok(),
-        token_deadline: token_deadline(args.token_deadline)?,
-        discover_modules: !args.no_module_discovery,
-        ..LiveOptions::default()
-    })
-}
-
-fn token_deadline(seconds: f64) -> Result<std::time::Duration, CliError> {
-    if !(seconds.is_finite() && seconds > 0.0 && seconds <= 600.0) {
-        return Err(CliError::Usage(format!(
-            "--token-deadline must be a number of seconds between 0 and 600, not {seconds}"
-        )));
-    }
-    Ok(std::time::Duration::from_secs_f64(seconds))
-}
-
 /// `probe-token`: the child side of reading a token (see `tokenyar_engine::facts::token`).
 pub fn probe_token_cmd(args: &ProbeTokenArgs) -> Result<i32, CliError> {
     if let Some(s) = args.deadline {
-        token::reader::watchdog(token_deadline(s)?);
+        token::reader::watchdog(setup::token_deadline(s)?);
     }
     let mut out = std::io::stdout().lock();
     token::reader::run(&args.module, &mut out)?;
@@ -290,7 +139,7 @@ fn print_diagnosis(
             (Lang::En, 0) => "No problem found.".to_string(),
             (Lang::Fa, n) => format!(
                 "مشکلی پیدا نشد، اما {} بررسی نتوانست نتیجه بگیرد (با ? نشان داده شده‌اند).",
-                persian_digits(n)
+                persian_digits(&n.to_string())
             ),
             (Lang::En, n) => {
                 format!("No problem found, but {n} check(s) could not tell (marked ?).")
@@ -317,7 +166,7 @@ pub fn kb_cmd(common: &Common, cmd: &KbCommand) -> Result<i32, CliError> {
     match cmd {
         KbCommand::Check { json } => {
             let src = source(common)?;
-            let (kb, diags) = kb::load_checked(&src);
+            let (kb, diags) = tokenyar_engine::authoring::load_checked(&src);
             let errors = diags.iter().filter(|d| d.is_error()).count();
             let warnings = diags.len() - errors;
             if *json {
@@ -353,7 +202,7 @@ pub fn kb_cmd(common: &Common, cmd: &KbCommand) -> Result<i32, CliError> {
         }
         KbCommand::Test { json } => {
             let (kb, errors) = load_for_editing(common)?;
-            let reports = kb::scenario::run_all(&kb);
+            let reports = tokenyar_engine::authoring::scenario::run_all(&kb);
             let failed = reports.iter().filter(|r| !r.passed()).count();
             if *json {
                 let v = serde_json::json!({"passed": reports.len() - failed, "failed": failed, "kb_errors": errors, "scenarios": reports});
@@ -385,7 +234,7 @@ pub fn kb_cmd(common: &Common, cmd: &KbCommand) -> Result<i32, CliError> {
         }
         KbCommand::Coverage { json } => {
             let (kb, _) = load_for_editing(common)?;
-            let c = kb::coverage::coverage(&kb);
+            let c = tokenyar_engine::authoring::coverage::coverage(&kb);
             if *json {
                 writeln!(
                     out,
@@ -443,6 +292,20 @@ pub fn kb_cmd(common: &Common, cmd: &KbCommand) -> Result<i32, CliError> {
             Ok(0)
         }
         KbCommand::AddTest { file, name, system } => add_test_cmd(common, file, name, system),
+        KbCommand::Schemas { dir } => {
+            for kind in tokenyar_engine::authoring::schema::kinds() {
+                let path = dir.join(kind.file_name());
+                // Beside the target, then renamed: a reader never sees half a schema.
+                let tmp = dir.join(format!(".{}.tmp", kind.file_name()));
+                std::fs::write(&tmp, kind.render())
+                    .and_then(|()| std::fs::rename(&tmp, &path))
+                    .map_err(|e| {
+                        CliError::Usage(format!("cannot write {}: {e}", path.display()))
+                    })?;
+                writeln!(out, "{}", path.display())?;
+            }
+            Ok(0)
+        }
         KbCommand::Graph { system, format } => {
             let kb = load_kb(common)?;
             if let Some(s) = system
@@ -451,10 +314,14 @@ pub fn kb_cmd(common: &Common, cmd: &KbCommand) -> Result<i32, CliError> {
                 return Err(CliError::Usage(format!("unknown system {s:?}")));
             }
             let f = match format {
-                GraphFormat::Dot => kb::graph::GraphFormat::Dot,
-                GraphFormat::Mermaid => kb::graph::GraphFormat::Mermaid,
+                GraphFormat::Dot => tokenyar_engine::authoring::graph::GraphFormat::Dot,
+                GraphFormat::Mermaid => tokenyar_engine::authoring::graph::GraphFormat::Mermaid,
             };
-            write!(out, "{}", kb::graph::render(&kb, system.as_deref(), f))?;
+            write!(
+                out,
+                "{}",
+                tokenyar_engine::authoring::graph::render(&kb, system.as_deref(), f)
+            )?;
             Ok(0)
         }
     }
@@ -810,7 +677,7 @@ fn add_test_cmd(
     name: &Option<String>,
     system: &Option<String>,
 ) -> Result<i32, CliError> {
-    use tokenyar_engine::report::to_test::{AddTest, add_test};
+    use tokenyar_engine::authoring::to_test::{AddTest, add_test};
     let dir = match &common.kb {
         Some(d) => d.clone(),
         None if std::path::Path::new("kb/kb.yaml").exists() => std::path::PathBuf::from("kb"),

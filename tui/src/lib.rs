@@ -6,6 +6,7 @@ pub mod cli;
 pub mod commands;
 pub mod dates;
 pub mod i18n;
+pub mod setup;
 
 use clap::Parser;
 

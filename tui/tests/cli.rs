@@ -6,7 +6,7 @@ use std::path::Path;
 use std::process::Command;
 
 use serde_json::{Value, json};
-use tokenyar_engine::kb::scenario::synth_cert;
+use tokenyar_engine::authoring::scenario::synth_cert;
 
 fn tokenyar(dir: &Path, args: &[&str]) -> (i32, String, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_tokenyar"))

@@ -8,7 +8,7 @@ use std::process::Command;
 
 use serde_json::{Value, json};
 
-mod support;
+use crate::support;
 
 use support::{Hsm, MODULE, user_cert};
 

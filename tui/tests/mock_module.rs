@@ -7,7 +7,7 @@
 #![cfg(unix)] // the mock module is built and loaded as a Unix shared library
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code may panic
 
-mod support;
+use crate::support;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

@@ -11,12 +11,12 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
+use tokenyar_engine::authoring::scenario::synth_cert;
 use tokenyar_engine::facts::{Bundle, Fact, Facts, Snapshot};
 use tokenyar_engine::infer::Runner;
 use tokenyar_engine::infer::saved::SavedSession;
 use tokenyar_engine::infer::session::{Need, Session};
-use tokenyar_engine::kb::scenario::synth_cert;
-use tokenyar_engine::kb::{self, Kb, Source};
+use tokenyar_engine::kb::{Kb, Source};
 use tokenyar_engine::report::{self, Format, LangChoice, Options};
 
 /// Personal data the user's machine shows; none of it may reach a redacted report.
@@ -40,7 +40,7 @@ fn tokenyar(dir: &Path, args: &[&str]) -> (i32, String, String) {
 }
 
 fn kb() -> Arc<Kb> {
-    let (kb, _) = kb::load_checked(&Source::embedded());
+    let (kb, _) = tokenyar_engine::authoring::load_checked(&Source::embedded());
     Arc::new(kb)
 }
 

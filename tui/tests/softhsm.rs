@@ -8,7 +8,7 @@
 #![cfg(target_os = "linux")] // SoftHSM2 at its Debian path; CI runs on Linux
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code may panic
 
-mod support;
+use crate::support;
 
 use std::collections::BTreeSet;
 

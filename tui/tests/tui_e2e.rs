@@ -4,7 +4,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::support as common;
 
 use std::path::Path;
 use std::process::Command;

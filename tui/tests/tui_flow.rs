@@ -3,7 +3,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::support as common;
 
 use std::sync::Arc;
 
@@ -173,11 +173,12 @@ fn user_mode_masks_national_ids_and_agent_mode_shows_them() {
 
 #[test]
 fn agent_only_remedies_are_hidden_from_users() {
-    let (mut kb, _) = tokenyar_engine::kb::load_checked(&tokenyar_engine::kb::Source::embedded());
+    let (mut kb, _) =
+        tokenyar_engine::authoring::load_checked(&tokenyar_engine::kb::Source::embedded());
     let id = "general/cert-expired/renew";
     let node = kb.nodes.iter_mut().find(|n| n.id == id).unwrap();
     if let Body::Remedy { audience, .. } = &mut node.body {
-        *audience = tokenyar_engine::kb::model::Audience::Agent;
+        *audience = tokenyar_engine::model::Audience::Agent;
     }
     let mut m = common::model(Lang::En, &common::expired());
     m.kb = Arc::new(kb);

@@ -4,7 +4,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::support as common;
 
 use std::process::Command;
 
@@ -64,7 +64,10 @@ fn a_session_saved_in_the_tui_resumes_for_an_agent_and_reports_the_same_path() {
     let kb = common::kb();
     let args = TuiArgs {
         session: Some(file.clone()),
-        offline: true,
+        live: tokenyar::cli::LiveArgs {
+            offline: true,
+            ..Default::default()
+        },
         ..Default::default()
     };
     let common_args = Common {

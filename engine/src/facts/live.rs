@@ -1,53 +1,18 @@
-//! Facts read from this machine, each by a provider that runs under a deadline and is cached
-//! for the rest of the run.
+//! The live world: composes every area's providers (os, net, token) into one [`Facts`]; each fact
+//! is read under its deadline, once, and cached for the rest of the run. The providers know
+//! nothing of this registry: they take a [`LiveOptions`] and return a [`Fact`].
 
 use std::collections::{BTreeMap, HashMap};
-use std::path::PathBuf;
-use std::sync::{Arc, Mutex, OnceLock, mpsc};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
+use super::provider::{LiveOptions, ReadFn, with_deadline};
 use super::{Fact, Facts};
-
-/// Settings of a live run.
-#[derive(Debug, Clone)]
-pub struct LiveOptions {
-    /// No network: no remote time check.
-    pub offline: bool,
-    /// PKCS#11 modules to probe besides (or instead of) the ones discovered.
-    pub pkcs11_modules: Vec<PathBuf>,
-    /// How long any one provider may take before its fact is `unknown`.
-    pub deadline: Duration,
-    /// Knowledge-base data providers need (token models, program lists).
-    pub kb_data: Arc<serde_json::Map<String, serde_json::Value>>,
-    /// The program whose hidden `probe-token --module PATH` subcommand reads one PKCS#11 module
-    /// (normally this very program); without one the `token` fact is unknown.
-    pub token_reader: Option<PathBuf>,
-    /// How long one PKCS#11 module may take before its reader is killed (`timeout`).
-    pub token_deadline: Duration,
-    /// Look for the modules `kb/tokens.yaml` names (besides `pkcs11_modules`).
-    pub discover_modules: bool,
-}
-
-impl Default for LiveOptions {
-    fn default() -> Self {
-        LiveOptions {
-            offline: false,
-            pkcs11_modules: Vec::new(),
-            deadline: Duration::from_secs(5),
-            kb_data: Arc::default(),
-            token_reader: None,
-            token_deadline: Duration::from_secs(4),
-            discover_modules: true,
-        }
-    }
-}
-
-type Provider = Arc<dyn Fn(&LiveOptions) -> Fact + Send + Sync>;
 
 /// The live world.
 pub struct LiveFacts {
     opts: LiveOptions,
-    providers: BTreeMap<String, Provider>,
+    providers: BTreeMap<String, ReadFn>,
     /// Providers that keep their own, longer deadline (the token reader kills its children).
     deadlines: BTreeMap<String, Duration>,
     cache: Mutex<HashMap<String, Arc<OnceLock<Fact>>>>,
@@ -61,12 +26,15 @@ impl LiveFacts {
             deadlines: BTreeMap::new(),
             cache: Mutex::new(HashMap::new()),
         };
-        me.register("clock", clock);
-        super::os::register(&mut me);
-        super::net::register(&mut me);
-        // Each module's reader is killed at `token_deadline`; the margin covers starting them.
-        let token_deadline = me.opts.token_deadline + Duration::from_secs(1);
-        me.register_with_deadline("token", token_deadline, super::token::provide);
+        let all = super::os::providers()
+            .into_iter()
+            .chain(super::net::providers())
+            .chain(super::token::providers());
+        for p in all {
+            let deadline = (p.deadline)(&me.opts);
+            me.providers.insert(p.key.to_string(), p.read);
+            me.deadlines.insert(p.key.to_string(), deadline);
+        }
         me
     }
 
@@ -93,7 +61,7 @@ impl LiveFacts {
     /// Takes the `token` fact from a read that started before these facts existed (while the
     /// knowledge base loaded); a read after `refresh` reads the tokens again.
     pub fn with_prefetched_token(mut self, early: super::token::Prefetch) -> LiveFacts {
-        let deadline = self.opts.token_deadline + Duration::from_secs(1);
+        let deadline = super::token::deadline(&self.opts);
         self.register_with_deadline("token", deadline, move |opts| {
             early.take().unwrap_or_else(|| super::token::provide(opts))
         });
@@ -150,62 +118,6 @@ impl Facts for LiveFacts {
             c.clear();
         }
     }
-}
-
-/// Runs `f` on its own thread and gives up on it after `deadline`: a provider stuck in a system
-/// call cannot stall the diagnosis. (Providers that run commands kill them at their own deadline.)
-pub fn with_deadline(
-    key: &str,
-    deadline: Duration,
-    f: impl FnOnce() -> Fact + Send + 'static,
-) -> Fact {
-    let (tx, rx) = mpsc::channel();
-    let spawned = std::thread::Builder::new()
-        .name(format!("fact-{key}"))
-        .spawn(move || {
-            let _ = tx.send(f());
-        });
-    if spawned.is_err() {
-        return Fact::Unknown(format!("could not start a thread to read `{key}`"));
-    }
-    match rx.recv_timeout(deadline) {
-        Ok(f) => f,
-        Err(mpsc::RecvTimeoutError::Timeout) => Fact::Unknown(format!(
-            "reading `{key}` took longer than {} ms and was abandoned",
-            deadline.as_millis()
-        )),
-        Err(mpsc::RecvTimeoutError::Disconnected) => {
-            Fact::Unknown(format!("reading `{key}` crashed"))
-        }
-    }
-}
-
-/// The local clock. The offset from a trusted time source is a separate fact (`clock.skew`).
-fn clock(_: &LiveOptions) -> Fact {
-    let now = chrono::Local::now();
-    Fact::Value(serde_json::json!({
-        "now": now.to_rfc3339(),
-        "utc_offset_minutes": now.offset().local_minus_utc() / 60,
-        "tz": if cfg!(windows) { read_timezone_name() } else { std::env::var("TZ").ok().or_else(read_timezone_name) },
-    }))
-}
-
-/// Windows keeps the zone in the registry; whatever TZ says, chrono's local time there comes from
-/// Windows' own setting, so the name must too.
-#[cfg(windows)]
-fn read_timezone_name() -> Option<String> {
-    crate::facts::os::win_api::time_zone_name()
-}
-
-#[cfg(not(windows))]
-fn read_timezone_name() -> Option<String> {
-    if let Ok(s) = std::fs::read_to_string("/etc/timezone") {
-        return Some(s.trim().to_string());
-    }
-    std::fs::read_link("/etc/localtime").ok().and_then(|p| {
-        let s = p.to_string_lossy().to_string();
-        s.split("zoneinfo/").nth(1).map(str::to_string)
-    })
 }
 
 #[cfg(test)]

@@ -1,16 +1,16 @@
 //! The world probes look at. Every fact a probe reads goes through [`Facts`], so a live run and
 //! the replay of its recorded bundle see exactly the same values.
 //!
-//! A fact is a named JSON value (`clock`, `token`, `os.programs`, ...). Reading one never fails:
+//! A fact is a named JSON value (`clock`, `token`, `software`, ...; docs/facts.md lists them). Reading one never fails:
 //! a provider that cannot tell answers [`Fact::Unknown`] with the reason, and a fact that means
 //! nothing on this OS (the Windows registry on Linux) answers [`Fact::NotApplicable`].
 
 pub mod bundle;
 pub mod cert;
-pub mod collect;
 pub mod live;
 pub mod net;
 pub mod os;
+pub mod provider;
 pub mod redact;
 pub mod token;
 

@@ -86,24 +86,13 @@ pub fn scrub_facts(facts: &mut BTreeMap<String, Fact>) {
     }
 }
 
-/// Whether a 10-digit string is a valid Iranian national code (کد ملی).
-pub fn is_national_id(s: &str) -> bool {
-    let d: Vec<u32> = s.chars().filter_map(|c| c.to_digit(10)).collect();
-    if d.len() != 10 || s.len() != 10 || d.iter().all(|x| *x == d[0]) {
-        return false;
-    }
-    let sum: u32 = (0..9).map(|i| d[i] * (10 - i as u32)).sum();
-    let r = sum % 11;
-    d[9] == if r < 2 { r } else { 11 - r }
-}
+pub use crate::text::is_national_id;
 
 /// The n-th placeholder national code: `999` + n, with a valid check digit (999 is no city's).
 fn fake_national_id(n: usize) -> String {
     let body = format!("999{:06}", 100_000 + n % 800_000);
     let d: Vec<u32> = body.chars().filter_map(|c| c.to_digit(10)).collect();
-    let sum: u32 = (0..9).map(|i| d[i] * (10 - i as u32)).sum();
-    let r = sum % 11;
-    format!("{body}{}", if r < 2 { r } else { 11 - r })
+    format!("{body}{}", crate::text::national_id_check_digit(&d))
 }
 
 /// Replaces identities with placeholders, consistently across all facts of one bundle.

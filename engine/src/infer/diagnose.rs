@@ -9,7 +9,7 @@ use super::Runner;
 use super::session::{Evidence, Need, Session, Step};
 use crate::facts::Facts;
 use crate::kb::Kb;
-use crate::kb::model::{Body, Kind, Severity, Status, Text};
+use crate::model::{Body, Kind, Severity, Status, Text};
 use crate::probe::ProbeResult;
 
 /// One check: a symptom's `check:` probe or a system prerequisite.

@@ -9,8 +9,8 @@ use serde::{Deserialize, Serialize};
 use super::diagnose::Finding;
 use super::session::{Evidence, Step, Via, WalkState};
 use crate::calendar::Stamp;
-use crate::kb::model::{Body, Kind, Lang, Status, Text};
 use crate::kb::{Kb, Node};
+use crate::model::{Body, Kind, Lang, Status, Text};
 use crate::probe::ProbeResult;
 
 /// Why a node was reached.

@@ -1,5 +1,10 @@
-//! Inference: guided walks ([`session`]) and whole-system checks ([`diagnose`]).
+//! Inference: everything that runs probes over facts. The guided walk ([`session`]: a sans-IO
+//! state machine the screen drives), whole-system checks ([`diagnose`]), "why?" ([`explain`]),
+//! saved walks ([`saved`]) and recording a bundle ([`collect`]). [`Runner`] runs one probe
+//! node's script in the sandbox and caches its result for the run; nothing here does I/O except
+//! through [`Facts`].
 
+pub mod collect;
 pub mod diagnose;
 pub mod explain;
 pub mod saved;

@@ -22,7 +22,7 @@ use super::session::{Session, Via, WalkState};
 use crate::facts::redact::{Redactor, scrub_facts, scrub_secrets};
 use crate::facts::{Bundle, Fact, Facts, Snapshot};
 use crate::kb::Kb;
-use crate::kb::model::Body;
+use crate::model::Body;
 
 /// The `format` field of every session file.
 pub const FORMAT: &str = "tokenyar-session";

@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 
 use super::Runner;
 use crate::kb::Kb;
-use crate::kb::model::{Body, Kind, Node, Status};
+use crate::model::{Body, Kind, Node, Status};
 use crate::probe::ProbeResult;
 
 /// How the walk arrived at a step.

@@ -8,7 +8,7 @@ use petgraph::visit::EdgeRef;
 use super::diag::{Code, Diagnostic};
 use super::graph::WalkGraph;
 use super::load::Kb;
-use super::model::*;
+use crate::model::*;
 
 /// Runs every rule and returns what it found (loading diagnostics are separate).
 pub fn check(kb: &Kb) -> Vec<Diagnostic> {
@@ -21,7 +21,136 @@ pub fn check(kb: &Kb) -> Vec<Diagnostic> {
     systems(kb, &mut out);
     cycles(kb, &mut out);
     reachability(kb, &mut out);
+    persian_style(kb, &mut out);
     out
+}
+
+/// The Arabic letter forms that look like Persian ones (ي yeh, ك kaf): Persian text must use
+/// U+06CC and U+06A9, or search and sorting break.
+const ARABIC_LOOKALIKES: [char; 2] = ['\u{064A}', '\u{0643}'];
+/// The Persian prefixes and plural suffix that take a zero-width non-joiner, written with a
+/// plain space instead: « می », « نمی », « ها ».
+const SPACED_AFFIXES: [&str; 3] = [
+    " \u{0645}\u{06CC} ",
+    " \u{0646}\u{0645}\u{06CC} ",
+    " \u{0647}\u{0627} ",
+];
+
+/// Style mistakes in one Persian text: Arabic letter forms, Latin digits outside Latin words
+/// (epass3003, UTC+03:30 and tax.gov.ir keep theirs), affixes set off by a space. Quoted
+/// on-screen messages («...») are left as the system writes them.
+pub fn persian_style_issues(text: &str) -> Vec<String> {
+    let outside: String = text
+        .split('«')
+        .map(|part| part.split_once('»').map_or(part, |(_, rest)| rest))
+        .collect();
+    let mut out = Vec::new();
+    if outside.contains(ARABIC_LOOKALIKES) {
+        out.push("the Arabic letter form of yeh or kaf (use U+06CC and U+06A9)".to_string());
+    }
+    let chars: Vec<char> = outside.chars().collect();
+    let latin =
+        |c: Option<&char>| c.is_some_and(|c| c.is_ascii_alphabetic() || "_.:+-/()#".contains(*c));
+    let mut i = 0;
+    while i < chars.len() {
+        if chars[i].is_ascii_digit() {
+            let start = i;
+            while i < chars.len() && chars[i].is_ascii_digit() {
+                i += 1;
+            }
+            let before = start.checked_sub(1).and_then(|j| chars.get(j));
+            if !latin(before) && !latin(chars.get(i)) {
+                let digits: String = chars[start..i].iter().collect();
+                out.push(format!(
+                    "Latin digits `{digits}` (write {})",
+                    crate::text::persian_digits(&digits)
+                ));
+            }
+        } else {
+            i += 1;
+        }
+    }
+    for a in SPACED_AFFIXES {
+        if outside.contains(a) {
+            out.push(format!(
+                "`{}` set off by a space (join it with a half-space, U+200C)",
+                a.trim()
+            ));
+        }
+    }
+    out
+}
+
+fn persian_style(kb: &Kb, out: &mut Vec<Diagnostic>) {
+    let mut report = |pos: &Pos, node: Option<&str>, what: &str, t: &Text| {
+        for issue in persian_style_issues(&t.fa) {
+            out.push(Diagnostic::new(
+                Code::W003PersianStyle,
+                pos,
+                node,
+                format!("the Persian {what} has {issue}"),
+            ));
+        }
+    };
+    for n in &kb.nodes {
+        let id = Some(n.id.as_str());
+        report(n.pos_of("title"), id, "title", &n.title);
+        if let Some(t) = &n.text {
+            report(n.pos_of("text"), id, "text", t);
+        }
+        match &n.body {
+            Body::Question { choices, .. } => {
+                for (i, c) in choices.iter().enumerate() {
+                    report(
+                        n.pos_of(&format!("choices[{i}].next")),
+                        id,
+                        "choice",
+                        &c.text,
+                    );
+                }
+            }
+            Body::Remedy {
+                steps, escalate, ..
+            } => {
+                for s in steps {
+                    report(n.pos_of("steps"), id, "step", s);
+                }
+                if let Some(e) = escalate {
+                    report(n.pos_of("escalate"), id, "contact", &e.contact);
+                    for c in &e.collect {
+                        report(n.pos_of("escalate"), id, "item to collect", c);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    let file = |f: &str| Pos {
+        file: f.into(),
+        line: 1,
+        col: 1,
+    };
+    for s in &kb.systems {
+        let pos = s.pos.clone().unwrap_or_else(|| file("kb/systems.yaml"));
+        report(&pos, None, "system name", &s.name);
+        if let Some(t) = &s.support {
+            report(&pos, None, "support text", t);
+        }
+        for p in &s.prerequisites {
+            report(&pos, None, "prerequisite name", &p.name);
+        }
+    }
+    let systems = file("kb/systems.yaml");
+    for t in &kb.certificate_types {
+        report(&systems, None, "certificate type name", &t.name);
+    }
+    let tokens = file("kb/tokens.yaml");
+    for (name, e) in &kb.tokens.pkcs11_errors {
+        report(&tokens, None, &format!("cause of {name}"), &e.cause);
+    }
+    for (name, e) in &kb.tokens.reader_errors {
+        report(&tokens, None, &format!("cause of {name}"), &e.cause);
+    }
 }
 
 fn ids(kb: &Kb, out: &mut Vec<Diagnostic>) {

@@ -4,7 +4,7 @@ use std::fmt;
 
 use serde::Serialize;
 
-use super::model::Pos;
+use crate::model::Pos;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -46,6 +46,12 @@ pub enum Code {
     W001Unreachable,
     /// A script file no probe uses.
     W002UnusedScript,
+    /// Persian written with Arabic letter forms, Latin digits or a missing half-space.
+    W003PersianStyle,
+    /// A catalog case without nodes, a scenario, a walk from its root or a lookup symptom.
+    W004Coverage,
+    /// A symptom the lookup does not find by its own messages or codes.
+    W005LookupMiss,
 }
 
 impl Code {
@@ -66,6 +72,9 @@ impl Code {
             Code::E013Scenario => "E013",
             Code::W001Unreachable => "W001",
             Code::W002UnusedScript => "W002",
+            Code::W003PersianStyle => "W003",
+            Code::W004Coverage => "W004",
+            Code::W005LookupMiss => "W005",
         }
     }
 

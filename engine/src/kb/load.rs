@@ -11,9 +11,9 @@ use rhai::AST;
 use serde::de::DeserializeOwned;
 
 use super::diag::{Code, Diagnostic};
-use super::model::*;
 use super::source::Source;
 use super::yaml::{self, Document, LineCol};
+use crate::model::*;
 use crate::probe::{KbData, Sandbox};
 
 /// A compiled probe script.
@@ -46,7 +46,14 @@ pub struct Kb {
     pub scenarios: Vec<ScenarioFile>,
     /// Other files under `kb/*/tests/` (bundles that scenarios name), by path.
     pub test_data: BTreeMap<String, String>,
-    /// systems.yaml, tokens.yaml and the like as JSON, for scripts (`kb_data`).
+    pub certificate_types: Vec<CertificateType>,
+    /// `kb/tokens.yaml`: token models, module locations, error causes, trust anchors.
+    pub tokens: Arc<TokensFile>,
+    /// `kb/software.yaml`: how programs, Dastine, time servers and VPNs are recognised.
+    pub software: Arc<SoftwareCatalog>,
+    /// `kb/lookup.yaml`: the lookup's language data.
+    pub lookup: LookupData,
+    /// The typed data above as one JSON view, built once at load, for scripts (`kb_data`).
     pub data: KbData,
     pub sandbox: Arc<Sandbox>,
     pub origin: String,
@@ -86,16 +93,13 @@ impl Kb {
             support: None,
         });
         let systems_file = l.single::<SystemsFile>(source, "kb/systems.yaml");
-        let tokens: serde_json::Value = l
-            .single(source, "kb/tokens.yaml")
-            .unwrap_or(serde_json::Value::Null);
+        let tokens = l.tokens(source).unwrap_or_default();
         // The lookup's language data (stop words, spellings, synonyms); optional.
-        let lookup: serde_json::Value = source
+        let lookup: LookupData = source
             .get("kb/lookup.yaml")
-            .and_then(|_| l.single::<crate::lookup::LookupData>(source, "kb/lookup.yaml"))
-            .and_then(|d| serde_json::to_value(d).ok())
-            .unwrap_or(serde_json::Value::Null);
-        let software = l.software(source);
+            .and_then(|_| l.single::<LookupData>(source, "kb/lookup.yaml"))
+            .unwrap_or_default();
+        let software = l.software(source).unwrap_or_default();
         let catalog: Vec<CatalogCase> = l
             .single::<CatalogFile>(source, "kb/catalog.yaml")
             .map(|c| c.cases)
@@ -188,21 +192,15 @@ impl Kb {
             }
         }
 
+        // Scripts see the typed data as JSON: serializing our own types cannot fail, and a
+        // default would hide a bug, hence `json` below.
         let mut data = serde_json::Map::new();
-        data.insert(
-            "systems".into(),
-            serde_json::to_value(&systems).unwrap_or_default(),
-        );
-        data.insert(
-            "certificate_types".into(),
-            serde_json::Value::Array(certificate_types),
-        );
-        data.insert("tokens".into(), tokens);
-        data.insert("lookup".into(), lookup);
-        if let Some(sw) = software {
-            data.insert("software".into(), sw);
-        }
-        data.insert("kb".into(), serde_json::to_value(&meta).unwrap_or_default());
+        data.insert("systems".into(), json(&systems));
+        data.insert("certificate_types".into(), json(&certificate_types));
+        data.insert("tokens".into(), json(&tokens));
+        data.insert("lookup".into(), json(&lookup));
+        data.insert("software".into(), json(&software));
+        data.insert("kb".into(), json(&meta));
 
         let version = format!("{}+{}", meta.version, digest(source));
         let kb = Kb {
@@ -211,6 +209,10 @@ impl Kb {
             nodes,
             index,
             systems,
+            certificate_types,
+            tokens: Arc::new(tokens),
+            software: Arc::new(software),
+            lookup,
             catalog,
             scripts,
             scenarios,
@@ -223,10 +225,17 @@ impl Kb {
     }
 }
 
-#[derive(serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-struct CatalogFile {
-    cases: Vec<CatalogCase>,
+/// `kb/tokens.yaml` alone, without loading the rest: what a token read started before the
+/// knowledge base loads needs. Empty when it is missing or broken (loading the whole base
+/// reports why).
+pub fn tokens_only(source: &Source) -> TokensFile {
+    let mut l = Loader { diags: Vec::new() };
+    l.tokens(source).unwrap_or_default()
+}
+
+/// Our own data as JSON; it has no maps with non-string keys, so this cannot fail.
+fn json<T: serde::Serialize>(v: &T) -> serde_json::Value {
+    serde_json::to_value(v).unwrap_or(serde_json::Value::Null)
 }
 
 fn is_yaml(p: &str) -> bool {
@@ -296,15 +305,28 @@ impl Loader {
         }
     }
 
-    /// `kb/software.yaml` (optional): typed for its mistakes, kept as JSON for providers and
-    /// scripts (`kb_data("software")`).
-    fn software(&mut self, source: &Source) -> Option<serde_json::Value> {
+    /// `kb/software.yaml` (optional).
+    fn software(&mut self, source: &Source) -> Option<SoftwareCatalog> {
         const PATH: &str = "kb/software.yaml";
         source.get(PATH)?;
-        let cat = self.single::<crate::facts::os::catalog::SoftwareCatalog>(source, PATH)?;
-        let file: Arc<str> = Arc::from(PATH);
-        if let Some(doc) = source.get(PATH).and_then(|t| yaml::parse(t).ok()) {
-            for (path, msg) in cat.problems() {
+        let cat = self.single::<SoftwareCatalog>(source, PATH)?;
+        self.problems(source, PATH, cat.problems());
+        Some(cat)
+    }
+
+    /// `kb/tokens.yaml`.
+    fn tokens(&mut self, source: &Source) -> Option<TokensFile> {
+        const PATH: &str = "kb/tokens.yaml";
+        let t = self.single::<TokensFile>(source, PATH)?;
+        self.problems(source, PATH, t.problems());
+        Some(t)
+    }
+
+    /// Reports a data file's own problems (what serde cannot see) at the values they are about.
+    fn problems(&mut self, source: &Source, path: &str, problems: Vec<(String, String)>) {
+        let file: Arc<str> = Arc::from(path);
+        if let Some(doc) = source.get(path).and_then(|t| yaml::parse(t).ok()) {
+            for (path, msg) in problems {
                 let at = doc.nearest(&path);
                 self.err(
                     Code::E002Schema,
@@ -315,7 +337,6 @@ impl Loader {
                 );
             }
         }
-        serde_json::to_value(&cat).ok()
     }
 
     /// A file of nodes: a YAML sequence, each item one node.
@@ -379,6 +400,8 @@ impl Loader {
             "escalate",
             "steps",
             "choices",
+            "messages",
+            "codes",
             "outcomes.ok",
             "outcomes.warn",
             "outcomes.fail",

@@ -1,27 +1,24 @@
-//! The knowledge base: model, loading (with source positions), checking and graph export.
+//! Reading and validating a knowledge base: the one YAML reader (with positions), the loader
+//! from files to the typed `model`, the checker's rules and the walk graph they use. It never
+//! runs inference: scenario tests, coverage and other authoring tools are in `authoring`.
 
 pub mod check;
-pub mod coverage;
 pub mod diag;
 pub mod graph;
 pub mod load;
-pub mod model;
-pub mod scenario;
 pub mod source;
-#[doc(hidden)]
-pub mod synthetic;
 pub mod yaml;
 
+pub use crate::model::{Body, Kind, Lang, Node, Status, Text};
 pub use diag::{Code, Diagnostic, Level};
-pub use load::{Kb, Script};
-pub use model::{Body, Kind, Lang, Node, Status, Text};
+pub use load::{Kb, Script, tokens_only};
 pub use source::Source;
 
-/// Loads a knowledge base and runs every checker rule: what `kb check` prints.
-pub fn load_checked(source: &Source) -> (Kb, Vec<Diagnostic>) {
+/// Loads and runs the checker's data rules (not the scenario and content rules of
+/// `authoring::load_checked`, which need inference and the lookup).
+pub fn load_and_check(source: &Source) -> (Kb, Vec<Diagnostic>) {
     let (kb, mut diags) = Kb::load(source);
     diags.extend(check::check(&kb));
-    diags.extend(scenario::check_files(&kb));
     diag::sort(&mut diags);
     (kb, diags)
 }

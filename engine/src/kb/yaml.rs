@@ -14,12 +14,7 @@ use serde_yaml::{Mapping, Value};
 use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
 use yaml_rust2::scanner::{Marker, TScalarStyle};
 
-/// A 1-based line and column.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, PartialOrd, Ord)]
-pub struct LineCol {
-    pub line: u32,
-    pub col: u32,
-}
+pub use crate::model::nodes::LineCol;
 
 /// A parsed YAML document and where each of its values and keys starts.
 #[derive(Debug)]

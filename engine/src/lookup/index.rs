@@ -11,9 +11,10 @@ use std::collections::{HashMap, HashSet};
 
 use crate::kb::{Body, Kb, Kind, Text};
 
-use super::data::{Language, LookupData};
+use super::data::Language;
 use super::fuzzy;
 use super::text;
+use crate::model::LookupData;
 
 /// The system whose cases apply everywhere: preferred when a query names no system.
 const GENERAL: &str = "general";

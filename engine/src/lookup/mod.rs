@@ -12,6 +12,6 @@ mod text;
 #[cfg(test)]
 mod tests;
 
-pub use data::LookupData;
+pub use crate::model::LookupData;
 pub use index::{Hit, Index, Options};
 pub use text::{normalize, visual_to_logical, words};

@@ -1,3 +1,5 @@
+//! Unit tests of the lookup: normalisation, spellings, fuzzy matching and ranking on small KBs.
+
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code may panic
 
 use super::*;

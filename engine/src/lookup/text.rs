@@ -32,19 +32,27 @@ pub fn normalize(text: &str) -> String {
     out
 }
 
+// The letters every variant folds to, named because in source they would be invisible in
+// their differences (Persian yeh U+06CC and Arabic yeh U+064A look alike).
+const PERSIAN_YEH: char = '\u{06CC}';
+const PERSIAN_KAF: char = '\u{06A9}';
+const HEH: char = '\u{0647}';
+const ALEF: char = '\u{0627}';
+const WAW: char = '\u{0648}';
+
 /// One character after NFKC: `None` drops it.
 fn fold(c: char) -> Option<char> {
     Some(match c {
         // Arabic yeh, alef maksura, yeh with hamza, Urdu yeh barree.
-        '\u{064A}' | '\u{0649}' | '\u{0626}' | '\u{06D2}' => 'ی',
+        '\u{064A}' | '\u{0649}' | '\u{0626}' | '\u{06D2}' => PERSIAN_YEH,
         // Arabic kaf, swash kaf.
-        '\u{0643}' | '\u{06AA}' => 'ک',
+        '\u{0643}' | '\u{06AA}' => PERSIAN_KAF,
         // Teh marbuta, heh with yeh above (NFKC leaves ae + hamza above), heh doachashmee, heh goal.
-        '\u{0629}' | '\u{06C0}' | '\u{06D5}' | '\u{06BE}' | '\u{06C1}' => 'ه',
+        '\u{0629}' | '\u{06C0}' | '\u{06D5}' | '\u{06BE}' | '\u{06C1}' => HEH,
         // Alef with hamza above/below, alef with madda, alef wasla.
-        '\u{0623}' | '\u{0625}' | '\u{0622}' | '\u{0671}' => 'ا',
+        '\u{0623}' | '\u{0625}' | '\u{0622}' | '\u{0671}' => ALEF,
         // Waw with hamza: "مؤدیان" and "مودیان" are the same word to users.
-        '\u{0624}' => 'و',
+        '\u{0624}' => WAW,
         // A lone hamza is written or left out at will ("امضاء", "امضا").
         '\u{0621}' => return None,
         // Half-space (ZWNJ): "نرم‌افزار", "نرم افزار" and (see `words`) "نرمافزار" alike.

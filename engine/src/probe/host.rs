@@ -6,6 +6,7 @@ use rhai::{Dynamic, Engine, EvalAltResult, ImmutableString};
 
 use super::with_run;
 use crate::facts::Fact;
+use crate::text;
 
 type R<T> = Result<T, Box<EvalAltResult>>;
 
@@ -109,57 +110,11 @@ fn time_before(a: &str, b: &str) -> R<bool> {
 /// `version_cmp(a, b)`: -1, 0 or 1, comparing dotted or comma-separated versions numerically
 /// ("5,0,4,5" < "5.0.10").
 fn version_cmp(a: &str, b: &str) -> i64 {
-    let parts = |s: &str| -> Vec<u64> {
-        s.split(|c: char| !c.is_ascii_digit())
-            .filter(|p| !p.is_empty())
-            .filter_map(|p| p.parse().ok())
-            .collect()
-    };
-    let (pa, pb) = (parts(a), parts(b));
-    for i in 0..pa.len().max(pb.len()) {
-        let (x, y) = (
-            pa.get(i).copied().unwrap_or(0),
-            pb.get(i).copied().unwrap_or(0),
-        );
-        if x != y {
-            return if x < y { -1 } else { 1 };
-        }
-    }
-    0
-}
-
-/// `glob_match(pattern, text)`: `*` and `?` wildcards, case-insensitive (module and program names).
-pub(crate) fn glob_match(pattern: &str, text: &str) -> bool {
-    fn go(p: &[char], t: &[char]) -> bool {
-        match (p.first(), t.first()) {
-            (None, None) => true,
-            (Some('*'), _) => go(&p[1..], t) || (!t.is_empty() && go(p, &t[1..])),
-            (Some('?'), Some(_)) => go(&p[1..], &t[1..]),
-            (Some(a), Some(b)) => a == b && go(&p[1..], &t[1..]),
-            _ => false,
-        }
-    }
-    let p: Vec<char> = pattern.to_lowercase().chars().collect();
-    let t: Vec<char> = text.to_lowercase().chars().collect();
-    // Bound the work: names are short, and a hostile pattern must not explode.
-    if p.len() > 256 || t.len() > 4096 {
-        return false;
-    }
-    go(&p, &t)
+    text::version_order(a, b) as i64
 }
 
 fn cert_parse(text: &str) -> Dynamic {
     to_dyn(&crate::facts::cert::analyse_text(text))
-}
-
-/// `mask(text, keep)`: all but the last `keep` characters replaced by `•` (national ids).
-fn mask(text: &str, keep: i64) -> String {
-    let chars: Vec<char> = text.chars().collect();
-    let keep = usize::try_from(keep).unwrap_or(0).min(chars.len());
-    let hidden = chars.len() - keep;
-    std::iter::repeat_n('•', hidden)
-        .chain(chars[hidden..].iter().copied())
-        .collect()
 }
 
 pub(super) fn register(engine: &mut Engine) {
@@ -172,7 +127,7 @@ pub(super) fn register(engine: &mut Engine) {
     engine.register_fn("seconds_between", |a: &str, b: &str| seconds_between(a, b));
     engine.register_fn("time_before", |a: &str, b: &str| time_before(a, b));
     engine.register_fn("version_cmp", |a: &str, b: &str| version_cmp(a, b));
-    engine.register_fn("glob_match", |p: &str, t: &str| glob_match(p, t));
+    engine.register_fn("glob_match", |p: &str, t: &str| text::glob_match(p, t));
     engine.register_fn("cert_parse", |t: &str| cert_parse(t));
     // A certificate entry without DER (a hand-written bundle, a module that failed to read the
     // value) is an unreadable certificate, not a script error.
@@ -182,7 +137,9 @@ pub(super) fn register(engine: &mut Engine) {
         }
         to_dyn(&serde_json::json!({"ok": false, "error": format!("no certificate data (found {})", v.type_name())}))
     });
-    engine.register_fn("mask", |t: &str, k: i64| mask(t, k));
+    engine.register_fn("mask", |t: &str, k: i64| {
+        text::mask(t, usize::try_from(k).unwrap_or(0))
+    });
 }
 
 #[cfg(test)]
@@ -198,14 +155,18 @@ mod tests {
 
     #[test]
     fn globs() {
-        assert!(glob_match("*csp11_3003*.dll", "SecurityDataCsp11_3003.dll"));
-        assert!(!glob_match("*csp11_3003*.dll", "eps2003csp11.dll"));
-        assert!(!glob_match(&"*".repeat(300), "x"));
+        assert!(text::glob_match(
+            "*csp11_3003*.dll",
+            "SecurityDataCsp11_3003.dll"
+        ));
+        assert!(!text::glob_match("*csp11_3003*.dll", "eps2003csp11.dll"));
+        // Stars only cost linear work now, however many.
+        assert!(text::glob_match(&"*".repeat(300), "x"));
     }
 
     #[test]
     fn masks_all_but_the_tail() {
-        assert_eq!(mask("0012345678", 4), "••••••5678");
-        assert_eq!(mask("12", 4), "12");
+        assert_eq!(text::mask("0012345678", 4), "••••••5678");
+        assert_eq!(text::mask("12", 4), "12");
     }
 }

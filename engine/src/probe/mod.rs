@@ -8,8 +8,6 @@
 
 mod host;
 
-pub(crate) use host::glob_match;
-
 use std::cell::RefCell;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -19,7 +17,7 @@ use rhai::{AST, Dynamic, Engine, EvalAltResult, Scope};
 use serde::{Deserialize, Serialize};
 
 use crate::facts::Facts;
-use crate::kb::model::Status;
+use crate::model::Status;
 
 /// Resource limits of one probe run.
 #[derive(Debug, Clone)]

@@ -1,3 +1,5 @@
+//! Unit tests of the sandbox: limits, deadline, the host API, hostile scripts.
+
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};

@@ -13,7 +13,7 @@ use crate::calendar::{Stamp, persian_digits};
 use crate::infer::explain::{ProbeSeen, WhyStep, status_word, value_text};
 use crate::infer::session::RemedyOutcome;
 use crate::kb::Lang;
-use crate::kb::model::{Status, Text};
+use crate::model::{Status, Text};
 
 const CSS: &str = r#"
 :root { color-scheme: light; }

@@ -2,7 +2,7 @@
 //! texts (titles, steps, contacts) come from the knowledge base.
 
 use crate::calendar::persian_digits;
-use crate::kb::model::Text;
+use crate::model::Text;
 
 fn t(fa: &str, en: &str) -> Text {
     Text {

@@ -9,7 +9,7 @@ use super::{CertSummary, Report, Summary};
 use crate::calendar::{Stamp, persian_digits};
 use crate::infer::explain::{ProbeSeen, WhyStep, evidence_text, status_word, value_text};
 use crate::kb::Lang;
-use crate::kb::model::{Severity, Text};
+use crate::model::{Severity, Text};
 
 /// Escapes what Markdown would read as markup in running text.
 pub(super) fn esc(s: &str) -> String {

@@ -14,7 +14,6 @@
 mod html;
 mod labels;
 mod markdown;
-pub mod to_test;
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -30,8 +29,8 @@ use crate::infer::diagnose;
 use crate::infer::explain::{self, Explanation, ProbeSeen, WhyStep};
 use crate::infer::saved::{self, SavedSession, SessionFileError};
 use crate::infer::session::{End, Need, RemedyOutcome, Session};
-use crate::kb::model::{Body, Kind, Severity, Status, Text};
 use crate::kb::{Kb, Lang};
+use crate::model::{Body, Kind, Severity, Status, Text};
 
 pub use labels::label;
 

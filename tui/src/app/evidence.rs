@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 use tokenyar_engine::kb::Body;
-use tokenyar_engine::kb::model::Audience;
+use tokenyar_engine::model::Audience;
 
 use super::state::Model;
 use crate::dates;
@@ -20,84 +20,9 @@ pub fn hidden_remedy(m: &Model, node: &str) -> bool {
         )
 }
 
-/// Whether ten digits are a valid Iranian national id (the check digit of the national code).
-pub fn is_national_id(digits: &str) -> bool {
-    let d: Vec<u32> = digits.chars().filter_map(|c| c.to_digit(10)).collect();
-    if d.len() != 10 || digits.chars().count() != 10 {
-        return false;
-    }
-    if d.iter().all(|&x| x == d[0]) {
-        return false;
-    }
-    let sum: u32 = (0..9).map(|i| d[i] * (10 - i as u32)).sum();
-    let r = sum % 11;
-    let check = d[9];
-    if r < 2 { check == r } else { check == 11 - r }
-}
-
-/// Masks all but the last four digits of every national id in a text (a run of exactly ten
-/// digits with a valid check digit), and everything under keys that name one.
-pub fn mask_text(text: &str) -> String {
-    let chars: Vec<char> = text.chars().collect();
-    let mut out = String::with_capacity(text.len());
-    let mut i = 0;
-    while i < chars.len() {
-        if chars[i].is_ascii_digit() {
-            let start = i;
-            while i < chars.len() && chars[i].is_ascii_digit() {
-                i += 1;
-            }
-            let run: String = chars[start..i].iter().collect();
-            if is_national_id(&run) {
-                out.push_str(&mask_all_but(&run, 4));
-            } else {
-                out.push_str(&run);
-            }
-        } else {
-            out.push(chars[i]);
-            i += 1;
-        }
-    }
-    out
-}
-
-fn mask_all_but(s: &str, keep: usize) -> String {
-    let n = s.chars().count();
-    s.chars()
-        .enumerate()
-        .map(|(i, c)| if i + keep < n { '•' } else { c })
-        .collect()
-}
-
-/// Keys whose values are national ids whatever they look like (the X.509 subject's
-/// serialNumber carries the national id on Iranian certificates).
-fn id_key(key: &str) -> bool {
-    let k = key.to_ascii_lowercase();
-    k == "serialnumber" || k == "serial_number" || k.contains("national")
-}
-
-/// Masks national ids anywhere in a JSON value.
-pub fn mask_value(v: &Value) -> Value {
-    match v {
-        Value::String(s) => Value::String(mask_text(s)),
-        Value::Array(a) => Value::Array(a.iter().map(mask_value).collect()),
-        Value::Object(o) => Value::Object(
-            o.iter()
-                .map(|(k, v)| {
-                    let v = match v {
-                        Value::String(s) if id_key(k) => Value::String(mask_all_but(s, 4)),
-                        Value::Number(n) if id_key(k) => {
-                            Value::String(mask_all_but(&n.to_string(), 4))
-                        }
-                        other => mask_value(other),
-                    };
-                    (k.clone(), v)
-                })
-                .collect(),
-        ),
-        other => other.clone(),
-    }
-}
+pub use tokenyar_engine::text::{
+    is_national_id, mask_national_ids as mask_text, mask_national_ids_in as mask_value,
+};
 
 /// Evidence as `key: value` lines with their nesting depth. Timestamps get both calendars,
 /// national ids are masked unless `raw`.

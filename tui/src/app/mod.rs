@@ -28,7 +28,6 @@ use crossterm::terminal::{
     EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
 };
 use ratatui::Terminal;
-use tokenyar_engine::facts::live::{LiveFacts, LiveOptions};
 use tokenyar_engine::facts::{Bundle, Facts, Snapshot};
 use tokenyar_engine::infer::diagnose;
 use tokenyar_engine::kb::{Kb, Lang};
@@ -38,7 +37,7 @@ use self::console::{Console, ConsoleBackend};
 use self::state::{Model, Screen, Settings};
 use crate::bidi::{BidiMode, Shaping, TerminalInfo};
 use crate::cli::{Common, TuiArgs};
-use crate::commands::{CliError, env_lang, load_kb};
+use crate::setup::{self, CliError, env_lang, load_kb};
 
 /// How often the screen refreshes while nothing happens (spinners, the slow-probe note).
 const TICK: Duration = Duration::from_millis(100);
@@ -130,13 +129,7 @@ pub fn model(kb: Arc<Kb>, common: &Common, args: &TuiArgs) -> Result<Model, CliE
     }
     let facts: Arc<dyn Facts> = match &args.snapshot {
         Some(path) => Arc::new(Snapshot::from_bundle(&Bundle::read(path)?)),
-        None => Arc::new(LiveFacts::new(LiveOptions {
-            offline: args.offline,
-            kb_data: Arc::clone(&kb.data),
-            // Tokens are read by a child of this same binary, so a hung module cannot freeze the UI.
-            token_reader: std::env::current_exe().ok(),
-            ..LiveOptions::default()
-        })),
+        None => Arc::new(setup::live_facts(&kb, &args.live, None)?),
     };
     let term = TerminalInfo::from_env();
     let settings = initial_settings(common, args, &term)?;

@@ -10,7 +10,7 @@ use serde_json::{Map, Value, json};
 use tungstenite::{HandshakeError, Message};
 
 use crate::facts::Fact;
-use crate::facts::os::catalog::DastineConf;
+use crate::model::software::DastineConf;
 
 pub fn check(conf: &DastineConf, budget: Duration) -> Fact {
     check_at(conf, Ipv4Addr::LOCALHOST, budget)

@@ -8,35 +8,32 @@ pub mod time;
 use serde_json::{Value, json};
 
 use super::Fact;
-use super::live::{LiveFacts, LiveOptions};
-use super::os::catalog::{SoftwareCatalog, regex_ci};
 use super::os::system::{Family, System};
 use super::os::{budget, linux, macos, real, windows};
+use super::provider::{LiveOptions, Provider};
+use crate::model::software::{SoftwareCatalog, regex_ci};
 
-pub fn register(live: &mut LiveFacts) {
-    live.register("clock.skew", |o: &LiveOptions| {
-        if o.offline {
-            return Fact::Unknown(
-                "offline: the clock was not compared with a time server (--offline)".into(),
-            );
-        }
-        let cat = SoftwareCatalog::from_kb_data(&o.kb_data);
-        match cat.time_check {
-            Some(t) if !t.sources.is_empty() => time::skew(&t.sources, budget(o.deadline)),
-            _ => Fact::Unknown("the knowledge base names no time server".into()),
-        }
-    });
-    live.register(
-        "net.dastine",
-        |o: &LiveOptions| match SoftwareCatalog::from_kb_data(&o.kb_data).dastine {
-            Some(conf) => dastine::check(&conf, budget(o.deadline)),
+/// The facts this area reads.
+pub fn providers() -> Vec<Provider> {
+    vec![
+        Provider::new("clock.skew", |o: &LiveOptions| {
+            if o.offline {
+                return Fact::Unknown(
+                    "offline: the clock was not compared with a time server (--offline)".into(),
+                );
+            }
+            match &o.software.time_check {
+                Some(t) if !t.sources.is_empty() => time::skew(&t.sources, budget(o.deadline)),
+                _ => Fact::Unknown("the knowledge base names no time server".into()),
+            }
+        }),
+        Provider::new("net.dastine", |o: &LiveOptions| match &o.software.dastine {
+            Some(conf) => dastine::check(conf, budget(o.deadline)),
             None => Fact::Unknown("the knowledge base does not say how to reach Dastine".into()),
-        },
-    );
-    live.register("net.vpn", |o: &LiveOptions| {
-        vpn(&real(o), &SoftwareCatalog::from_kb_data(&o.kb_data))
-    });
-    live.register("net.proxy", |o: &LiveOptions| proxy(&real(o)));
+        }),
+        Provider::new("net.vpn", |o: &LiveOptions| vpn(&real(o), &o.software)),
+        Provider::new("net.proxy", |o: &LiveOptions| proxy(&real(o))),
+    ]
 }
 
 /// Active VPN connections: `{active: [{name, kind}]}`.

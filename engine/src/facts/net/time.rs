@@ -9,7 +9,7 @@ use chrono::{DateTime, Utc};
 use serde_json::json;
 
 use crate::facts::Fact;
-use crate::facts::os::catalog::{TimeKind, TimeSource};
+use crate::model::software::{TimeKind, TimeSource};
 
 /// One measurement: how far the local clock is behind (negative) or ahead of the source.
 #[derive(Debug, Clone, PartialEq)]

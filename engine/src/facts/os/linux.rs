@@ -2,7 +2,7 @@
 
 use serde_json::{Value, json};
 
-use super::software::Service;
+use super::inventory::Service;
 use super::system::System;
 use crate::facts::Fact;
 

@@ -6,10 +6,11 @@
 //! A fact that means nothing on this OS is [`Fact::NotApplicable`]; one that could not be read is
 //! [`Fact::Unknown`] with the reason.
 
-pub mod catalog;
 pub mod exec;
+pub mod inventory;
 pub mod linux;
 pub mod macos;
+pub mod registry;
 pub mod software;
 pub mod system;
 pub mod win_api;
@@ -19,23 +20,56 @@ use std::time::Duration;
 
 use serde_json::json;
 
-use self::catalog::SoftwareCatalog;
 use self::software::{Inventory, Service};
 use self::system::{Family, RealSystem, System};
 use super::Fact;
-use super::live::{LiveFacts, LiveOptions};
+use super::provider::{LiveOptions, Provider};
+use crate::model::SoftwareCatalog;
 
-/// Registers the providers of this module.
-pub fn register(live: &mut LiveFacts) {
-    live.register("os", |o| os(&real(o)));
-    live.register("os.calendar", |o| calendar(&real(o)));
-    live.register("software", |o| {
-        software(&real(o), &SoftwareCatalog::from_kb_data(&o.kb_data))
-    });
-    live.register("processes", |o| processes(&real(o)));
-    live.register("services", |o| services(&real(o)));
-    live.register("usb", |o| usb(&real(o)));
-    live.register("windows.uac", |o| uac(&real(o)));
+/// The facts this area reads.
+pub fn providers() -> Vec<Provider> {
+    vec![
+        Provider::new("clock", |_| clock()),
+        Provider::new("os", |o| os(&real(o))),
+        Provider::new("os.calendar", |o| calendar(&real(o))),
+        Provider::new("software", |o| software(&real(o), &o.software)),
+        Provider::new("processes", |o| processes(&real(o))),
+        Provider::new("services", |o| services(&real(o))),
+        Provider::new("usb", |o| usb(&real(o))),
+        Provider::new("windows.uac", |o| uac(&real(o))),
+    ]
+}
+
+/// The local clock. The offset from a trusted time source is a separate fact (`clock.skew`).
+pub fn clock() -> Fact {
+    let now = chrono::Local::now();
+    Fact::Value(serde_json::json!({
+        "now": now.to_rfc3339(),
+        "utc_offset_minutes": now.offset().local_minus_utc() / 60,
+        "tz": if cfg!(windows) {
+            read_timezone_name()
+        } else {
+            std::env::var("TZ").ok().or_else(read_timezone_name)
+        },
+    }))
+}
+
+/// Windows keeps the zone in the registry; whatever TZ says, chrono's local time there comes from
+/// Windows' own setting, so the name must too.
+#[cfg(windows)]
+fn read_timezone_name() -> Option<String> {
+    win_api::time_zone_name()
+}
+
+#[cfg(not(windows))]
+fn read_timezone_name() -> Option<String> {
+    if let Ok(s) = std::fs::read_to_string("/etc/timezone") {
+        return Some(s.trim().to_string());
+    }
+    std::fs::read_link("/etc/localtime").ok().and_then(|p| {
+        let s = p.to_string_lossy().to_string();
+        s.split("zoneinfo/").nth(1).map(str::to_string)
+    })
 }
 
 /// This machine, with commands bounded to most of the provider's deadline.

@@ -2,44 +2,12 @@
 //! and architecture, and whether they run. What to look for is `kb/software.yaml`; this module
 //! only matches it against what a platform collector found.
 
-use serde::Serialize;
 use serde_json::{Map, Value, json};
 
-use super::catalog::{Program, Recognise, SoftwareCatalog, regex_ci};
+pub use super::inventory::{Inventory, Service, UninstallEntry};
 use super::system::{Family, System, glob};
 use crate::facts::Fact;
-
-/// One entry of Windows' uninstall lists.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct UninstallEntry {
-    pub name: String,
-    pub version: Option<String>,
-    pub publisher: Option<String>,
-    pub install_date: Option<String>,
-    pub location: Option<String>,
-    pub arch: Option<String>,
-    pub key: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Service {
-    pub name: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub display_name: Option<String>,
-    pub state: String,
-}
-
-/// What a platform collector found, for matching.
-#[derive(Debug, Clone, Default)]
-pub struct Inventory {
-    pub uninstall: Vec<UninstallEntry>,
-    /// `None` when the list could not be read.
-    pub processes: Option<Vec<String>>,
-    pub services: Option<Vec<Service>>,
-    pub arch: String,
-    /// Why parts of the inventory are missing.
-    pub problems: Vec<String>,
-}
+use crate::model::software::{Program, Recognise, SoftwareCatalog, regex_ci};
 
 /// One place a program was found.
 #[derive(Debug, Clone)]
@@ -106,7 +74,7 @@ fn item(sys: &dyn System, p: &Program, r: &Recognise, inv: &Inventory) -> Value 
         }
     }
     for rv in &r.registry {
-        if let Ok(Some(k)) = super::windows::reg_key(sys, &rv.key)
+        if let Ok(Some(k)) = super::registry::reg_key(sys, &rv.key)
             && let Some(v) = k.get(&rv.value)
         {
             found.push(Instance {
@@ -203,20 +171,4 @@ fn item(sys: &dyn System, p: &Program, r: &Recognise, inv: &Inventory) -> Value 
     })
 }
 
-/// Compares versions numerically part by part ("8 Update 401" > "8 Update 91").
-pub fn version_order(a: &str, b: &str) -> std::cmp::Ordering {
-    let parts = |s: &str| -> Vec<u64> {
-        s.split(|c: char| !c.is_ascii_digit())
-            .filter(|p| !p.is_empty())
-            .filter_map(|p| p.parse().ok())
-            .collect()
-    };
-    let (pa, pb) = (parts(a), parts(b));
-    for i in 0..pa.len().max(pb.len()) {
-        let o = pa.get(i).unwrap_or(&0).cmp(pb.get(i).unwrap_or(&0));
-        if o.is_ne() {
-            return o;
-        }
-    }
-    std::cmp::Ordering::Equal
-}
+pub use crate::text::version_order;

@@ -6,8 +6,8 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 use super::exec::{CmdOutput, ExecError, run_with_deadline};
-use super::software::Service;
-use super::windows::{RegKey, reg_exe_query};
+use super::inventory::Service;
+use super::registry::{RegKey, reg_exe_query};
 
 /// Which operating system a collector reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -321,45 +321,14 @@ impl System for FakeSystem {
     }
 }
 
-/// Expands `%VAR%` (Windows) and `$VAR` / `~` (Unix) in a KB path.
+/// Expands `%VAR%`, `$VAR`, `${VAR}` and (off Windows) a leading `~` in a KB path, with this
+/// system's environment; `None` when a variable is not set.
 pub fn expand_vars(sys: &dyn System, path: &str) -> Option<String> {
-    let mut out = String::new();
-    if sys.family() == Family::Windows {
-        let mut parts = path.split('%');
-        out.push_str(parts.next().unwrap_or_default());
-        let mut in_var = true;
-        for p in parts {
-            if in_var {
-                out.push_str(&sys.env(p)?);
-            } else {
-                out.push_str(p);
-            }
-            in_var = !in_var;
-        }
-        return Some(out);
-    }
     let path = match path.strip_prefix('~') {
-        Some(rest) => format!("{}{rest}", sys.env("HOME")?),
-        None => path.to_string(),
+        Some(rest) if sys.family() != Family::Windows => format!("{}{rest}", sys.env("HOME")?),
+        _ => path.to_string(),
     };
-    let mut chars = path.chars().peekable();
-    while let Some(c) = chars.next() {
-        if c == '$' {
-            let mut name = String::new();
-            while let Some(&n) = chars.peek() {
-                if n.is_ascii_alphanumeric() || n == '_' {
-                    name.push(n);
-                    chars.next();
-                } else {
-                    break;
-                }
-            }
-            out.push_str(&sys.env(&name)?);
-        } else {
-            out.push(c);
-        }
-    }
-    Some(out)
+    crate::text::expand_env(&path, &|k| sys.env(k))
 }
 
 /// Every existing path matching a KB path pattern: variables expanded, `*` and `?` allowed inside
@@ -405,36 +374,7 @@ pub fn glob(sys: &dyn System, pattern: &str) -> Vec<String> {
     current
 }
 
-/// `*` and `?` wildcards.
-pub fn wildcard(pattern: &str, text: &str, fold_case: bool) -> bool {
-    let (p, t): (Vec<char>, Vec<char>) = if fold_case {
-        (
-            pattern.to_lowercase().chars().collect(),
-            text.to_lowercase().chars().collect(),
-        )
-    } else {
-        (pattern.chars().collect(), text.chars().collect())
-    };
-    // Iterative matching with one backtrack point: linear enough for names.
-    let (mut pi, mut ti) = (0, 0);
-    let mut star: Option<(usize, usize)> = None;
-    while ti < t.len() {
-        if pi < p.len() && (p[pi] == '?' || p[pi] == t[ti]) {
-            pi += 1;
-            ti += 1;
-        } else if pi < p.len() && p[pi] == '*' {
-            star = Some((pi, ti));
-            pi += 1;
-        } else if let Some((sp, st)) = star {
-            pi = sp + 1;
-            ti = st + 1;
-            star = Some((sp, st + 1));
-        } else {
-            return false;
-        }
-    }
-    p[pi..].iter().all(|c| *c == '*')
-}
+pub use crate::text::wildcard;
 
 #[cfg(test)]
 mod tests {

@@ -165,10 +165,10 @@ pub fn process_names() -> Result<Vec<String>, String> {
 
 /// Every Win32 service with its display name and state, from the Service Control Manager.
 #[cfg(windows)]
-pub fn services() -> Result<Vec<super::software::Service>, String> {
+pub fn services() -> Result<Vec<super::inventory::Service>, String> {
     Ok(ffi::services()?
         .into_iter()
-        .map(|(name, display, state)| super::software::Service {
+        .map(|(name, display, state)| super::inventory::Service {
             name,
             display_name: Some(display).filter(|d| !d.is_empty()),
             state: service_state(state).to_string(),

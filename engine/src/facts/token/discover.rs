@@ -4,7 +4,8 @@
 
 use std::path::{MAIN_SEPARATOR_STR, Path, PathBuf};
 
-use serde_json::Value;
+use crate::model::tokens::TokensFile;
+use crate::text::{expand_env, glob_match};
 
 /// A module file found on disk.
 #[derive(Debug, Clone, PartialEq)]
@@ -18,36 +19,31 @@ pub struct Candidate {
 
 /// Every module the knowledge base names for `os` that exists on this machine, in the
 /// knowledge base's order, each file once.
-pub fn discover(tokens: &Value, os: &str, env: &dyn Fn(&str) -> Option<String>) -> Vec<Candidate> {
+pub fn discover(
+    tokens: &TokensFile,
+    os: &str,
+    env: &dyn Fn(&str) -> Option<String>,
+) -> Vec<Candidate> {
     let mut out: Vec<Candidate> = Vec::new();
-    for model in array(tokens.get("models")) {
-        let id = str_of(model, "id");
-        for entry in array(model.get("modules")) {
-            if str_of(entry, "os") != os {
-                continue;
-            }
-            let confidence = entry
-                .get("confidence")
-                .and_then(Value::as_str)
-                .unwrap_or("verified")
-                .to_string();
+    for model in &tokens.models {
+        for entry in model.modules.iter().filter(|e| e.os.name() == os) {
+            let confidence = entry.confidence.name().to_string();
             let unusable = entry
-                .get("bits")
-                .and_then(Value::as_u64)
-                .filter(|b| *b != usize::BITS as u64)
+                .bits
+                .filter(|b| *b != usize::BITS)
                 .map(|_| "wrong_architecture".to_string());
-            for dir in array(entry.get("dirs")).filter_map(Value::as_str) {
+            for dir in &entry.dirs {
                 let Some(dir) = expand(dir, env) else {
                     continue;
                 };
-                for file in array(entry.get("files")).filter_map(Value::as_str) {
+                for file in &entry.files {
                     for path in find(&dir, file) {
                         if out.iter().any(|c| same_file(&c.path, &path)) {
                             continue;
                         }
                         out.push(Candidate {
                             path,
-                            model: id.to_string(),
+                            model: model.id.clone(),
                             confidence: confidence.clone(),
                             unusable: unusable.clone(),
                         });
@@ -60,16 +56,18 @@ pub fn discover(tokens: &Value, os: &str, env: &dyn Fn(&str) -> Option<String>) 
 }
 
 /// The model whose module names match this file's name (for `--pkcs11-module` paths).
-pub fn model_of(tokens: &Value, path: &Path) -> Option<String> {
+pub fn model_of(tokens: &TokensFile, path: &Path) -> Option<String> {
     let name = path.file_name()?.to_string_lossy().to_string();
-    array(tokens.get("models"))
+    tokens
+        .models
+        .iter()
         .find(|m| {
-            array(m.get("modules"))
-                .flat_map(|e| array(e.get("files")))
-                .filter_map(Value::as_str)
-                .any(|f| crate::probe::glob_match(f, &name))
+            m.modules
+                .iter()
+                .flat_map(|e| &e.files)
+                .any(|f| glob_match(f, &name))
         })
-        .map(|m| str_of(m, "id").to_string())
+        .map(|m| m.id.clone())
 }
 
 /// Whether two paths name one file (links resolved); falls back to comparing the text.
@@ -80,38 +78,10 @@ pub fn same_file(a: &Path, b: &Path) -> bool {
     }
 }
 
-fn array(v: Option<&Value>) -> impl Iterator<Item = &Value> {
-    v.and_then(Value::as_array).into_iter().flatten()
-}
-
-fn str_of<'a>(v: &'a Value, k: &str) -> &'a str {
-    v.get(k).and_then(Value::as_str).unwrap_or_default()
-}
-
-/// Expands `%NAME%`, `$NAME` and `${NAME}`; `None` when a variable is not set (the folder does
-/// not apply here). Either slash separates folders.
+/// A folder of `kb/tokens.yaml` on this machine: variables expanded (`None` when one is not
+/// set: the folder does not apply here), either slash taken as this OS's separator.
 pub fn expand(text: &str, env: &dyn Fn(&str) -> Option<String>) -> Option<PathBuf> {
-    let mut out = String::new();
-    let mut rest = text;
-    while let Some(i) = rest.find(['%', '$']) {
-        out.push_str(&rest[..i]);
-        let after = &rest[i + 1..];
-        let (name, tail) = if rest[i..].starts_with('%') {
-            let end = after.find('%')?;
-            (&after[..end], &after[end + 1..])
-        } else if let Some(inner) = after.strip_prefix('{') {
-            let end = inner.find('}')?;
-            (&inner[..end], &inner[end + 1..])
-        } else {
-            let end = after
-                .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-                .unwrap_or(after.len());
-            (&after[..end], &after[end..])
-        };
-        out.push_str(&env(name).filter(|v| !v.is_empty())?);
-        rest = tail;
-    }
-    out.push_str(rest);
+    let out = expand_env(text, env)?;
     Some(PathBuf::from(out.replace(['/', '\\'], MAIN_SEPARATOR_STR)))
 }
 
@@ -126,7 +96,7 @@ fn find(dir: &Path, pattern: &str) -> Vec<PathBuf> {
     };
     let mut found: Vec<PathBuf> = entries
         .flatten()
-        .filter(|e| crate::probe::glob_match(pattern, &e.file_name().to_string_lossy()))
+        .filter(|e| glob_match(pattern, &e.file_name().to_string_lossy()))
         .map(|e| e.path())
         .filter(|p| p.is_file())
         .collect();
@@ -139,17 +109,18 @@ mod tests {
     use super::*;
     use serde_json::json;
 
-    fn kb() -> Value {
-        json!({"models": [
-            {"id": "epass3003", "modules": [
+    fn kb() -> TokensFile {
+        serde_json::from_value(json!({"models": [
+            {"id": "epass3003", "name": "e3", "modules": [
                 {"os": "windows", "dirs": ["%SystemRoot%\\System32"], "files": ["ShuttleCsp11_3003.dll", "*Csp11_3003*.dll"], "confidence": "sourced"},
                 {"os": "windows", "dirs": ["%SystemRoot%\\SysWOW64"], "files": ["ShuttleCsp11_3003.dll"], "bits": 32},
                 {"os": "linux", "dirs": ["/nonexistent-dir", "$HOME/lib"], "files": ["libshuttle_p11v220.so"]}
             ]},
-            {"id": "epass2003", "modules": [
+            {"id": "epass2003", "name": "e2", "modules": [
                 {"os": "windows", "dirs": ["%SystemRoot%/System32"], "files": ["eps2003csp11.dll"]}
             ]}
-        ]})
+        ]}))
+        .unwrap()
     }
 
     #[test]

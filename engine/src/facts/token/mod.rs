@@ -22,7 +22,7 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 
 use super::Fact;
-use super::live::LiveOptions;
+use super::provider::{LiveOptions, Provider};
 
 /// The whole fact.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -133,6 +133,20 @@ pub struct ReaderSettings {
     pub deadline: Duration,
 }
 
+/// The facts this area reads: `token`, under its own deadline.
+pub fn providers() -> Vec<Provider> {
+    vec![Provider {
+        deadline,
+        ..Provider::new("token", provide)
+    }]
+}
+
+/// How long the whole `token` read may take: each module's reader is killed at
+/// `token_deadline`; the margin covers starting them.
+pub fn deadline(opts: &LiveOptions) -> Duration {
+    opts.token_deadline + Duration::from_secs(1)
+}
+
 /// The `token` provider: discovers modules, reads each in a child under the deadline.
 pub fn provide(opts: &LiveOptions) -> Fact {
     let Some(program) = &opts.token_reader else {
@@ -140,15 +154,11 @@ pub fn provide(opts: &LiveOptions) -> Fact {
             "this program was started without a token reader, so it cannot read tokens".into(),
         );
     };
-    let tokens = opts
-        .kb_data
-        .get("tokens")
-        .cloned()
-        .unwrap_or(serde_json::Value::Null);
+    let tokens = &opts.tokens;
     let mut modules: Vec<Module> = Vec::new();
     if opts.discover_modules {
         let env = |k: &str| std::env::var(k).ok();
-        for c in discover::discover(&tokens, std::env::consts::OS, &env) {
+        for c in discover::discover(tokens, std::env::consts::OS, &env) {
             modules.push(Module {
                 path: c.path.display().to_string(),
                 model: Some(c.model),
@@ -171,7 +181,7 @@ pub fn provide(opts: &LiveOptions) -> Fact {
             }
             None => modules.push(Module {
                 path: p.display().to_string(),
-                model: discover::model_of(&tokens, p),
+                model: discover::model_of(tokens, p),
                 source: "argument".into(),
                 ..Module::default()
             }),
@@ -216,7 +226,7 @@ impl std::fmt::Debug for Prefetch {
 }
 
 impl Prefetch {
-    /// Starts reading now, with `opts` (its `kb_data` needs only `tokens`, see [`tokens_data`]).
+    /// Starts reading now, with `opts` (only `tokens` need be filled: `kb::tokens_only`).
     pub fn start(opts: LiveOptions) -> Prefetch {
         let (tx, rx) = mpsc::channel();
         let started = std::thread::Builder::new()
@@ -232,15 +242,6 @@ impl Prefetch {
         let rx = self.0.lock().ok()?.take()?;
         rx.recv().ok()
     }
-}
-
-/// `kb/tokens.yaml` of a knowledge-base source as JSON (what discovery reads), without loading
-/// the rest; `Null` when it is missing or broken (loading the whole base reports why).
-pub fn tokens_data(source: &crate::kb::Source) -> serde_json::Value {
-    source
-        .get("kb/tokens.yaml")
-        .and_then(|t| serde_yaml::from_str(t).ok())
-        .unwrap_or(serde_json::Value::Null)
 }
 
 /// The marker every line of the child's output starts with, so the parent can tell its lines

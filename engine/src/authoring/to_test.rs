@@ -13,11 +13,11 @@ use std::sync::Arc;
 
 use serde_yaml::{Mapping, Value as Y};
 
+use super::scenario::{self, Answer, Expect, Outcome, Scenario};
 use crate::facts::redact::{Redactor, scrub_facts};
 use crate::facts::{Bundle, BundleError, Fact};
 use crate::infer::saved::{SavedSession, SessionFileError};
 use crate::infer::session::{Need, RemedyOutcome, Via};
-use crate::kb::scenario::{self, Answer, Expect, Outcome, Scenario};
 use crate::kb::{Kb, Source};
 
 #[derive(Debug, thiserror::Error)]

@@ -4,7 +4,7 @@
 
 use std::fmt::Write as _;
 
-use super::source::Source;
+use tokenyar_engine::kb::Source;
 
 /// Which mistakes to plant, one per group of nodes, so the checker must report them all.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -44,9 +44,10 @@ pub fn generate(nodes: usize, mistakes: Mistakes) -> (Source, Vec<Planted>) {
     let mut planted = Vec::new();
     for s in 0..systems {
         let sys = format!("s{s}");
+        let sfa = tokenyar_engine::text::persian_digits(&s.to_string());
         let _ = write!(
             systems_yaml,
-            "  - id: {sys}\n    name: {{fa: \"سامانه‌ی {s}\", en: \"System {s}\"}}\n    root: {sys}/root\n"
+            "  - id: {sys}\n    name: {{fa: \"سامانه‌ی {sfa}\", en: \"System {s}\"}}\n    root: {sys}/root\n"
         );
         let first = s * per_system;
         let last = ((s + 1) * per_system).min(groups);
@@ -61,13 +62,15 @@ pub fn generate(nodes: usize, mistakes: Mistakes) -> (Source, Vec<Planted>) {
             "- id: {sys}/root\n  kind: question\n  title: {{fa: \"ریشه\", en: Root}}\n  text: {{fa: \"کدام؟\", en: Which?}}\n  choices:\n"
         );
         for g in first..last {
+            let gfa = tokenyar_engine::text::persian_digits(&g.to_string());
             let _ = write!(
                 root,
-                "    - text: {{fa: \"مورد {g}\", en: \"Case {g}\"}}\n      next: {sys}/g{g}/q\n"
+                "    - text: {{fa: \"مورد {gfa}\", en: \"Case {g}\"}}\n      next: {sys}/g{g}/q\n"
             );
         }
         push(&mut y, &root, &mut line);
         for g in first..last {
+            let gfa = tokenyar_engine::text::persian_digits(&g.to_string());
             let id = format!("{sys}/g{g}");
             let mistake = if mistakes == Mistakes::Every {
                 g % 12
@@ -94,7 +97,7 @@ pub fn generate(nodes: usize, mistakes: Mistakes) -> (Source, Vec<Planted>) {
             let fa_title = if mistake == 1 {
                 String::new()
             } else {
-                format!("fa: \"نشانه‌ی {g}\", ")
+                format!("fa: \"نشانه‌ی {gfa}\", ")
             };
             if mistake == 1 {
                 plant(&mut planted, "E006", start + 3);
@@ -136,6 +139,7 @@ pub fn generate(nodes: usize, mistakes: Mistakes) -> (Source, Vec<Planted>) {
             );
             // remedies r1..r5 (r5 escalates)
             for r in 1..=5 {
+                let rfa = tokenyar_engine::text::persian_digits(&r.to_string());
                 let tail = if r < 5 {
                     format!("  unresolved: {id}/r{}\n", r + 1)
                 } else if mistake == 4 {
@@ -157,7 +161,7 @@ pub fn generate(nodes: usize, mistakes: Mistakes) -> (Source, Vec<Planted>) {
                 push(
                     &mut y,
                     &format!(
-                        "- id: {dup}\n  kind: remedy\n  case: general/cert-expired\n  title: {{fa: \"درمان {r}\", en: \"Remedy {r}\"}}\n  steps:\n    - {{fa: \"گام\", en: Step}}\n  verify: {id}/p\n{tail}"
+                        "- id: {dup}\n  kind: remedy\n  case: general/cert-expired\n  title: {{fa: \"درمان {rfa}\", en: \"Remedy {r}\"}}\n  steps:\n    - {{fa: \"گام\", en: Step}}\n  verify: {id}/p\n{tail}"
                     ),
                     &mut line,
                 );

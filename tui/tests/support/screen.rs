@@ -5,8 +5,8 @@
 use std::sync::Arc;
 
 use serde_json::{Value, json};
+use tokenyar_engine::authoring::scenario::synth_cert;
 use tokenyar_engine::facts::{Bundle, Snapshot};
-use tokenyar_engine::kb::scenario::synth_cert;
 use tokenyar_engine::kb::{Kb, Lang, Source};
 
 use tokenyar::app::state::{Model, Settings};
@@ -38,7 +38,7 @@ pub fn expired() -> Value {
 }
 
 pub fn kb() -> Arc<Kb> {
-    let (kb, diags) = tokenyar_engine::kb::load_checked(&Source::embedded());
+    let (kb, diags) = tokenyar_engine::authoring::load_checked(&Source::embedded());
     assert!(diags.iter().all(|d| !d.is_error()), "{diags:?}");
     Arc::new(kb)
 }

@@ -30,15 +30,14 @@ use std::sync::Arc;
 use base64::Engine as _;
 use serde::Deserialize;
 
-use super::diag::{Code, Diagnostic};
-use super::load::{Kb, ScenarioFile};
-use super::model::Pos;
-use super::yaml;
 use crate::facts::{Bundle, Fact, Snapshot};
 use crate::infer::session::{End, Need, Via};
 use crate::infer::{Runner, Session, diagnose};
+use crate::kb::load::{Kb, ScenarioFile};
+use crate::kb::{Code, Diagnostic, yaml};
+use crate::model::Pos;
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Scenario {
     pub name: String,
@@ -68,21 +67,21 @@ pub struct Scenario {
     pub expect: Expect,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(untagged)]
 pub enum Answer {
     Index(usize),
     Next(String),
 }
 
-#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Outcome {
     Helped,
     NotHelped,
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Expect {
     #[serde(default)]
@@ -605,7 +604,7 @@ pub fn run_all(kb: &Arc<Kb>) -> Vec<Report> {
 
 fn choice_list(kb: &Kb, question: &str) -> String {
     match kb.node(question).map(|n| &n.body) {
-        Some(super::model::Body::Question { choices, .. }) => choices
+        Some(crate::model::Body::Question { choices, .. }) => choices
             .iter()
             .enumerate()
             .map(|(i, c)| format!("{i}: {}", c.next))
@@ -617,7 +616,7 @@ fn choice_list(kb: &Kb, question: &str) -> String {
 
 fn choice_index(kb: &Kb, question: &str, next: &str) -> Option<usize> {
     match &kb.node(question)?.body {
-        super::model::Body::Question { choices, .. } => choices.iter().position(|c| c.next == next),
+        crate::model::Body::Question { choices, .. } => choices.iter().position(|c| c.next == next),
         _ => None,
     }
 }

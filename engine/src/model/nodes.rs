@@ -7,9 +7,15 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::Arc;
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::yaml::LineCol;
+/// A 1-based line and column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, PartialOrd, Ord)]
+pub struct LineCol {
+    pub line: u32,
+    pub col: u32,
+}
 
 /// Where something was written: a file of the knowledge base and a 1-based line and column.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -37,7 +43,7 @@ impl fmt::Display for Pos {
 
 /// A user-facing text in both languages. A missing side deserializes as empty and the checker
 /// reports it, so one missing translation never hides others.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Text {
     #[serde(default)]
@@ -47,7 +53,7 @@ pub struct Text {
 }
 
 /// The two languages of every user-facing text.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Lang {
     #[default]
@@ -86,7 +92,7 @@ impl Text {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Kind {
     Symptom,
@@ -111,7 +117,7 @@ impl Kind {
 }
 
 /// How well the fact behind a node is established (labels of shared/domain-facts.md).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Confidence {
     #[default]
@@ -120,7 +126,19 @@ pub enum Confidence {
     Unverified,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, Default)]
+impl Confidence {
+    pub fn name(self) -> &'static str {
+        match self {
+            Confidence::Verified => "verified",
+            Confidence::Sourced => "sourced",
+            Confidence::Unverified => "unverified",
+        }
+    }
+}
+
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, Default, JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     #[default]
@@ -129,7 +147,7 @@ pub enum Severity {
     Info,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Audience {
     User,
@@ -139,7 +157,9 @@ pub enum Audience {
 }
 
 /// A probe's verdict. `Fail` means the problem the probe looks for is present.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Status {
     Ok,
@@ -169,7 +189,7 @@ impl Status {
     }
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawChoice {
     pub text: Text,
@@ -179,7 +199,7 @@ pub struct RawChoice {
     pub when: Vec<Status>,
 }
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Outcomes {
     pub ok: Option<String>,
@@ -213,7 +233,7 @@ impl Outcomes {
     }
 }
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Escalate {
     /// Whom to contact.
@@ -224,7 +244,7 @@ pub struct Escalate {
 }
 
 /// One node exactly as written. Which fields a kind allows is checked on conversion.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawNode {
     pub id: String,
@@ -374,7 +394,7 @@ impl Node {
 }
 
 /// A prerequisite program or setting of a system, with the probe that checks it.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Prerequisite {
     pub id: String,
@@ -383,7 +403,7 @@ pub struct Prerequisite {
     pub check: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct System {
     pub id: String,
@@ -396,7 +416,7 @@ pub struct System {
     pub prerequisites: Vec<Prerequisite>,
     /// Certificate rules handed to probe scripts as data (lifetime, count, accepted types...).
     #[serde(default)]
-    pub certificate: serde_json::Map<String, serde_json::Value>,
+    pub certificate: CertificateRules,
     /// Words users write for this system ("ستاد", "holoo"), for the lookup's tie-breaks.
     #[serde(default)]
     pub aliases: Vec<String>,
@@ -404,17 +424,58 @@ pub struct System {
     pub pos: Option<Pos>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SystemsFile {
     pub systems: Vec<System>,
-    /// Shared data for scripts: certificate types and how to recognise them, and the like.
+    /// Certificate types and how to recognise them from a subject.
     #[serde(default)]
-    pub certificate_types: Vec<serde_json::Value>,
+    pub certificate_types: Vec<CertificateType>,
+}
+
+/// What a system asks of the signing certificate; probe scripts read it as `kb_data("systems")`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CertificateRules {
+    /// Lifetimes in whole years the system accepts.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub lifetime_years: Vec<u32>,
+    /// Certificate type ids (`certificate_types[].id`) the system accepts.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub types: Vec<String>,
+    /// The type each role of the system needs: role -> certificate type id.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub roles: BTreeMap<String, String>,
+    /// How many certificates the token may hold for this system.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub count: Option<u32>,
+    /// Whether the certificate's national id must be the one the system has on file.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub national_id_must_match: Option<bool>,
+}
+
+/// A certificate type and how its subject shows it (O = affiliation, CN suffix = signature or
+/// seal).
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CertificateType {
+    pub id: String,
+    pub name: Text,
+    /// The subject's organisation (O) this type carries.
+    pub o: String,
+    /// The suffix of the subject's common name (`[Sign]`, `[Stamp]`).
+    pub cn_suffix: String,
+}
+
+/// `kb/catalog.yaml`: the cases the knowledge base must cover.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CatalogFile {
+    pub cases: Vec<CatalogCase>,
 }
 
 /// A catalog case: the ids the knowledge base must cover (kb/catalog.yaml).
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CatalogCase {
     pub id: String,
@@ -422,7 +483,7 @@ pub struct CatalogCase {
     pub kind: String,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct KbMeta {
     pub version: String,

@@ -5,10 +5,10 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
-use super::graph::WalkGraph;
-use super::load::Kb;
-use super::model::Kind;
 use super::scenario;
+use crate::kb::Kb;
+use crate::kb::graph::WalkGraph;
+use crate::model::Kind;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct CaseCoverage {
@@ -36,22 +36,10 @@ pub struct Coverage {
 }
 
 pub fn coverage(kb: &Arc<Kb>) -> Coverage {
-    let mut nodes_per_case: BTreeMap<&str, usize> = BTreeMap::new();
-    for n in &kb.nodes {
-        if let Some(c) = &n.case {
-            *nodes_per_case.entry(c.as_str()).or_default() += 1;
-        }
-    }
-    let mut tests_per_case: BTreeMap<String, usize> = BTreeMap::new();
     let mut visited: BTreeSet<String> = BTreeSet::new();
     let mut questions = Vec::new();
     let mut failed = 0;
     for f in &kb.scenarios {
-        if let Ok(sc) = scenario::parse(kb, f) {
-            for c in sc.named_cases() {
-                *tests_per_case.entry(c).or_default() += 1;
-            }
-        }
         let r = scenario::run(kb, f);
         if !r.passed() {
             failed += 1;
@@ -61,32 +49,7 @@ pub fn coverage(kb: &Arc<Kb>) -> Coverage {
         }
         visited.extend(r.visited);
     }
-    let g = WalkGraph::build(kb);
-    let cases = kb
-        .catalog
-        .iter()
-        .map(|c| {
-            let root = kb.system(&c.system).map(|s| s.root.as_str());
-            let from_root = g.reachable_from(&root.into_iter().collect::<Vec<_>>());
-            let of_case = |n: &&super::model::Node| n.case.as_deref() == Some(c.id.as_str());
-            CaseCoverage {
-                case: c.id.clone(),
-                system: c.system.clone(),
-                nodes: nodes_per_case.get(c.id.as_str()).copied().unwrap_or(0),
-                tests: tests_per_case.get(&c.id).copied().unwrap_or(0),
-                reachable: kb
-                    .nodes
-                    .iter()
-                    .filter(of_case)
-                    .any(|n| from_root.contains(n.id.as_str())),
-                lookup: kb
-                    .nodes
-                    .iter()
-                    .filter(of_case)
-                    .any(|n| n.kind == Kind::Symptom),
-            }
-        })
-        .collect();
+    let cases = catalog(kb);
     let unreached_nodes = kb
         .nodes
         .iter()
@@ -106,4 +69,54 @@ pub fn coverage(kb: &Arc<Kb>) -> Coverage {
         scenarios_failed: failed,
         median_questions,
     }
+}
+
+/// How far each catalog case is covered, without running the scenarios: nodes, tests that name
+/// it, a walk from its system's root, a symptom for the lookup. What `kb check` holds to.
+pub fn catalog(kb: &Kb) -> Vec<CaseCoverage> {
+    let mut nodes_per_case: BTreeMap<&str, usize> = BTreeMap::new();
+    for n in &kb.nodes {
+        if let Some(c) = &n.case {
+            *nodes_per_case.entry(c.as_str()).or_default() += 1;
+        }
+    }
+    let mut tests_per_case: BTreeMap<String, usize> = BTreeMap::new();
+    for f in &kb.scenarios {
+        if let Ok(sc) = scenario::parse(kb, f) {
+            for c in sc.named_cases() {
+                *tests_per_case.entry(c).or_default() += 1;
+            }
+        }
+    }
+    let g = WalkGraph::build(kb);
+    // One traversal per system, not per case.
+    let from_roots: BTreeMap<&str, _> = kb
+        .systems
+        .iter()
+        .map(|s| (s.id.as_str(), g.reachable_from(&[s.root.as_str()])))
+        .collect();
+    let nothing = Default::default();
+    kb.catalog
+        .iter()
+        .map(|c| {
+            let from_root = from_roots.get(c.system.as_str()).unwrap_or(&nothing);
+            let of_case = |n: &&crate::model::Node| n.case.as_deref() == Some(c.id.as_str());
+            CaseCoverage {
+                case: c.id.clone(),
+                system: c.system.clone(),
+                nodes: nodes_per_case.get(c.id.as_str()).copied().unwrap_or(0),
+                tests: tests_per_case.get(&c.id).copied().unwrap_or(0),
+                reachable: kb
+                    .nodes
+                    .iter()
+                    .filter(of_case)
+                    .any(|n| from_root.contains(n.id.as_str())),
+                lookup: kb
+                    .nodes
+                    .iter()
+                    .filter(of_case)
+                    .any(|n| n.kind == Kind::Symptom),
+            }
+        })
+        .collect()
 }

@@ -1,12 +1,13 @@
 //! The knowledge base's `kb/software.yaml`, typed: which programs matter and how each is
 //! recognised per OS, Dastine's local service, where the clock is checked and what a VPN
-//! adapter looks like. Providers read it from `LiveOptions.kb_data["software"]`.
+//! adapter looks like. Providers read it from `LiveOptions.software`.
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::kb::model::{Confidence, Text};
+use super::nodes::{Confidence, Text};
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SoftwareCatalog {
     #[serde(default)]
@@ -19,7 +20,7 @@ pub struct SoftwareCatalog {
     pub vpn: Option<VpnConf>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Program {
     /// The software id probes and `systems.yaml` prerequisites name.
@@ -42,7 +43,7 @@ pub struct Program {
 }
 
 /// How one program shows itself on one OS. Any match means "installed".
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Recognise {
     /// Regular expressions (case-insensitive) over the DisplayName of Windows' uninstall entries;
@@ -66,7 +67,7 @@ pub struct Recognise {
     pub commands: Vec<VersionCommand>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RegistryValue {
     /// `HKLM\SOFTWARE\...`.
@@ -76,7 +77,7 @@ pub struct RegistryValue {
     pub version: bool,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct VersionCommand {
     /// The program and its arguments.
@@ -85,7 +86,7 @@ pub struct VersionCommand {
     pub version: String,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DastineConf {
     /// Loopback ports that are only connected to (a TCP handshake, nothing sent).
@@ -99,21 +100,21 @@ pub struct DastineConf {
     pub min_version: String,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DastineSocket {
     pub port: u16,
     pub path: String,
 }
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TimeCheck {
     /// Tried in order until one answers.
     pub sources: Vec<TimeSource>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TimeSource {
     /// `http-date` (the `Date` header of a plain HTTP HEAD) or `ntp`.
@@ -122,7 +123,7 @@ pub struct TimeSource {
     pub host: String,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum TimeKind {
     HttpDate,
@@ -140,7 +141,7 @@ impl TimeKind {
 
 /// Regular expressions (case-insensitive) over adapter descriptions (Windows) or interface
 /// names (Linux, macOS) that mark a VPN.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct VpnConf {
     #[serde(default)]
@@ -152,14 +153,6 @@ pub struct VpnConf {
 }
 
 impl SoftwareCatalog {
-    /// The catalog from a KB's data map; an absent or unreadable one is empty (the KB checker
-    /// reports a broken file, so providers need not).
-    pub fn from_kb_data(data: &serde_json::Map<String, serde_json::Value>) -> SoftwareCatalog {
-        data.get("software")
-            .and_then(|v| serde_json::from_value(v.clone()).ok())
-            .unwrap_or_default()
-    }
-
     /// Mistakes `kb check` reports: (path inside the file, message).
     pub fn problems(&self) -> Vec<(String, String)> {
         let mut out = Vec::new();

@@ -1,11 +1,12 @@
 //! `tokenyar collect`: run every probe of every system against the live machine, record every
-//! fact they read (plus every fact a provider offers), and make one bundle of it.
+//! fact they read (plus every fact a provider offers), and make one bundle of it. It lives with
+//! inference, not with the facts, because recording a bundle means running the probes.
 
 use std::sync::Arc;
 
-use super::live::LiveFacts;
-use super::{Bundle, Facts, Recorder, redact};
-use crate::infer::Runner;
+use super::Runner;
+use crate::facts::live::LiveFacts;
+use crate::facts::{Bundle, Facts, Recorder, redact};
 use crate::kb::{Kb, Kind};
 
 /// Collects a bundle. With `redact`, national ids and user and host names are replaced by

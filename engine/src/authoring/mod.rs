@@ -1,0 +1,23 @@
+//! The top floor of the engine: tools for people who write the knowledge base. Scenario tests
+//! (`kb test`), coverage, turning a field case into a test (`kb add-test`), graph export. These run inference over a loaded KB, so they sit above
+//! `infer` and `report`; the loader and checker below never call them.
+
+pub mod coverage;
+pub mod graph;
+pub mod rules;
+pub mod scenario;
+pub mod schema;
+pub mod to_test;
+
+use crate::kb::{Diagnostic, Kb, Source, check, diag};
+
+/// Loads a knowledge base and runs every checker rule and every scenario test: what
+/// `kb check` prints.
+pub fn load_checked(source: &Source) -> (Kb, Vec<Diagnostic>) {
+    let (kb, mut diags) = Kb::load(source);
+    diags.extend(check::check(&kb));
+    diags.extend(scenario::check_files(&kb));
+    diags.extend(rules::check(&kb, source));
+    diag::sort(&mut diags);
+    (kb, diags)
+}

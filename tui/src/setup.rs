@@ -1,0 +1,170 @@
+//! What every entry point shares: the knowledge base (embedded or a working copy), the
+//! language, and the one builder of the live world. `diagnose`, `collect` and the interactive
+//! screen all assemble live facts here, from the same [`LiveArgs`], so a flag means the same
+//! everywhere.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokenyar_engine::authoring::load_checked;
+use tokenyar_engine::facts::live::LiveFacts;
+use tokenyar_engine::facts::provider::LiveOptions;
+use tokenyar_engine::facts::token::Prefetch;
+use tokenyar_engine::kb::{self, Diagnostic, Kb, Lang, Source};
+use tokenyar_engine::model::{SoftwareCatalog, TokensFile};
+
+use crate::cli::{Common, LiveArgs};
+
+/// An error that ends the command with exit code 2 and one clear message.
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    #[error("{0}")]
+    Usage(String),
+    #[error(transparent)]
+    Source(#[from] kb::source::SourceError),
+    #[error(transparent)]
+    Bundle(#[from] tokenyar_engine::facts::BundleError),
+    #[error(
+        "the knowledge base at {origin} has {count} error(s); run `tokenyar kb check` to see them\n{first}"
+    )]
+    BrokenKb {
+        origin: String,
+        count: usize,
+        first: String,
+    },
+    #[error("cannot write the output: {0}")]
+    Io(#[from] std::io::Error),
+    #[error(transparent)]
+    Report(#[from] tokenyar_engine::report::ReportError),
+    #[error(transparent)]
+    SessionFile(#[from] tokenyar_engine::infer::saved::SessionFileError),
+    #[error(transparent)]
+    AddTest(#[from] tokenyar_engine::authoring::to_test::AddTestError),
+}
+
+pub fn source(common: &Common) -> Result<Source, CliError> {
+    Ok(match &common.kb {
+        Some(dir) => Source::from_dir(dir)?,
+        None => Source::embedded(),
+    })
+}
+
+/// Loads the knowledge base for use (not for `kb check`): refuses one with errors.
+pub fn load_kb(common: &Common) -> Result<Arc<Kb>, CliError> {
+    let src = source(common)?;
+    // The embedded knowledge base passed every checker rule before this binary was built (the
+    // test suite refuses it otherwise): loading is enough. A working copy is checked in full.
+    let (kb, diags) = if common.kb.is_none() {
+        Kb::load(&src)
+    } else {
+        load_checked(&src)
+    };
+    let errors: Vec<&Diagnostic> = diags.iter().filter(|d| d.is_error()).collect();
+    if let Some(first) = errors.first() {
+        return Err(CliError::BrokenKb {
+            origin: src.origin,
+            count: errors.len(),
+            first: first.to_string(),
+        });
+    }
+    Ok(Arc::new(kb))
+}
+
+/// Loads the knowledge base for the editor's tools (`kb test`, `kb coverage`): one with errors
+/// is still used, so an editor sees which scenarios pass while fixing it; the errors are
+/// announced on stderr and counted.
+pub fn load_for_editing(common: &Common) -> Result<(Arc<Kb>, usize), CliError> {
+    let src = source(common)?;
+    let (kb, diags) = load_checked(&src);
+    let errors: Vec<&Diagnostic> = diags.iter().filter(|d| d.is_error()).collect();
+    if let Some(first) = errors.first() {
+        eprintln!(
+            "warning: the knowledge base at {} has {} error(s) (run `tokenyar kb check`); using what loaded\n{first}\n",
+            src.origin,
+            errors.len()
+        );
+    }
+    Ok((Arc::new(kb), errors.len()))
+}
+
+/// Refuses a `--system` the knowledge base does not know, naming the ones it does.
+pub fn known_system(kb: &Kb, system: Option<&str>) -> Result<(), CliError> {
+    match system {
+        Some(s) if kb.system(s).is_none() => {
+            let known: Vec<&str> = kb.systems.iter().map(|s| s.id.as_str()).collect();
+            Err(CliError::Usage(format!(
+                "unknown system {s:?}; known systems: {}",
+                known.join(", ")
+            )))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// The language: `--lang`, else the environment, else English (Persian needs a terminal that
+/// shows it right to left, which the interactive screen handles and plain output cannot).
+pub fn lang(common: &Common) -> Result<Lang, CliError> {
+    if let Some(l) = &common.lang {
+        return Lang::parse(l)
+            .ok_or_else(|| CliError::Usage(format!("unknown language {l:?}: use fa or en")));
+    }
+    Ok(env_lang().unwrap_or(Lang::En))
+}
+
+pub fn env_lang() -> Option<Lang> {
+    ["LC_ALL", "LC_MESSAGES", "LANG"]
+        .iter()
+        .filter_map(|v| std::env::var(v).ok())
+        .find(|v| !v.is_empty())
+        .and_then(|v| Lang::parse(&v))
+}
+
+/// The options of a live run from the command line and the knowledge base's data.
+pub fn live_options(
+    args: &LiveArgs,
+    tokens: Arc<TokensFile>,
+    software: Arc<SoftwareCatalog>,
+) -> Result<LiveOptions, CliError> {
+    Ok(LiveOptions {
+        offline: args.offline,
+        pkcs11_modules: args.pkcs11_modules.clone(),
+        tokens,
+        software,
+        // Tokens are read by a child of this same binary, so a hung module cannot take
+        // tokenyar (or its screen) with it.
+        token_reader: std::env::current_exe().ok(),
+        token_deadline: token_deadline(args.token_deadline)?,
+        discover_modules: !args.no_module_discovery,
+        ..LiveOptions::default()
+    })
+}
+
+/// Starts reading the token now, from `kb/tokens.yaml` alone, so the read overlaps with
+/// loading the rest of the knowledge base; hand it to [`live_facts`].
+pub fn start_token_read(common: &Common, args: &LiveArgs) -> Result<Prefetch, CliError> {
+    let tokens = Arc::new(kb::tokens_only(&source(common)?));
+    Ok(Prefetch::start(live_options(args, tokens, Arc::default())?))
+}
+
+/// The live world of this machine, as the command line asks for it.
+pub fn live_facts(
+    kb: &Kb,
+    args: &LiveArgs,
+    early_token: Option<Prefetch>,
+) -> Result<LiveFacts, CliError> {
+    let opts = live_options(args, Arc::clone(&kb.tokens), Arc::clone(&kb.software))?;
+    let live = LiveFacts::new(opts);
+    Ok(match early_token {
+        Some(t) => live.with_prefetched_token(t),
+        None => live,
+    })
+}
+
+pub fn token_deadline(seconds: f64) -> Result<Duration, CliError> {
+    if !(seconds.is_finite() && seconds > 0.0 && seconds <= 600.0) {
+        return Err(CliError::Usage(format!(
+            "--token-deadline must be a number of seconds between 0 and 600, not {seconds}"
+        )));
+    }
+    Ok(Duration::from_secs_f64(seconds))
+}
