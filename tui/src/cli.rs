@@ -7,7 +7,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 #[derive(Debug, Parser)]
 #[command(
     name = "tokenyar",
-    version,
+    version = concat!(env!("CARGO_PKG_VERSION"), " (kb ", env!("TOKENYAR_KB_VERSION"), ")"),
     about = "Troubleshooting for Iranian digital-signature USB tokens (توکن‌یار)",
     long_about = "tokenyar finds out why signing with a USB token fails on Setad, Sabt-e Man, Jame Tejarat, \
 the real-estate registry, Moadian/Holoo or Bank Mellat, and walks you to the fix.\n\

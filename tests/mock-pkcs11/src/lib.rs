@@ -587,7 +587,7 @@ extern "C" fn get_attribute_value(
     .unwrap_or(false);
     if garbage {
         for a in attrs.iter_mut() {
-            a.ulValueLen = (1 as CK_ULONG) << 40;
+            a.ulValueLen = CK_ULONG::MAX / 2; // absurd on 32- and 64-bit CK_ULONG alike
         }
         return CKR_OK;
     }

@@ -5,6 +5,7 @@
 //! worker threads for probes and diagnoses, files.
 
 pub mod action;
+pub mod console;
 pub mod draw;
 pub mod evidence;
 pub mod report;
@@ -27,13 +28,12 @@ use crossterm::terminal::{
     EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
 };
 use ratatui::Terminal;
-use ratatui::backend::CrosstermBackend;
-
 use tokenyar_engine::facts::{Bundle, Facts, Snapshot};
 use tokenyar_engine::infer::diagnose;
 use tokenyar_engine::kb::{Kb, Lang};
 
 use self::action::{Action, Ctx, Effect, map_key};
+use self::console::{Console, ConsoleBackend};
 use self::state::{Model, Screen, Settings};
 use crate::bidi::{BidiMode, Shaping, TerminalInfo};
 use crate::cli::Common;
@@ -303,18 +303,35 @@ fn bidi_escape(mode: BidiMode) -> Option<&'static str> {
 }
 
 /// Puts the terminal back as it was: the panic hook calls this too.
-fn restore() {
+fn restore(console: Console) {
     let mut out = std::io::stdout();
+    if console.bracketed_paste() {
+        let _ = execute!(out, DisableBracketedPaste);
+    }
     let _ = execute!(
         out,
-        DisableBracketedPaste,
         DisableMouseCapture,
         LeaveAlternateScreen,
         crossterm::cursor::Show
     );
-    let _ = out.write_all(IMPLICIT.as_bytes());
+    if console.raw_escapes() {
+        let _ = out.write_all(IMPLICIT.as_bytes());
+    }
     let _ = out.flush();
     let _ = disable_raw_mode();
+}
+
+/// A console that refuses to draw gets one clear line and exit code 2 (a usage error), not a
+/// raw console-API error: the commands still work there.
+fn cannot_draw(console: Console, e: impl std::fmt::Display) -> CliError {
+    let kind = if console.vt {
+        "this terminal"
+    } else {
+        "this console (no VT support: Windows 7 or the legacy console)"
+    };
+    CliError::Usage(format!(
+        "{kind} cannot draw the interactive screen ({e}); the commands work here, see `tokenyar --help` (for example `tokenyar diagnose`)"
+    ))
 }
 
 /// `tokenyar` with no command.
@@ -328,31 +345,44 @@ pub fn run(common: &Common) -> Result<i32, CliError> {
                 .into(),
         ));
     }
-    enable_raw_mode()?;
+    // Also switches VT processing on where Windows allows it.
+    let console = Console::detect();
+    enable_raw_mode().map_err(|e| cannot_draw(console, e))?;
     let prev = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
-        restore();
+        restore(console);
         prev(info);
     }));
-    let mut out = std::io::stdout();
-    execute!(
-        out,
-        EnterAlternateScreen,
-        EnableMouseCapture,
-        EnableBracketedPaste
-    )?;
     let mut sent = m.settings.bidi;
-    if let Some(e) = bidi_escape(sent) {
-        out.write_all(e.as_bytes())?;
-    }
-    let result = event_loop(&mut m, &mut sent, started);
-    restore();
+    let result = setup(console, sent)
+        .map_err(|e| cannot_draw(console, e))
+        .and_then(|()| event_loop(&mut m, &mut sent, started, console));
+    restore(console);
     if let Ok(Some(first)) = &result
         && std::env::var_os("TOKENYAR_TIMING").is_some()
     {
-        eprintln!("tokenyar: first frame {} ms after start", first.as_millis());
+        eprintln!(
+            "tokenyar: first frame {} ms after start (console: {})",
+            first.as_millis(),
+            if console.vt { "vt" } else { "legacy" }
+        );
     }
     result.map(|_| 0)
+}
+
+/// The alternate screen, the mouse, bracketed paste where the console has it, and the BiDi mode.
+fn setup(console: Console, bidi: BidiMode) -> std::io::Result<()> {
+    let mut out = std::io::stdout();
+    execute!(out, EnterAlternateScreen, EnableMouseCapture)?;
+    if console.bracketed_paste() {
+        execute!(out, EnableBracketedPaste)?;
+    }
+    if console.raw_escapes()
+        && let Some(e) = bidi_escape(bidi)
+    {
+        out.write_all(e.as_bytes())?;
+    }
+    Ok(())
 }
 
 /// Returns how long the first frame took from the start of the process's work.
@@ -360,14 +390,22 @@ fn event_loop(
     m: &mut Model,
     sent: &mut BidiMode,
     started: Instant,
+    console: Console,
 ) -> Result<Option<Duration>, CliError> {
-    let mut terminal = Terminal::new(CrosstermBackend::new(std::io::stdout()))?;
-    let size = terminal.size()?;
+    let mut terminal =
+        Terminal::new(ConsoleBackend::new(console)).map_err(|e| cannot_draw(console, e))?;
+    let size = terminal.size().map_err(|e| cannot_draw(console, e))?;
     m.size = (size.width, size.height);
     let (tx, rx): (Sender<Msg>, Receiver<Msg>) = mpsc::channel();
     let mut hits = Vec::new();
-    terminal.draw(|f| hits = draw::draw(m, f))?;
+    terminal
+        .draw(|f| hits = draw::draw(m, f))
+        .map_err(|e| cannot_draw(console, e))?;
     let first = started.elapsed();
+    if std::env::var_os("TOKENYAR_TIMING").is_some_and(|v| v == "first-frame") {
+        // For start-up measurements and the Windows console test: stop once the screen is up.
+        return Ok(Some(first));
+    }
     let mut last_tick = Instant::now();
     while !m.quit {
         // Input is read on this thread only: crossterm answers ratatui's cursor-position query
@@ -391,7 +429,7 @@ fn event_loop(
                 run_effect(m, e, &tx);
             }
         }
-        if m.settings.bidi != *sent {
+        if m.settings.bidi != *sent && console.raw_escapes() {
             *sent = m.settings.bidi;
             // Cells that read the same either way stay; the rest are sent again by the diff.
             let mut out = std::io::stdout();

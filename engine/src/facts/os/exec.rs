@@ -149,6 +149,7 @@ mod tests {
     use super::*;
 
     #[test]
+    #[cfg(unix)] // runs `sh` and `sleep`
     fn a_command_that_hangs_is_killed_at_its_deadline() {
         let t = Instant::now();
         let r = run_with_deadline("sleep", &["30"], Duration::from_millis(300));
@@ -160,6 +161,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(unix)] // runs `sh` and `sleep`
     fn a_grandchild_holding_the_pipe_does_not_stall_us() {
         // `sh` exits at once but leaves `sleep` holding stdout open.
         let t = Instant::now();
@@ -174,6 +176,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(unix)] // runs `sh` and `sleep`
     fn output_and_exit_code_are_returned() {
         let r = run_with_deadline(
             "sh",
@@ -183,6 +186,20 @@ mod tests {
         .unwrap();
         assert_eq!(r.stdout, "a\nb");
         assert_eq!(r.stderr.trim(), "oops");
+        assert_eq!(r.code, Some(3));
+    }
+
+    #[test]
+    #[cfg(windows)]
+    fn output_and_exit_code_are_returned_by_cmd() {
+        // cmd.exe is on every Windows (and in Wine), at a fixed place.
+        let cmd = format!(
+            r"{}\System32\cmd.exe",
+            std::env::var("SystemRoot").unwrap_or_else(|_| r"C:\Windows".into())
+        );
+        let r =
+            run_with_deadline(&cmd, &["/c", "echo a& exit 3"], Duration::from_secs(10)).unwrap();
+        assert_eq!(r.stdout.trim(), "a");
         assert_eq!(r.code, Some(3));
     }
 

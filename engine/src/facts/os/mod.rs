@@ -13,6 +13,7 @@ pub mod macos;
 pub mod registry;
 pub mod software;
 pub mod system;
+pub mod win_api;
 pub mod windows;
 
 use std::time::Duration;
@@ -45,10 +46,22 @@ pub fn clock() -> Fact {
     Fact::Value(serde_json::json!({
         "now": now.to_rfc3339(),
         "utc_offset_minutes": now.offset().local_minus_utc() / 60,
-        "tz": std::env::var("TZ").ok().or_else(read_timezone_name),
+        "tz": if cfg!(windows) {
+            read_timezone_name()
+        } else {
+            std::env::var("TZ").ok().or_else(read_timezone_name)
+        },
     }))
 }
 
+/// Windows keeps the zone in the registry; whatever TZ says, chrono's local time there comes from
+/// Windows' own setting, so the name must too.
+#[cfg(windows)]
+fn read_timezone_name() -> Option<String> {
+    win_api::time_zone_name()
+}
+
+#[cfg(not(windows))]
 fn read_timezone_name() -> Option<String> {
     if let Ok(s) = std::fs::read_to_string("/etc/timezone") {
         return Some(s.trim().to_string());

@@ -85,20 +85,54 @@ fn parse_value_line(rest: &str) -> Option<RegValue> {
     })
 }
 
-/// `reg query KEY`: the key's own values, or why they could not be read. A missing key is
-/// `Ok(None)` (`reg` says "unable to find" and exits 1).
+/// A key's own values, or why they could not be read. A missing key is `Ok(None)`.
 pub fn reg_key(sys: &dyn System, key: &str) -> Result<Option<RegKey>, String> {
-    match sys.run("reg", &["query", key]) {
-        Ok(out) if out.success() => Ok(parse_reg_query(&out.stdout)
-            .into_iter()
+    Ok(sys.registry(key, false)?.map(|keys| {
+        keys.into_iter()
             .find(|k| same_key(&k.path, key))
-            .or(Some(RegKey {
+            .unwrap_or(RegKey {
                 path: key.to_string(),
                 values: Vec::new(),
-            }))),
+            })
+    }))
+}
+
+/// [`System::registry`] through `reg query KEY [/s]`: how recorded machines answer (and the
+/// fallback where the API is not used). A missing key is `Ok(None)` (`reg` says "unable to find"
+/// and exits 1).
+pub fn reg_exe_query<S: System + ?Sized>(
+    sys: &S,
+    key: &str,
+    recursive: bool,
+) -> Result<Option<Vec<RegKey>>, String> {
+    let args: &[&str] = if recursive {
+        &["query", key, "/s"]
+    } else {
+        &["query", key]
+    };
+    match sys.run("reg", args) {
+        Ok(out) if out.success() => Ok(Some(parse_reg_query(&out.stdout))),
         Ok(out) if out.code == Some(1) => Ok(None),
-        Ok(out) => Err(format!("`reg query {key}` failed: {}", out.stderr.trim())),
+        Ok(out) => Err(format!(
+            "`reg query {key}` failed: {}",
+            first_words(&out.stderr, &out.stdout)
+        )),
         Err(e) => Err(e.to_string()),
+    }
+}
+
+/// What a failed command said: Windows' own tools write errors to stdout as often as stderr.
+pub(crate) fn first_words(stderr: &str, stdout: &str) -> String {
+    let s = if stderr.trim().is_empty() {
+        stdout
+    } else {
+        stderr
+    };
+    let s = s.trim();
+    if s.is_empty() {
+        "(it printed nothing)".into()
+    } else {
+        s.chars().take(200).collect()
     }
 }
 

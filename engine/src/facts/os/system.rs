@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use super::exec::{CmdOutput, ExecError, run_with_deadline};
 use super::inventory::Service;
+use super::registry::{RegKey, reg_exe_query};
 
 /// Which operating system a collector reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -57,16 +58,34 @@ pub trait System: Send + Sync {
         path.to_string()
     }
     /// The names of the running programs, where the OS gives them through an API rather than a
-    /// command. `None`: the platform collector reads them its own way (Linux: /proc through
-    /// `read_file`; Windows, for now: `tasklist`).
-    // The seam for Windows' process snapshot API (CreateToolhelp32Snapshot), which belongs to the
-    // Windows work; `RealSystem` answers `None` until it is there.
+    /// command (Windows' process snapshot). `None`: the platform collector reads them its own
+    /// way (Linux: /proc through `read_file`; a recorded machine: `tasklist`).
     fn process_names(&self) -> Option<Result<Vec<String>, String>> {
         None
     }
     /// The states of the named services, where the OS gives them through an API (Windows' Service
     /// Control Manager). `None`: the platform collector asks its command, for those names only.
-    fn service_states(&self, _names: &[String]) -> Option<Result<Vec<Service>, String>> {
+    fn service_states(&self, names: &[String]) -> Option<Result<Vec<Service>, String>> {
+        // Where the whole list comes through an API (the Service Control Manager), the named
+        // ones are picked from it: no process.
+        self.service_list().map(|all| {
+            all.map(|all| {
+                all.into_iter()
+                    .filter(|s| names.iter().any(|n| n.eq_ignore_ascii_case(&s.name)))
+                    .collect()
+            })
+        })
+    }
+    /// A Windows registry key's values and, with `recursive`, those of every key below it;
+    /// `Ok(None)` when the key does not exist. By default this runs `reg query` through
+    /// [`System::run`], which is how recorded machines answer; on Windows, [`RealSystem`] reads
+    /// the registry through its API instead (no OEM code page, no process).
+    fn registry(&self, key: &str, recursive: bool) -> Result<Option<Vec<RegKey>>, String> {
+        reg_exe_query(self, key, recursive)
+    }
+    /// The services, where the OS lists them without a program (Windows' Service Control
+    /// Manager); `None`: the collector runs its command (`sc query`).
+    fn service_list(&self) -> Option<Result<Vec<Service>, String>> {
         None
     }
 }
@@ -97,7 +116,26 @@ impl System for RealSystem {
         let left = self.until.map_or(self.command_timeout, |u| {
             u.saturating_duration_since(std::time::Instant::now())
         });
-        run_with_deadline(program, args, self.command_timeout.min(left))
+        run_with_deadline(
+            &system_program(program),
+            args,
+            self.command_timeout.min(left),
+        )
+    }
+
+    #[cfg(windows)]
+    fn registry(&self, key: &str, recursive: bool) -> Result<Option<Vec<RegKey>>, String> {
+        super::win_api::registry(key, recursive)
+    }
+
+    #[cfg(windows)]
+    fn process_names(&self) -> Option<Result<Vec<String>, String>> {
+        Some(super::win_api::process_names())
+    }
+
+    #[cfg(windows)]
+    fn service_list(&self) -> Option<Result<Vec<Service>, String>> {
+        Some(super::win_api::services())
     }
 
     fn env(&self, name: &str) -> Option<String> {
@@ -140,6 +178,36 @@ impl System for RealSystem {
         let t: chrono::DateTime<chrono::Utc> = t.into();
         Some(t.format("%Y-%m-%d").to_string())
     }
+}
+
+/// Windows' own programs by their full path. Started by bare name, Windows looks in
+/// tokenyar.exe's own folder first (a `reg.exe` beside a downloaded tokenyar.exe would run), and
+/// PowerShell is found only through a PATH that installers often break.
+fn system_program(program: &str) -> String {
+    if !cfg!(windows) {
+        return program.to_string();
+    }
+    let root = std::env::var("SystemRoot")
+        .ok()
+        .filter(|r| !r.is_empty())
+        .unwrap_or_else(|| r"C:\Windows".to_string());
+    windows_program_path(&root, program).unwrap_or_else(|| program.to_string())
+}
+
+/// The full path of one of the Windows programs tokenyar runs, under `system_root`.
+pub fn windows_program_path(system_root: &str, program: &str) -> Option<String> {
+    let sub = match program.to_ascii_lowercase().as_str() {
+        "reg" | "reg.exe" => "reg.exe",
+        "sc" | "sc.exe" => "sc.exe",
+        "tasklist" | "tasklist.exe" => "tasklist.exe",
+        "cmd" | "cmd.exe" => "cmd.exe",
+        "powershell" | "powershell.exe" => r"WindowsPowerShell\v1.0\powershell.exe",
+        _ => return None,
+    };
+    Some(format!(
+        r"{}\System32\{sub}",
+        system_root.trim_end_matches('\\')
+    ))
 }
 
 /// A recorded machine for tests: command outputs by command line, variables and files.

@@ -1,10 +1,14 @@
-//! Windows: the standard commands tokenyar runs (`reg query`, `tasklist`, `sc query`, PowerShell
-//! with `Get-CimInstance`) and the parsing of what they print. Nothing here is `cfg(windows)`:
-//! it compiles and is tested everywhere against recorded outputs through [`System`].
+//! Windows: the registry (through [`System::registry`]: the Windows API on Windows, `reg query`
+//! on recorded machines), the standard commands tokenyar still runs (`tasklist`, `sc query`,
+//! PowerShell with `Get-CimInstance`) and the parsing of what they print. Nothing here is
+//! `cfg(windows)`: it compiles and is tested everywhere against recorded outputs through
+//! [`System`]. A command that prints nothing is "cannot tell", never an empty list: a running
+//! Windows always has processes and services, and a blocked or stub PowerShell exits 0 silently.
 
 use serde_json::{Value, json};
 
 use super::inventory::{Service, UninstallEntry};
+use super::registry::first_words;
 pub use super::registry::{RegKey, RegValue, parse_reg_query, reg_key};
 use super::system::System;
 use crate::facts::Fact;
@@ -104,9 +108,9 @@ pub fn uninstall_entries(
     let mut entries = Vec::new();
     let mut problems = Vec::new();
     for (i, (root, arch)) in UNINSTALL_ROOTS.iter().enumerate() {
-        match sys.run("reg", &["query", root, "/s"]) {
-            Ok(out) if out.success() => {
-                for k in parse_reg_query(&out.stdout) {
+        match sys.registry(root, true) {
+            Ok(Some(keys)) => {
+                for k in keys {
                     let Some(name) = k.string("DisplayName") else {
                         continue;
                     };
@@ -130,9 +134,8 @@ pub fn uninstall_entries(
                 }
             }
             // A 32-bit Windows has no WOW6432Node; a user may have no per-user programs.
-            Ok(out) if out.code == Some(1) => {}
-            Ok(out) => problems.push(format!("`reg query {root}` failed: {}", out.stderr.trim())),
-            Err(e) => problems.push(e.to_string()),
+            Ok(None) => {}
+            Err(e) => problems.push(e),
         }
     }
     (entries, problems)
@@ -156,23 +159,63 @@ fn yyyymmdd(s: &str) -> Option<String> {
 }
 
 pub fn processes(sys: &dyn System) -> Result<Vec<String>, String> {
+    if let Some(listed) = sys.process_names() {
+        let mut names = listed?;
+        names.retain(|n| n.contains('.'));
+        names.sort_by_key(|n| n.to_lowercase());
+        names.dedup_by(|a, b| a.eq_ignore_ascii_case(b));
+        if names.is_empty() {
+            return Err(
+                "the process list was empty, which cannot be true of a running Windows".into(),
+            );
+        }
+        return Ok(names);
+    }
     let out = sys
         .run("tasklist", &["/FO", "CSV", "/NH"])
         .map_err(|e| e.to_string())?;
     if !out.success() {
-        return Err(format!("`tasklist` failed: {}", out.stderr.trim()));
+        return Err(format!(
+            "`tasklist` failed: {}",
+            first_words(&out.stderr, &out.stdout)
+        ));
     }
-    Ok(parse_tasklist(&out.stdout))
+    let names = parse_tasklist(&out.stdout);
+    if names.is_empty() {
+        // Wine's tasklist is such a stub; so may be a locked-down or broken one.
+        return Err(
+            "`tasklist` listed no process, which cannot be true of a running Windows".into(),
+        );
+    }
+    Ok(names)
 }
 
 pub fn services(sys: &dyn System) -> Result<Vec<Service>, String> {
+    if let Some(listed) = sys.service_list() {
+        let list = listed?;
+        if list.is_empty() {
+            return Err(
+                "the service list was empty, which cannot be true of a running Windows".into(),
+            );
+        }
+        return Ok(list);
+    }
     let out = sys
         .run("sc", &["query", "type=", "service", "state=", "all"])
         .map_err(|e| e.to_string())?;
     if !out.success() {
-        return Err(format!("`sc query` failed: {}", out.stdout.trim()));
+        return Err(format!(
+            "`sc query` failed: {}",
+            first_words(&out.stderr, &out.stdout)
+        ));
     }
-    Ok(parse_sc_query(&out.stdout))
+    let list = parse_sc_query(&out.stdout);
+    if list.is_empty() {
+        return Err(
+            "`sc query` listed no service, which cannot be true of a running Windows".into(),
+        );
+    }
+    Ok(list)
 }
 
 /// `x64`, `x86` or `arm64`, from the variables Windows sets for every process (a 32-bit process
@@ -324,16 +367,34 @@ fn powershell_rows(sys: &dyn System, script: &str) -> Result<Vec<Vec<String>>, S
         )
         .map_err(|e| e.to_string())?;
     if !out.success() {
-        return Err(format!("PowerShell failed: {}", out.stderr.trim()));
+        return Err(format!(
+            "PowerShell failed: {}",
+            first_words(&out.stderr, &out.stdout)
+        ));
     }
-    Ok(out
+    let lines: Vec<&str> = out
         .stdout
         .lines()
         .map(|l| l.trim_end_matches('\r'))
         .filter(|l| !l.trim().is_empty())
+        .collect();
+    // The script ends by printing END: without it the script did not run to its end (a
+    // PowerShell stub, Constrained Language Mode refusing a line, an antivirus), and "no rows"
+    // would be a guess, not a fact.
+    let Some((last, rows)) = lines.split_last() else {
+        return Err("PowerShell printed nothing".into());
+    };
+    if last.trim() != END {
+        return Err("PowerShell did not run the script to its end".into());
+    }
+    Ok(rows
+        .iter()
         .map(|l| l.split('\t').map(|s| s.trim().to_string()).collect())
         .collect())
 }
+
+/// The last line every PowerShell script of tokenyar prints.
+const END: &str = "tokenyar-end";
 
 /// A script as `-EncodedCommand` takes it (base64 of UTF-16LE), so no quoting rule of the
 /// Windows command line can change it.
@@ -348,7 +409,7 @@ const CIM: &str = "$ErrorActionPreference='SilentlyContinue';[Console]::OutputEn
 
 pub fn usb_script() -> String {
     format!(
-        "{CIM}Q 'Win32_PnPEntity' \"DeviceID LIKE 'USB\\\\VID_%'\" | ForEach-Object {{ $_.DeviceID + \"`t\" + $_.Manufacturer + \"`t\" + $_.Name }}"
+        "{CIM}Q 'Win32_PnPEntity' \"DeviceID LIKE 'USB\\\\VID_%'\" | ForEach-Object {{ $_.DeviceID + \"`t\" + $_.Manufacturer + \"`t\" + $_.Name }};'{END}'"
     )
 }
 
@@ -387,7 +448,7 @@ pub fn usb_devices(rows: &[Vec<String>]) -> Vec<Value> {
 
 pub fn adapters_script() -> String {
     format!(
-        "{CIM}Q 'Win32_NetworkAdapter' 'NetConnectionStatus=2' | ForEach-Object {{ $_.Name + \"`t\" + $_.NetConnectionID + \"`t\" + $_.ServiceName }}"
+        "{CIM}Q 'Win32_NetworkAdapter' 'NetConnectionStatus=2' | ForEach-Object {{ $_.Name + \"`t\" + $_.NetConnectionID + \"`t\" + $_.ServiceName }};'{END}'"
     )
 }
 

@@ -51,15 +51,45 @@ const STDERR_KEEP: usize = 2048;
 /// cut off (the child then dies of the closed pipe, and is reported as crashed).
 pub const STDOUT_CAP: u64 = 16 * 1024 * 1024;
 
+/// A vendor module outside System32 (SafeNet's under Program Files, say) loads DLLs of its own
+/// from its folder, which `LoadLibraryExW(path, NULL, 0)` does not search; it then fails with
+/// error 126 although nothing is wrong with it. The child is started in the module's folder with
+/// that folder first on its PATH, both of which Windows searches for dependencies.
+fn dll_search_path(cmd: &mut Command, module: &Path) {
+    let Some(dir) = module.parent().filter(|d| !d.as_os_str().is_empty()) else {
+        return;
+    };
+    let mut path = std::ffi::OsString::from(dir.as_os_str());
+    if let Some(old) = std::env::var_os("PATH") {
+        path.push(";");
+        path.push(old);
+    }
+    cmd.env("PATH", path).current_dir(dir);
+}
+
 /// Reads one module in a child process; never takes much longer than the deadline.
 pub fn read_module(settings: &ReaderSettings, module: &Path) -> Outcome {
     let started = Instant::now();
     let deadline = started + settings.deadline;
     let mut out = Outcome::default();
-    let spawned = Command::new(&settings.program)
+    // Said plainly rather than left to the loader's words ("The specified module could not be
+    // found" on Windows, which also means a missing dependency).
+    if !module.exists() {
+        out.error = Some("load_failed".into());
+        out.detail = Some(format!("file not found: {}", module.display()));
+        return out;
+    }
+    let mut cmd = Command::new(&settings.program);
+    let mut module_arg = module.to_path_buf();
+    if cfg!(windows) {
+        // The child runs in another folder, so a relative path would no longer name the module.
+        module_arg = std::path::absolute(module).unwrap_or(module_arg);
+        dll_search_path(&mut cmd, &module_arg);
+    }
+    let spawned = cmd
         .arg("probe-token")
         .arg("--module")
-        .arg(module)
+        .arg(&module_arg)
         // The child also stops itself a little later, should this parent be gone by then.
         .arg("--deadline")
         .arg(format!("{:.3}", settings.deadline.as_secs_f64() + 1.0))
@@ -270,7 +300,7 @@ mod tests {
             &[Event::Loaded, Event::Slot { slot: slot(1) }, Event::Done],
             "exit 0",
         );
-        let o = read_module(&s, Path::new("/m.so"));
+        let o = read_module(&s, &module_file(dir.path()));
         assert_eq!(o.error, None, "{o:?}");
         assert!(o.loaded);
         assert_eq!(o.slots.len(), 1);
@@ -292,7 +322,7 @@ mod tests {
             "exec sleep 30",
         );
         let t = Instant::now();
-        let o = read_module(&s, Path::new("/m.so"));
+        let o = read_module(&s, &module_file(dir.path()));
         assert!(
             t.elapsed() < Duration::from_millis(1500),
             "{:?}",
@@ -318,7 +348,7 @@ mod tests {
             ],
             "echo 'module exploded' >&2; kill -ABRT $$",
         );
-        let o = read_module(&s, Path::new("/m.so"));
+        let o = read_module(&s, &module_file(dir.path()));
         assert_eq!(o.error.as_deref(), Some("crashed"), "{o:?}");
         assert_eq!(o.error_in.as_deref(), Some("C_GetSlotList"));
         assert!(o.detail.unwrap().contains("module exploded"));
@@ -379,13 +409,32 @@ mod tests {
         assert!(o.error.is_some(), "{o:?}");
     }
 
+    /// A module file for the fake reader to be given (its content is never read by the parent).
+    fn module_file(dir: &Path) -> std::path::PathBuf {
+        let m = dir.join("m.so");
+        std::fs::write(&m, b"").unwrap();
+        m
+    }
+
     #[test]
-    fn a_reader_that_cannot_start_is_reported_not_panicked() {
+    fn a_module_file_that_does_not_exist_is_said_so_without_a_child() {
         let s = ReaderSettings {
             program: "/nonexistent/tokenyar".into(),
             deadline: Duration::from_millis(200),
         };
-        let o = read_module(&s, Path::new("/m.so"));
+        let o = read_module(&s, Path::new("/nonexistent/libnothing.so"));
+        assert_eq!(o.error.as_deref(), Some("load_failed"));
+        assert!(o.detail.unwrap().starts_with("file not found"));
+    }
+
+    #[test]
+    fn a_reader_that_cannot_start_is_reported_not_panicked() {
+        let dir = tempfile::tempdir().unwrap();
+        let s = ReaderSettings {
+            program: "/nonexistent/tokenyar".into(),
+            deadline: Duration::from_millis(200),
+        };
+        let o = read_module(&s, &module_file(dir.path()));
         assert_eq!(o.error.as_deref(), Some("crashed"));
     }
 }
