@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 const FLOORS: &[(&str, u8)] = &[
     ("text", 0),
     ("versioned", 0),
+    ("files", 0),
     ("model", 1),
     ("calendar", 1),
     ("i18n", 1),

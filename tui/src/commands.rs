@@ -43,8 +43,8 @@ pub fn diagnose_cmd(common: &Common, args: &DiagnoseArgs) -> Result<i32, CliErro
     let recorder = Arc::new(tokenyar_engine::facts::Recorder::new(facts));
     let facts: Arc<dyn Facts> = recorder.clone();
     let d = diagnose(&kb, facts, args.system.as_deref());
-    let mut out = safe_stdout();
     if args.json {
+        let mut out = safe_stdout();
         let mut v = serde_json::to_value(&d).unwrap_or_default();
         if !args.no_redact {
             let mut r = tokenyar_engine::facts::redact::Redactor::default();
@@ -60,7 +60,10 @@ pub fn diagnose_cmd(common: &Common, args: &DiagnoseArgs) -> Result<i32, CliErro
     } else {
         let mut text = Vec::new();
         print_diagnosis(&mut text, &kb, &d, lang)?;
-        Plain::stdout(common, lang)?.write(&mut out, &String::from_utf8_lossy(&text))?;
+        Plain::stdout(common, lang)?.write(
+            &mut std::io::stdout().lock(),
+            &String::from_utf8_lossy(&text),
+        )?;
     }
     Ok(if d.has_problems() { 1 } else { 0 })
 }
@@ -472,7 +475,7 @@ pub fn lookup_cmd(common: &Common, args: &LookupArgs) -> Result<i32, CliError> {
     let text = String::from_utf8_lossy(&out);
     let mut stdout = std::io::stdout().lock();
     if args.json {
-        stdout.write_all(text.as_bytes())?;
+        stdout.write_all(tokenyar_engine::text::terminal_safe_text(&text).as_bytes())?;
     } else {
         Plain::stdout(common, lang)?.write(&mut stdout, &text)?;
     }

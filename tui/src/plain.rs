@@ -111,8 +111,12 @@ impl Plain {
     }
 
     /// Writes the text.
+    /// Writes `text` laid out for where it goes. The text is made terminal-safe first (values in
+    /// it may come from a token or a certificate), then this pipeline adds its own escapes (BiDi
+    /// mode, colour), so `out` must be the raw stream, not a sanitising one.
     pub fn write(&self, out: &mut impl Write, text: &str) -> std::io::Result<()> {
-        out.write_all(self.render(text).as_bytes())?;
+        let text = tokenyar_engine::text::terminal_safe_text(text);
+        out.write_all(self.render(&text).as_bytes())?;
         out.flush()
     }
 }

@@ -384,7 +384,7 @@ mod tests {
                 peak
             })
         };
-        let o = read_module(&s, Path::new("/m.so"));
+        let o = read_module(&s, &module_file(dir.path()));
         stop.store(true, std::sync::atomic::Ordering::Relaxed);
         let peak = sampler.join().unwrap();
         (o, peak.saturating_sub(before))
