@@ -24,6 +24,9 @@ const GENERAL: &str = "general";
 const CODE_WEIGHT: f32 = 2.0;
 const NAMED_SYSTEM_BONUS: f32 = 0.15;
 const GENERAL_BONUS: f32 = 0.05;
+/// A case of another system than the one the query names: the user is not on that system, so
+/// its case only leads when nothing of theirs or of the general setup is close.
+const OTHER_SYSTEM_PENALTY: f32 = 0.3;
 const SYNONYM_SIMILARITY: f32 = 0.8;
 /// Similarity of a word one or two edits away from a known word.
 const TYPO_SIMILARITY: [f32; 3] = [1.0, 0.85, 0.7];
@@ -767,8 +770,10 @@ impl Index {
                 }
             } else if named.contains(e.system.as_str()) {
                 NAMED_SYSTEM_BONUS
+            } else if e.system == GENERAL {
+                GENERAL_BONUS
             } else {
-                0.0
+                -OTHER_SYSTEM_PENALTY
             };
             let score = CODE_WEIGHT * code + words + phrase[i] + bonus;
             // For a code, the message that shows it and shares the most with the query.
