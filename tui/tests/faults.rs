@@ -1,25 +1,11 @@
 //! The fault suite, as a user meets it: outputs never overwrite inputs or existing files
 //! unasked, hostile text from a token never drives the terminal, F6 finds a folder it may write.
 
+use crate::support::run_in as tokenyar;
 use std::path::Path;
-use std::process::Command;
 
 use serde_json::json;
 use tokenyar_engine::authoring::scenario::synth_cert;
-
-fn tokenyar(dir: &Path, args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_tokenyar"))
-        .args(args)
-        .current_dir(dir)
-        .env("LANG", "C")
-        .output()
-        .expect("runs");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
 
 /// What a hostile certificate writer puts in a label: clear the screen, set the window title,
 /// return to the line start and claim all is well.

@@ -3,24 +3,10 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code may panic
 
+use crate::support::run_in as tokenyar;
 use std::path::Path;
-use std::process::Command;
 
 use serde_json::Value;
-
-fn tokenyar(dir: &Path, args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_tokenyar"))
-        .args(args)
-        .current_dir(dir)
-        .env("LANG", "C")
-        .output()
-        .expect("runs");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
 
 const NODES: &str = r#"
 - id: general/root

@@ -5,6 +5,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code may panic
 
+use crate::support::run_in as tokenyar;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::Arc;
@@ -24,20 +25,6 @@ const USER: &str = "sara.ahmadi";
 const HOST: &str = "SARA-LAPTOP";
 const NATIONAL_ID: &str = "0499370899";
 const TOKEN_SERIAL: &str = "2A0B11C2D3E4F506";
-
-fn tokenyar(dir: &Path, args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_tokenyar"))
-        .args(args)
-        .current_dir(dir)
-        .env("LANG", "C")
-        .output()
-        .expect("runs");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
 
 fn kb() -> Arc<Kb> {
     let (kb, _) = tokenyar_engine::authoring::load_checked(&Source::embedded());

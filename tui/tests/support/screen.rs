@@ -62,3 +62,18 @@ pub fn model(lang: Lang, bundle: &Value) -> Model {
     m.replay = Some("test.json".into());
     m
 }
+
+/// Runs the real binary in `dir` with an English locale: exit code, stdout, stderr.
+pub fn run_in(dir: &std::path::Path, args: &[&str]) -> (i32, String, String) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_tokenyar"))
+        .args(args)
+        .current_dir(dir)
+        .env("LANG", "C")
+        .output()
+        .expect("runs");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
