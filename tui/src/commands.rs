@@ -371,14 +371,13 @@ pub fn kb_cmd(common: &Common, cmd: &KbCommand) -> Result<i32, CliError> {
         KbCommand::AddTest { file, name, system } => add_test_cmd(common, file, name, system),
         KbCommand::Schemas { dir } => {
             for kind in tokenyar_engine::authoring::schema::kinds() {
-                let path = dir.join(kind.file_name());
-                // Beside the target, then renamed: a reader never sees half a schema.
-                let tmp = dir.join(format!(".{}.tmp", kind.file_name()));
-                std::fs::write(&tmp, kind.render())
-                    .and_then(|()| std::fs::rename(&tmp, &path))
-                    .map_err(|e| {
-                        CliError::Usage(format!("cannot write {}: {e}", path.display()))
-                    })?;
+                // The schemas are generated files: regenerating replaces them.
+                let path = tokenyar_engine::files::write(
+                    &dir.join(kind.file_name()),
+                    kind.render().as_bytes(),
+                    tokenyar_engine::files::Existing::Replace,
+                    &[],
+                )?;
                 writeln!(out, "{}", path.display())?;
             }
             Ok(0)
