@@ -9,13 +9,12 @@ pub mod scenario;
 pub mod schema;
 pub mod to_test;
 
-use crate::kb::{Diagnostic, Kb, Source, check, diag};
+use crate::kb::{self, Diagnostic, Kb, Source, diag};
 
 /// Loads a knowledge base and runs every checker rule and every scenario test: what
 /// `kb check` prints.
 pub fn load_checked(source: &Source) -> (Kb, Vec<Diagnostic>) {
-    let (kb, mut diags) = Kb::load(source);
-    diags.extend(check::check(&kb));
+    let (kb, mut diags) = kb::load_and_check(source);
     diags.extend(scenario::check_files(&kb));
     diags.extend(rules::check(&kb, source));
     diag::sort(&mut diags);
