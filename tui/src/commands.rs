@@ -119,10 +119,10 @@ pub fn collect_cmd(common: &Common, args: &CollectArgs) -> Result<i32, CliError>
         },
         &[("count", n.into()), ("path", where_.into())],
     );
-    eprintln!(
-        "tokenyar: {}",
-        tokenyar_engine::text::terminal_safe_text(&msg)
-    );
+    // Persian on a terminal goes through the same layout as every other line (the writer
+    // sanitises the text first).
+    crate::plain::stderr(common)
+        .write(&mut std::io::stderr().lock(), &format!("tokenyar: {msg}\n"))?;
     Ok(0)
 }
 
