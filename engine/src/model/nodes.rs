@@ -82,6 +82,16 @@ impl Lang {
 }
 
 impl Text {
+    /// A text in the two languages every knowledge base must have. Code builds texts through
+    /// this and reads them through [`Text::get`], never through the fields, so that the set of
+    /// languages can stay data (docs/i18n.md).
+    pub fn new(fa: impl Into<String>, en: impl Into<String>) -> Text {
+        Text {
+            fa: fa.into(),
+            en: en.into(),
+        }
+    }
+
     pub fn get(&self, lang: Lang) -> &str {
         match lang {
             Lang::Fa if !self.fa.is_empty() => &self.fa,
