@@ -3,6 +3,13 @@
 # Every id here must also be in fa.ftl (a test checks, and that every id a script uses exists).
 # Knowledge-base texts (titles, steps, contacts) are not here: they come from kb/.
 
+## The language itself: how tokenyar lays out and numbers text in it (docs/i18n.md)
+
+language-name = English
+language-english-name = English
+language-direction = ltr
+language-calendar = gregorian
+
 list-separator = {", "}
 
 ## Status words

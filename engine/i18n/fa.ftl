@@ -1,6 +1,15 @@
 # متن‌های موتور توکن‌یار به فارسی. هر شناسه‌ی این پرونده باید در en.ftl هم باشد (آزمون بررسی می‌کند).
 # متن‌های پایگاه دانش اینجا نیستند: از kb/ می‌آیند.
 
+## The language itself: how tokenyar lays out and numbers text in it (docs/i18n.md)
+
+language-name = فارسی
+language-english-name = Persian
+language-direction = rtl
+language-digits = ۰۱۲۳۴۵۶۷۸۹
+language-decimal = ٫
+language-calendar = jalali
+
 list-separator = {"، "}
 
 ## Status words

@@ -95,14 +95,21 @@ impl Stamp {
     /// Gregorian run is set between left-to-right marks, so a bidi-aware viewer keeps `+03:30`
     /// and the parentheses in place.
     pub fn text(&self, lang: Lang) -> String {
-        match lang {
-            Lang::Fa => format!(
-                "{} (\u{200E}{} {}\u{200E})",
-                persian_digits(&self.jalali),
+        if lang.jalali_first() {
+            let mark = if lang.rtl() { "\u{200E}" } else { "" };
+            format!(
+                "{} ({mark}{} {}{mark})",
+                lang.digits(&self.jalali),
                 self.gregorian,
                 self.offset
-            ),
-            Lang::En => format!("{} {} ({})", self.gregorian, self.offset, self.jalali),
+            )
+        } else {
+            format!(
+                "{} {} ({})",
+                lang.digits(&self.gregorian),
+                self.offset,
+                self.jalali
+            )
         }
     }
 }
@@ -112,9 +119,10 @@ impl Stamp {
 pub fn date_text(date: NaiveDate, lang: Lang) -> String {
     let g = date.format("%Y-%m-%d").to_string();
     let Some(j) = to_jalali(date) else { return g };
-    match lang {
-        Lang::Fa => format!("{} ({g})", persian_digits(&j.to_string())),
-        Lang::En => format!("{g} ({j})"),
+    if lang.jalali_first() {
+        format!("{} ({g})", lang.digits(&j.to_string()))
+    } else {
+        format!("{} ({j})", lang.digits(&g))
     }
 }
 

@@ -14,17 +14,12 @@ use serde::{Deserialize, Serialize};
 use unic_langid::LanguageIdentifier;
 
 use crate::model::{Lang, Status, Text};
-use crate::text::persian_digits;
-
-pub const FA_FTL: &str = include_str!("../i18n/fa.ftl");
-pub const EN_FTL: &str = include_str!("../i18n/en.ftl");
 
 type Bundle = FluentBundle<FluentResource>;
 
-/// The messages of both languages, so switching language at run time costs nothing.
+/// The messages of every language, so switching language at run time costs nothing.
 pub struct Catalog {
-    fa: Bundle,
-    en: Bundle,
+    bundles: Vec<(Lang, Bundle)>,
 }
 
 impl std::fmt::Debug for Catalog {
@@ -33,27 +28,41 @@ impl std::fmt::Debug for Catalog {
     }
 }
 
-/// Numbers in Persian text are written with Persian digits (and the Persian decimal separator).
-fn fa_numbers<M>(v: &FluentValue, _: &M) -> Option<String> {
-    match v {
-        FluentValue::Number(n) => {
-            let s = if n.value.fract() == 0.0 && n.value.abs() < 1e15 {
-                format!("{}", n.value as i64)
-            } else {
-                format!("{}", n.value)
-            };
-            Some(persian_digits(&s).replace('.', "\u{066B}"))
-        }
-        _ => None,
+/// A bundle's language, found again from the language identifier Fluent hands a formatter
+/// (a formatter is a plain `fn`, so it cannot carry the language itself).
+struct Digits(Lang);
+
+impl intl_memoizer::Memoizable for Digits {
+    type Args = ();
+    type Error = ();
+    fn construct(id: LanguageIdentifier, _: ()) -> Result<Digits, ()> {
+        Lang::from_code(id.language.as_str()).map(Digits).ok_or(())
     }
+}
+
+/// Numbers are written in the language's own digits (Persian digits and the Persian decimal
+/// separator in Persian text); Fluent's plural rules still see the number.
+fn native_numbers(
+    v: &FluentValue,
+    m: &intl_memoizer::concurrent::IntlLangMemoizer,
+) -> Option<String> {
+    let FluentValue::Number(n) = v else {
+        return None;
+    };
+    let s = if n.value.fract() == 0.0 && n.value.abs() < 1e15 {
+        format!("{}", n.value as i64)
+    } else {
+        format!("{}", n.value)
+    };
+    m.with_try_get::<Digits, _, _>((), |d| d.0.digits(&s)).ok()
 }
 
 fn new_bundle(lang: Lang, isolating: bool) -> Bundle {
     let id: LanguageIdentifier = lang.code().parse().unwrap_or_default();
     let mut b = FluentBundle::new_concurrent(vec![id]);
     b.set_use_isolating(isolating);
-    if lang == Lang::Fa {
-        b.set_formatter(Some(fa_numbers));
+    if lang.digits("0") != "0" {
+        b.set_formatter(Some(native_numbers));
     }
     b
 }
@@ -68,6 +77,11 @@ fn add(b: &mut Bundle, ftl: &str) {
     let _ = b.add_resource(res);
 }
 
+/// The engine's message file of a language (`engine/i18n/<code>.ftl`).
+pub fn engine_ftl(lang: Lang) -> &'static str {
+    lang.info().source
+}
+
 impl Catalog {
     /// The engine's own messages. `isolating` wraps each placeable in FSI/PDI marks: right for a
     /// screen whose BiDi pass consumes them, wrong for logical-order text written to a file or a
@@ -76,27 +90,30 @@ impl Catalog {
         Catalog::with_resources(&[], isolating)
     }
 
-    /// The engine's messages and a front end's own (`(fa, en)` pairs of Fluent sources).
-    pub fn with_resources(extra: &[(&str, &str)], isolating: bool) -> Catalog {
-        let mut fa = new_bundle(Lang::Fa, isolating);
-        let mut en = new_bundle(Lang::En, isolating);
-        add(&mut fa, FA_FTL);
-        add(&mut en, EN_FTL);
-        for (f, e) in extra {
-            add(&mut fa, f);
-            add(&mut en, e);
-        }
-        Catalog { fa, en }
+    /// The engine's messages and a front end's own (Fluent sources by language; a language the
+    /// engine has no messages for is ignored).
+    pub fn with_resources(extra: &[(Lang, &str)], isolating: bool) -> Catalog {
+        let bundles = Lang::all()
+            .map(|lang| {
+                let mut b = new_bundle(lang, isolating);
+                add(&mut b, engine_ftl(lang));
+                for (_, src) in extra.iter().filter(|(l, _)| *l == lang) {
+                    add(&mut b, src);
+                }
+                (lang, b)
+            })
+            .collect();
+        Catalog { bundles }
     }
 
-    fn bundle(&self, lang: Lang) -> &Bundle {
-        match lang {
-            Lang::Fa => &self.fa,
-            Lang::En => &self.en,
-        }
+    fn bundle(&self, lang: Lang) -> Option<&Bundle> {
+        self.bundles
+            .iter()
+            .find(|(l, _)| *l == lang)
+            .map(|(_, b)| b)
     }
 
-    /// The message `id` (falling back fa -> en, then to the id itself so a gap is visible).
+    /// The message `id` (falling back to English, then to the id itself so a gap is visible).
     pub fn t(&self, lang: Lang, id: &str) -> String {
         self.format(lang, id, None)
     }
@@ -112,10 +129,7 @@ impl Catalog {
 
     /// The message in both languages (for data that carries a [`Text`]).
     pub fn text(&self, id: &str, args: &[(&str, FluentValue)]) -> Text {
-        Text {
-            fa: self.ta(Lang::Fa, id, args),
-            en: self.ta(Lang::En, id, args),
-        }
+        Text::from_fn(|lang| self.ta(lang, id, args))
     }
 
     /// A [`Message`] in `lang`: a known id formatted with its arguments; anything else (a
@@ -132,8 +146,7 @@ impl Catalog {
     }
 
     fn format(&self, lang: Lang, id: &str, args: Option<&FluentArgs>) -> String {
-        for l in [lang, Lang::En] {
-            let b = self.bundle(l);
+        for b in [lang, Lang::En].into_iter().filter_map(|l| self.bundle(l)) {
             if let Some(p) = b.get_message(id).and_then(|m| m.value()) {
                 let mut errors = Vec::new();
                 return b.format_pattern(p, args, &mut errors).into_owned();
@@ -144,7 +157,7 @@ impl Catalog {
 
     /// Whether a message exists in a language.
     pub fn has(&self, lang: Lang, id: &str) -> bool {
-        self.bundle(lang).has_message(id)
+        self.bundle(lang).is_some_and(|b| b.has_message(id))
     }
 }
 
@@ -176,20 +189,11 @@ fn json_value(c: &Catalog, lang: Lang, v: &serde_json::Value) -> FluentValue<'st
                 Err(_) => FluentValue::from(v.to_string()),
             }
         }
-        serde_json::Value::Object(o) if o.contains_key("fa") || o.contains_key("en") => {
-            let t = Text {
-                fa: o
-                    .get("fa")
-                    .and_then(|x| x.as_str())
-                    .unwrap_or_default()
-                    .into(),
-                en: o
-                    .get("en")
-                    .and_then(|x| x.as_str())
-                    .unwrap_or_default()
-                    .into(),
-            };
-            FluentValue::from(t.get(lang).to_string())
+        serde_json::Value::Object(o) if o.keys().any(|k| Lang::from_code(k).is_some()) => {
+            match serde_json::from_value::<Text>(v.clone()) {
+                Ok(t) => FluentValue::from(t.get(lang).to_string()),
+                Err(_) => FluentValue::from(v.to_string()),
+            }
         }
         serde_json::Value::Array(items) => {
             let parts: Vec<String> = items

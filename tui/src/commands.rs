@@ -9,7 +9,6 @@ use tokenyar_engine::facts::{Bundle, Facts, Snapshot};
 use tokenyar_engine::infer::{Diagnosis, diagnose};
 use tokenyar_engine::kb::{Kb, Lang, Status};
 use tokenyar_engine::lookup;
-use tokenyar_engine::text::persian_digits;
 
 use crate::cli::{
     CollectArgs, Common, DiagnoseArgs, GraphFormat, KbCommand, LookupArgs, ProbeTokenArgs,
@@ -232,10 +231,7 @@ pub fn print_diagnosis(
 
 /// A list number in the language's digits.
 fn number(lang: Lang, n: usize) -> String {
-    match lang {
-        Lang::Fa => persian_digits(&n.to_string()),
-        Lang::En => n.to_string(),
-    }
+    lang.digits(&n.to_string())
 }
 
 pub fn kb_cmd(common: &Common, cmd: &KbCommand) -> Result<i32, CliError> {

@@ -16,41 +16,37 @@ pub fn from_jalali(j: Jalali) -> Option<NaiveDate> {
 
 /// Digits as the language writes them.
 pub fn digits(lang: Lang, s: &str) -> String {
-    match lang {
-        Lang::Fa => persian_digits(s),
-        Lang::En => s.to_string(),
-    }
+    lang.digits(s)
 }
 
 /// A date in the language's calendar, numeric: `۱۴۰۴/۰۸/۳۰` or `2025-11-21`.
 pub fn date(lang: Lang, d: NaiveDate) -> String {
-    match lang {
-        Lang::Fa => match to_jalali(d) {
-            Some(j) => persian_digits(&format!("{:04}/{:02}/{:02}", j.year, j.month, j.day)),
-            None => d.format("%Y-%m-%d").to_string(),
-        },
-        Lang::En => d.format("%Y-%m-%d").to_string(),
-    }
+    let first = if lang.jalali_first() { jalali(d) } else { None };
+    lang.digits(&first.unwrap_or_else(|| gregorian(d)))
+}
+
+fn jalali(d: NaiveDate) -> Option<String> {
+    to_jalali(d).map(|j| format!("{:04}/{:02}/{:02}", j.year, j.month, j.day))
+}
+
+fn gregorian(d: NaiveDate) -> String {
+    d.format("%Y-%m-%d").to_string()
 }
 
 /// A date in both calendars, the language's own first: `۱۴۰۴/۰۸/۳۰ (2025-11-21)` or
 /// `2025-11-21 (1404/08/30)`.
 pub fn both(lang: Lang, d: NaiveDate) -> String {
-    let other = match lang {
-        Lang::Fa => Lang::En,
-        Lang::En => Lang::Fa,
+    // The other calendar, with ASCII digits.
+    let second = if lang.jalali_first() {
+        gregorian(d)
+    } else {
+        jalali(d).unwrap_or_default()
     };
-    let second = match other {
-        // In English text the Jalali date is written with ASCII digits.
-        Lang::Fa => to_jalali(d)
-            .map(|j| format!("{:04}/{:02}/{:02}", j.year, j.month, j.day))
-            .unwrap_or_default(),
-        Lang::En => date(Lang::En, d),
-    };
-    match lang {
-        // Isolated, so a Persian sentence around it cannot split the Gregorian date apart.
-        Lang::Fa => format!("{} (\u{2066}{second}\u{2069})", date(lang, d)),
-        Lang::En => format!("{} ({second})", date(lang, d)),
+    if lang.rtl() {
+        // Isolated, so a right-to-left sentence around it cannot split the date apart.
+        format!("{} (\u{2066}{second}\u{2069})", date(lang, d))
+    } else {
+        format!("{} ({second})", date(lang, d))
     }
 }
 

@@ -69,7 +69,7 @@ impl Plain {
             terminal,
             colour: use_colour(terminal),
             width,
-            rtl: lang == Lang::Fa,
+            rtl: lang.rtl(),
         })
     }
 

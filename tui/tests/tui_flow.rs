@@ -198,10 +198,10 @@ fn agent_only_remedies_are_hidden_from_users() {
     };
     act(&mut m, Action::Diagnose);
     let text = report::markdown(&m);
-    assert!(!text.contains(&steps[0].en), "{text}");
+    assert!(!text.contains(steps[0].get(Lang::En)), "{text}");
     m.settings.agent = true;
     assert!(!evidence::hidden_remedy(&m, id));
-    assert!(report::markdown(&m).contains(&steps[0].en));
+    assert!(report::markdown(&m).contains(steps[0].get(Lang::En)));
 }
 
 #[test]
@@ -226,7 +226,12 @@ fn the_report_is_saved_in_the_ui_language() {
     // The engine's report, in Persian only.
     assert!(text.starts_with("# گزارش پرونده‌ی توکن\n"), "{text}");
     assert!(!text.contains("Token case report"), "{text}");
-    let remedy = m.kb.node(&current(&m)).unwrap().title.fa.clone();
+    let remedy =
+        m.kb.node(&current(&m))
+            .unwrap()
+            .title
+            .get(Lang::Fa)
+            .to_string();
     assert!(text.contains(&remedy), "{text}");
     assert!(text.contains("۱۴۰۳/۱۲/۱۱"), "{text}");
     // The Gregorian time is marked left-to-right so a Persian line cannot split it apart.

@@ -95,9 +95,9 @@ fn a_session_saved_in_the_tui_resumes_for_an_agent_and_reports_the_same_path() {
         );
         let text = String::from_utf8_lossy(&out.stdout);
         for node in &user_path {
-            let title = &agent.kb.node(node).unwrap().title.en;
+            let title = &agent.kb.node(node).unwrap().title.get(Lang::En);
             assert!(
-                text.contains(title.as_str()) || text.contains(node.as_str()),
+                text.contains(title) || text.contains(node.as_str()),
                 "{format}: no {node} in\n{text}"
             );
         }

@@ -96,9 +96,10 @@ fn scene(name: &str, lang: Lang) -> Model {
         "home" => {}
         "home_search" => typed(
             &mut m,
-            match lang {
-                Lang::Fa => "گواهی منقضی",
-                Lang::En => "certificate expired",
+            if lang == Lang::Fa {
+                "گواهی منقضی"
+            } else {
+                "certificate expired"
             },
         ),
         "walk_question" => act(&mut m, Action::Select),

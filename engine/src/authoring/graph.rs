@@ -7,7 +7,7 @@ use petgraph::visit::EdgeRef;
 
 use crate::kb::Kb;
 use crate::kb::graph::WalkGraph;
-use crate::model::Kind;
+use crate::model::{Kind, Lang};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum GraphFormat {
@@ -39,7 +39,7 @@ pub fn render(kb: &Kb, system: Option<&str>, format: GraphFormat) -> String {
                     "  \"{}\" [shape={sh}, label=\"{}\\n{}\"];",
                     n.id,
                     n.id,
-                    esc(&n.title.en)
+                    esc(n.title.get(Lang::En))
                 );
             }
             for e in g.graph.edge_references() {
@@ -68,7 +68,7 @@ pub fn render(kb: &Kb, system: Option<&str>, format: GraphFormat) -> String {
                     out,
                     "  {}{open}\"{}\"{close}",
                     mid(&n.id),
-                    esc(&format!("{}: {}", n.id, n.title.en))
+                    esc(&format!("{}: {}", n.id, n.title.get(Lang::En)))
                 );
             }
             for e in g.graph.edge_references() {

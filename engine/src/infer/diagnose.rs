@@ -10,7 +10,7 @@ use super::session::{Evidence, Need, Session, Step};
 use crate::facts::Facts;
 use crate::kb::Kb;
 use crate::kb::graph::WalkGraph;
-use crate::model::{Body, Kind, Severity, Status, Text};
+use crate::model::{Body, Kind, Lang, Severity, Status, Text};
 use crate::probe::{FactReads, ProbeResult};
 
 /// One check: a symptom's `check:` probe or a system prerequisite.
@@ -224,7 +224,7 @@ pub fn diagnose(kb: &Arc<Kb>, facts: Arc<dyn Facts>, system: Option<&str>) -> Di
 fn check_title(kb: &Kb, probe: &str) -> Option<Text> {
     kb.node(probe)
         .map(|p| p.title.clone())
-        .filter(|t| !t.en.is_empty() || !t.fa.is_empty())
+        .filter(|t| !t.get(Lang::En).is_empty())
 }
 
 /// Builds a finding: walks on from the symptom, letting probes answer, to its remedy.

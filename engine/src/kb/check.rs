@@ -86,7 +86,7 @@ pub fn persian_style_issues(text: &str) -> Vec<String> {
 
 fn persian_style(kb: &Kb, out: &mut Vec<Diagnostic>) {
     let mut report = |pos: &Pos, node: Option<&str>, what: &str, t: &Text| {
-        for issue in persian_style_issues(&t.fa) {
+        for issue in persian_style_issues(t.exact(Lang::Fa).unwrap_or_default()) {
             out.push(Diagnostic::new(
                 Code::W003PersianStyle,
                 pos,
@@ -334,8 +334,9 @@ fn edit_distance(a: &str, b: &str) -> usize {
 
 fn translations(kb: &Kb, out: &mut Vec<Diagnostic>) {
     let mut missing = |pos: &Pos, node: Option<&str>, what: &str, t: &Text| {
-        for (lang, s) in [("Persian (fa)", &t.fa), ("English (en)", &t.en)] {
-            if s.trim().is_empty() {
+        for lang in Lang::BASE {
+            if t.exact(lang).is_none_or(|s| s.trim().is_empty()) {
+                let lang = format!("{} ({lang})", lang.info().english_name);
                 out.push(Diagnostic::new(
                     Code::E006Translation,
                     pos,
@@ -609,7 +610,13 @@ fn risks(kb: &Kb, out: &mut Vec<Diagnostic>) {
         }
         let text: String = std::iter::once(&n.title)
             .chain(steps.iter())
-            .map(|t| format!("{} {}", t.fa, t.en).to_lowercase())
+            .map(|t| {
+                t.iter()
+                    .map(|(_, s)| s)
+                    .collect::<Vec<_>>()
+                    .join(" ")
+                    .to_lowercase()
+            })
             .collect::<Vec<_>>()
             .join(" ");
         if let Some((r, w)) = words.iter().find(|(_, w)| text.contains(w.as_str())) {

@@ -222,8 +222,9 @@ impl Index {
             for k in keywords {
                 add(k, FieldKind::Keyword);
             }
-            add(&n.title.fa, FieldKind::Title);
-            add(&n.title.en, FieldKind::Title);
+            for (_, title) in n.title.iter() {
+                add(title, FieldKind::Title);
+            }
             entries.push(Entry {
                 node: n.id.clone(),
                 system: n.system.clone(),

@@ -4,6 +4,7 @@
 //! into these types and every other layer reads them. The JSON Schemas under `schemas/` are
 //! generated from these types, so an editor's completion and `kb check` agree.
 
+pub mod lang;
 pub mod lookup;
 pub mod nodes;
 pub mod software;

@@ -41,66 +41,7 @@ impl fmt::Display for Pos {
     }
 }
 
-/// A user-facing text in both languages. A missing side deserializes as empty and the checker
-/// reports it, so one missing translation never hides others.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct Text {
-    #[serde(default)]
-    pub fa: String,
-    #[serde(default)]
-    pub en: String,
-}
-
-/// The two languages of every user-facing text.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default, JsonSchema)]
-#[serde(rename_all = "lowercase")]
-pub enum Lang {
-    #[default]
-    Fa,
-    En,
-}
-
-impl Lang {
-    pub fn code(self) -> &'static str {
-        match self {
-            Lang::Fa => "fa",
-            Lang::En => "en",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Lang> {
-        let s = s.trim().to_ascii_lowercase();
-        if s.starts_with("fa") || s.starts_with("per") {
-            Some(Lang::Fa)
-        } else if s.starts_with("en") {
-            Some(Lang::En)
-        } else {
-            None
-        }
-    }
-}
-
-impl Text {
-    /// A text in the two languages every knowledge base must have. Code builds texts through
-    /// this and reads them through [`Text::get`], never through the fields, so that the set of
-    /// languages can stay data (docs/i18n.md).
-    pub fn new(fa: impl Into<String>, en: impl Into<String>) -> Text {
-        Text {
-            fa: fa.into(),
-            en: en.into(),
-        }
-    }
-
-    pub fn get(&self, lang: Lang) -> &str {
-        match lang {
-            Lang::Fa if !self.fa.is_empty() => &self.fa,
-            Lang::En if !self.en.is_empty() => &self.en,
-            Lang::Fa => &self.en,
-            Lang::En => &self.fa,
-        }
-    }
-}
+pub use super::lang::{Lang, Text};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::nodes::{Confidence, Text};
+use super::nodes::{Confidence, Lang, Text};
 
 /// The whole file.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
@@ -177,7 +177,7 @@ impl TokensFile {
                     format!("`{name}` is not a PKCS#11 return code name (CKR_...)"),
                 ));
             }
-            if e.cause.fa.is_empty() || e.cause.en.is_empty() {
+            if Lang::BASE.iter().any(|l| e.cause.exact(*l).is_none()) {
                 out.push((
                     format!(".pkcs11_errors.{name}.cause"),
                     "the cause needs both `fa` and `en`".into(),
@@ -185,7 +185,7 @@ impl TokensFile {
             }
         }
         for (name, e) in &self.reader_errors {
-            if e.cause.fa.is_empty() || e.cause.en.is_empty() {
+            if Lang::BASE.iter().any(|l| e.cause.exact(*l).is_none()) {
                 out.push((
                     format!(".reader_errors.{name}.cause"),
                     "the cause needs both `fa` and `en`".into(),

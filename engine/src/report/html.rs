@@ -9,7 +9,7 @@ use std::fmt::Write as _;
 use super::label;
 use super::markdown::severity;
 use super::{CertSummary, Report};
-use crate::calendar::{Stamp, persian_digits};
+use crate::calendar::Stamp;
 use crate::infer::explain::{ProbeSeen, WhyStep, status_word, value_text};
 use crate::infer::session::RemedyOutcome;
 use crate::kb::Lang;
@@ -84,10 +84,7 @@ fn h(s: &str) -> String {
 }
 
 fn dir(g: Lang) -> &'static str {
-    match g {
-        Lang::Fa => "rtl",
-        Lang::En => "ltr",
-    }
+    if g.rtl() { "rtl" } else { "ltr" }
 }
 
 fn l(key: &str, g: Lang) -> String {
@@ -111,19 +108,22 @@ fn raw(s: &str) -> String {
 /// A time in both calendars; the other calendar's run is isolated, so `+03:30` and the
 /// parentheses stay where they belong inside Persian text.
 fn stamp(s: &Stamp, g: Lang) -> String {
-    match g {
-        Lang::Fa => format!(
-            "<bdi class=\"when\" dir=\"rtl\">{} (<bdi dir=\"ltr\">{} {}</bdi>)</bdi>",
-            h(&persian_digits(&s.jalali)),
+    if g.jalali_first() {
+        format!(
+            "<bdi class=\"when\" dir=\"{}\">{} (<bdi dir=\"ltr\">{} {}</bdi>)</bdi>",
+            dir(g),
+            h(&g.digits(&s.jalali)),
             h(&s.gregorian),
             h(&s.offset)
-        ),
-        Lang::En => format!(
-            "<bdi class=\"when\" dir=\"ltr\">{} {} ({})</bdi>",
-            h(&s.gregorian),
+        )
+    } else {
+        format!(
+            "<bdi class=\"when\" dir=\"{}\">{} {} ({})</bdi>",
+            dir(g),
+            h(&g.digits(&s.gregorian)),
             h(&s.offset),
             h(&s.jalali)
-        ),
+        )
     }
 }
 
@@ -136,10 +136,7 @@ fn comma(g: Lang) -> String {
 }
 
 fn num(n: usize, g: Lang) -> String {
-    match g {
-        Lang::Fa => persian_digits(&n.to_string()),
-        Lang::En => n.to_string(),
-    }
+    g.digits(&n.to_string())
 }
 
 fn badge(s: Status, g: Lang) -> String {
@@ -195,7 +192,7 @@ pub fn render(r: &Report, langs: &[Lang]) -> String {
         o,
         "<footer dir=\"ltr\" lang=\"en\">tokenyar {} · {} {}</footer>\n</body>\n</html>\n",
         h(&r.tool_version),
-        h(label("report-kb").en.as_str()),
+        h(label("report-kb").get(Lang::En)),
         h(&r.kb_version)
     );
     o

@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 
 use super::label;
 use super::{CertSummary, Report, Summary};
-use crate::calendar::{Stamp, persian_digits};
+use crate::calendar::Stamp;
 use crate::infer::explain::{ProbeSeen, WhyStep, evidence_text, status_word, value_text};
 use crate::kb::Lang;
 use crate::model::{Severity, Text};
@@ -52,10 +52,7 @@ fn comma(lang: Lang) -> String {
 }
 
 fn num(n: usize, lang: Lang) -> String {
-    match lang {
-        Lang::Fa => persian_digits(&n.to_string()),
-        Lang::En => n.to_string(),
-    }
+    lang.digits(&n.to_string())
 }
 
 pub(super) fn stamp(s: &Stamp, lang: Lang) -> String {

@@ -36,10 +36,7 @@ fn per_lang(
     id: &str,
     args: impl Fn(Lang) -> Vec<(&'static str, fluent_bundle::FluentValue<'static>)>,
 ) -> Text {
-    Text {
-        fa: crate::i18n::ta(Lang::Fa, id, &args(Lang::Fa)),
-        en: crate::i18n::ta(Lang::En, id, &args(Lang::En)),
-    }
+    Text::from_fn(|lang| crate::i18n::ta(lang, id, &args(lang)))
 }
 
 /// The label of a report's `source.kind`.
@@ -88,7 +85,7 @@ impl LangChoice {
     pub fn langs(self) -> Vec<Lang> {
         match self {
             LangChoice::One(l) => vec![l],
-            LangChoice::Both => vec![Lang::Fa, Lang::En],
+            LangChoice::Both => Lang::BASE.to_vec(),
         }
     }
 }

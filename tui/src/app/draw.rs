@@ -8,7 +8,7 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::widgets::{Block, BorderType, Borders, Clear, Widget};
 use tokenyar_engine::infer::Need;
 use tokenyar_engine::infer::session::{End, Purpose, Via};
-use tokenyar_engine::kb::{Body, Lang, Status};
+use tokenyar_engine::kb::{Body, Status};
 
 use super::action::{Ctx, bindings};
 use super::evidence;
@@ -804,10 +804,7 @@ fn settings(m: &Model, area: Rect, buf: &mut Buffer) -> Hits {
     let inner = boxed(m, area, buf, &m.t("screen-settings"), true);
     let mut d = Doc::new(m.rtl());
     let s = &m.settings;
-    let lang_name = match s.lang {
-        Lang::Fa => "فارسی",
-        Lang::En => "English",
-    };
+    let lang_name = s.lang.name();
     let shaping_now = if m.shapes() {
         m.t("shaping-now-on")
     } else {

@@ -166,7 +166,7 @@ impl Model {
     }
 
     pub fn rtl(&self) -> bool {
-        self.settings.lang == Lang::Fa
+        self.settings.lang.rtl()
     }
 
     pub fn t(&self, id: &str) -> String {

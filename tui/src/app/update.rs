@@ -34,10 +34,7 @@ pub fn update(m: &mut Model, action: Action) -> Vec<Effect> {
         }
         Action::Resize(w, h) => m.size = (w, h),
         Action::ToggleLang => {
-            m.settings.lang = match m.settings.lang {
-                Lang::Fa => Lang::En,
-                Lang::En => Lang::Fa,
-            };
+            m.settings.lang = m.settings.lang.next();
         }
         Action::Help => open_overlay(m, Screen::Help),
         Action::Settings => open_overlay(m, Screen::Settings),
@@ -261,7 +258,7 @@ fn home(m: &mut Model, a: Action, fx: &mut Vec<Effect>) {
         // The cursor moves in logical order; on screen that is leftwards in Persian text.
         Action::Left | Action::Right => {
             let forward = matches!(a, Action::Right)
-                != crate::bidi::first_strong_rtl(&h.query).unwrap_or(m.settings.lang == Lang::Fa);
+                != crate::bidi::first_strong_rtl(&h.query).unwrap_or(m.settings.lang.rtl());
             if forward {
                 if let Some(c) = h.query[h.cursor..].chars().next() {
                     h.cursor += c.len_utf8();
@@ -562,7 +559,7 @@ fn settings(m: &mut Model, a: Action, fx: &mut Vec<Effect>) {
             let back = matches!(a, Action::Left) != m.rtl() && !matches!(a, Action::Select);
             let s = &mut m.settings;
             match m.settings_sel {
-                0 => s.lang = cycle(&[Lang::Fa, Lang::En], s.lang, back),
+                0 => s.lang = cycle(&Lang::all().collect::<Vec<_>>(), s.lang, back),
                 1 => s.bidi = cycle(&BidiMode::ALL, s.bidi, back),
                 2 => s.shaping = cycle(&Shaping::ALL, s.shaping, back),
                 _ => s.agent = !s.agent,

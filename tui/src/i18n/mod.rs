@@ -1,4 +1,4 @@
-//! The interface's texts: `tui/i18n/{fa,en}.ftl` (screens, keys, command-line messages), added
+//! The interface's texts: `tui/i18n/<code>.ftl`, one per language (screens, keys, command-line messages), added
 //! to the engine's catalog (`tokenyar_engine::i18n`: report words, status words, probe notes),
 //! so there is one localisation mechanism and one lookup for every sentence. Knowledge-base
 //! texts are not here: they come from the KB in both languages.
@@ -8,13 +8,26 @@
 //! in logical order (a pipe, a file) is formatted without them ([`I18n::plain`]).
 
 use fluent_bundle::FluentValue;
+use include_dir::{Dir, include_dir};
 use tokenyar_engine::i18n::{Catalog, Message};
 use tokenyar_engine::kb::Lang;
 
-pub const FA_FTL: &str = include_str!("../../i18n/fa.ftl");
-pub const EN_FTL: &str = include_str!("../../i18n/en.ftl");
+static FILES: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/i18n");
 
-/// Both languages' messages, so switching language at run time costs nothing.
+/// The interface's message file of a language (empty for a language it has none for: the
+/// engine's catalog then falls back to English).
+pub fn tui_ftl(lang: Lang) -> &'static str {
+    FILES
+        .get_file(format!("{}.ftl", lang.code()))
+        .and_then(|f| f.contents_utf8())
+        .unwrap_or_default()
+}
+
+fn resources() -> Vec<(Lang, &'static str)> {
+    Lang::all().map(|l| (l, tui_ftl(l))).collect()
+}
+
+/// Every language's messages, so switching language at run time costs nothing.
 #[derive(Debug)]
 pub struct I18n(Catalog);
 
@@ -27,12 +40,12 @@ impl Default for I18n {
 impl I18n {
     /// For the screen (isolation marks kept for the BiDi pass).
     pub fn new() -> I18n {
-        I18n(Catalog::with_resources(&[(FA_FTL, EN_FTL)], true))
+        I18n(Catalog::with_resources(&resources(), true))
     }
 
     /// For text written in logical order.
     pub fn plain() -> I18n {
-        I18n(Catalog::with_resources(&[(FA_FTL, EN_FTL)], false))
+        I18n(Catalog::with_resources(&resources(), false))
     }
 
     /// The message `id` (falling back fa -> en, then to the id itself so a gap is visible).
@@ -64,33 +77,54 @@ mod tests {
     use fluent_bundle::FluentResource;
 
     #[test]
-    fn both_files_parse_without_errors() {
-        for (name, src) in [("fa", FA_FTL), ("en", EN_FTL)] {
-            if let Err((_, errs)) = FluentResource::try_new(src.to_string()) {
-                panic!("{name}.ftl: {errs:?}");
+    fn every_file_parses_without_errors() {
+        for lang in Lang::all() {
+            if let Err((_, errs)) = FluentResource::try_new(tui_ftl(lang).to_string()) {
+                panic!("{lang}.ftl: {errs:?}");
             }
         }
     }
 
+    /// Every language tokenyar has (one per engine message file) has an interface file with
+    /// the same ids as English, and no interface file is left without an engine file.
     #[test]
-    fn both_languages_have_the_same_message_ids() {
-        let fa = message_ids(FA_FTL);
-        let en = message_ids(EN_FTL);
+    fn every_language_has_the_same_message_ids() {
+        let en = message_ids(tui_ftl(Lang::En));
         assert!(en.len() > 50, "{}", en.len());
-        let missing_fa: Vec<_> = en.iter().filter(|i| !fa.contains(i)).collect();
-        let missing_en: Vec<_> = fa.iter().filter(|i| !en.contains(i)).collect();
-        assert!(missing_fa.is_empty(), "missing in fa.ftl: {missing_fa:?}");
-        assert!(missing_en.is_empty(), "missing in en.ftl: {missing_en:?}");
         let i = I18n::new();
-        for id in &en {
-            assert!(i.has(Lang::Fa, id) && i.has(Lang::En, id), "{id}");
+        for lang in Lang::all() {
+            let ids = message_ids(tui_ftl(lang));
+            let missing: Vec<_> = en.iter().filter(|i| !ids.contains(i)).collect();
+            let extra: Vec<_> = ids.iter().filter(|i| !en.contains(i)).collect();
+            assert!(
+                missing.is_empty(),
+                "missing in tui/i18n/{lang}.ftl: {missing:?}"
+            );
+            assert!(
+                extra.is_empty(),
+                "not in en.ftl but in {lang}.ftl: {extra:?}"
+            );
+            for id in &en {
+                assert!(i.has(lang, id), "{lang}: {id}");
+            }
+        }
+        for f in FILES.files() {
+            let code = f
+                .path()
+                .file_stem()
+                .and_then(|s| s.to_str())
+                .unwrap_or_default();
+            assert!(
+                Lang::from_code(code).is_some(),
+                "tui/i18n/{code}.ftl has no engine/i18n/{code}.ftl"
+            );
         }
     }
 
     #[test]
     fn persian_text_uses_persian_letters_and_digits() {
         let re = regex::Regex::new(r"\{[^}]*\}|\[[^\]]*\]|[A-Za-z][A-Za-z0-9]*").unwrap();
-        for line in FA_FTL.lines().filter(|l| !l.starts_with('#')) {
+        for line in tui_ftl(Lang::Fa).lines().filter(|l| !l.starts_with('#')) {
             let value = line.split_once(" = ").map_or(line, |(_, v)| v);
             assert!(!value.contains(['ي', 'ك']), "Arabic letter in: {line}");
             // Numbers outside placeables, variant keys and Latin names (F5) are Persian.
