@@ -67,7 +67,8 @@ pub struct Common {
     /// Use the knowledge base in this folder (a working copy) instead of the embedded one.
     #[arg(long, global = true, value_name = "DIR")]
     pub kb: Option<PathBuf>,
-    /// Language of texts: fa or en (default: from the environment).
+    /// Language of texts: a code (fa, en, or another language tokenyar has) or a locale
+    /// (default: from the environment).
     #[arg(long, global = true, value_name = "LANG")]
     pub lang: Option<String>,
     /// Who reorders right-to-left text on a terminal: app (tokenyar), terminal, or off (default:
@@ -97,7 +98,7 @@ pub enum Command {
     #[command(name = "probe-token", hide = true)]
     ProbeToken(ProbeTokenArgs),
     /// Write a case report (Markdown, JSON or HTML) from a saved session or a bundle, for a
-    /// support agent or the next tier. Use `--lang fa|en|both` (default: both).
+    /// support agent or the next tier. Use `--lang fa|en|both` or another language code (default: both).
     Report(ReportArgs),
     /// Saved sessions: see where a walk someone saved stands.
     #[command(subcommand)]

@@ -500,7 +500,10 @@ pub fn report_cmd(common: &Common, args: &ReportArgs) -> Result<i32, CliError> {
             CliError::Usage(msg(
                 env_lang().unwrap_or(Lang::En),
                 "err-unknown-report-lang",
-                &[("lang", l.as_str().into())],
+                &[
+                    ("lang", l.as_str().into()),
+                    ("known", crate::setup::known_langs().into()),
+                ],
             ))
         })?,
         None => LangChoice::Both,

@@ -117,6 +117,11 @@ pub fn known_system(kb: &Kb, system: Option<&str>) -> Result<(), CliError> {
     }
 }
 
+/// The language codes `--lang` takes, for a message that names them.
+pub fn known_langs() -> String {
+    Lang::all().map(Lang::code).collect::<Vec<_>>().join(", ")
+}
+
 /// The language: `--lang`, else the environment, else English (Persian needs a terminal that
 /// shows it right to left, which the interactive screen handles and plain output cannot).
 pub fn lang(common: &Common) -> Result<Lang, CliError> {
@@ -125,7 +130,7 @@ pub fn lang(common: &Common) -> Result<Lang, CliError> {
             CliError::Usage(msg(
                 env_lang().unwrap_or(Lang::En),
                 "err-unknown-lang",
-                &[("lang", l.as_str().into())],
+                &[("lang", l.as_str().into()), ("known", known_langs().into())],
             ))
         });
     }

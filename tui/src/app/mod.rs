@@ -111,9 +111,8 @@ pub fn initial_settings(common: &Common, term: &TerminalInfo) -> Result<Settings
         shaping: Shaping::Auto,
         agent: false,
     });
-    if let Some(l) = &common.lang {
-        s.lang = Lang::parse(l)
-            .ok_or_else(|| CliError::Usage(format!("unknown language {l:?}: use fa or en")))?;
+    if common.lang.is_some() {
+        s.lang = crate::setup::lang(common)?;
     }
     if let Some(b) = &common.bidi {
         s.bidi = BidiMode::parse(b).ok_or_else(|| {
