@@ -13,7 +13,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use tokenyar_engine::kb::{Body, Kb, Kind, Source};
+use tokenyar_engine::kb::{Body, Kb, Kind, Lang, Source};
 use tokenyar_engine::lookup::Index;
 
 /// What users type, one of each kind: exact, colloquial, glued with Persian digits, Arabic
@@ -105,7 +105,7 @@ fn ten_times(base: &Source, kb: &Kb) -> Source {
             let node = serde_json::json!({
                 "id": format!("{}/synth-{copy}-{slug}", n.system),
                 "kind": "symptom",
-                "title": {"fa": mutate(&n.title.fa, &mut rng), "en": mutate(&n.title.en, &mut rng)},
+                "title": {"fa": mutate(n.title.get(Lang::Fa), &mut rng), "en": mutate(n.title.get(Lang::En), &mut rng)},
                 "messages": messages.iter().map(|m| mutate(m, &mut rng)).collect::<Vec<_>>(),
                 "keywords": keywords.iter().map(|k| mutate(k, &mut rng)).collect::<Vec<_>>(),
                 "codes": [format!("{}", 100 + rng.next() % 90_000)],

@@ -166,21 +166,21 @@ fn walk_to_a_remedy_in_persian_switch_to_english_and_quit_cleanly() {
     t.wait_for(&shown("پیام خطایی را که می‌بینید بنویسید", true, 90));
     assert_eq!(t.var("#{alternate_on}"), "1");
     t.literal(query);
-    let hit_title = m.home.hits[0].title.fa.clone();
+    let hit_title = m.home.hits[0].title.get(Lang::Fa).to_string();
     t.wait_for(&shown(&hit_title, true, 200)[..]);
     t.keys(&["Enter"]);
     // The remedy's title as a Persian reader sees it (the box is 96 cells wide inside).
     // A frame reaches tmux in pieces: wait for its last part, then check the first.
     let s = t.wait_for(&shown("انجام دادم، دوباره بررسی کن", true, 96));
-    assert!(s.contains(&shown(&title.fa, true, 96)), "{s}");
+    assert!(s.contains(&shown(title.get(Lang::Fa), true, 96)), "{s}");
     // One key: English.
     t.keys(&["F2"]);
     let s = t.wait_for("Done, check again");
-    assert!(s.contains(&shown(&title.en, false, 96)), "{s}");
+    assert!(s.contains(&shown(title.get(Lang::En), false, 96)), "{s}");
     // A resized terminal is redrawn (ratatui asks for the cursor position then: the app must
     // not have a second reader on the terminal's input).
     t.tmux(&["resize-window", "-t", &t.name, "-x", "120", "-y", "35"]);
-    t.wait_for(&shown(&title.en, false, 116));
+    t.wait_for(&shown(title.get(Lang::En), false, 116));
     t.keys(&["F10"]);
     let s = t.wait_for("EXIT=0");
     assert!(s.contains("first frame"), "{s}");
