@@ -182,5 +182,12 @@ probe-token-has-no-cert = the connected token holds no certificate
 probe-software-missing = { $software } is not installed
 probe-software-old = { $software } { $version } is installed; { $min } or newer is needed
 probe-vpn-proxy-on = active: { $names }
+probe-session-remote = this computer is being used through { $kind ->
+    [rdp] Remote Desktop
+    [citrix] Citrix
+   *[other] a remote (SSH) session
+}: the token has to be plugged in here, or redirected to it
+probe-session-local = tokenyar runs at this computer's own keyboard and screen, not remotely
+probe-session-not-applicable = remote sessions are not read on this system
 probe-virtual-drive = virtual-drive software is installed: { $software }
 probe-prerequisites-missing = not installed: { $missing }

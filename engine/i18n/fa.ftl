@@ -177,5 +177,12 @@ probe-token-has-no-cert = روی توکنِ وصل‌شده هیچ گواهی‌
 probe-software-missing = { $software } نصب نیست
 probe-software-old = { $software } نسخه‌ی { $version } نصب است؛ نسخه‌ی { $min } یا تازه‌تر لازم است
 probe-vpn-proxy-on = فعال: { $names }
+probe-session-remote = با این رایانه از راه دور کار می‌شود ({ $kind ->
+    [rdp] Remote Desktop
+    [citrix] Citrix
+   *[other] SSH
+}): توکن باید به همین رایانه وصل باشد یا به آن هدایت شود
+probe-session-local = توکن‌یار روی خود این رایانه اجرا شده است، نه از راه دور
+probe-session-not-applicable = نشست از راه دور در این سیستم خوانده نمی‌شود
 probe-virtual-drive = نرم‌افزار درایو مجازی نصب است: { $software }
 probe-prerequisites-missing = نصب نیست: { $missing }

@@ -69,6 +69,9 @@ pub fn run_in(dir: &std::path::Path, args: &[&str]) -> (i32, String, String) {
         .args(args)
         .current_dir(dir)
         .env("LANG", "C")
+        .env_remove("SSH_CONNECTION")
+        .env_remove("SSH_CLIENT")
+        .env_remove("SSH_TTY")
         .output()
         .expect("runs");
     (

@@ -77,6 +77,11 @@ pub fn tokenyar(args: &[&str], env: &[(&str, &Path)]) -> Run {
         .env("TZ", "Asia/Tehran")
         .env_remove("TOKENYAR_MOCK_SCENARIO")
         .env_remove("TOKENYAR_MOCK_LOG");
+    // ... at its own keyboard: a CI runner reached over SSH would otherwise be a remote session
+    // (os.session), which the remote-desktop check reports.
+    for k in ["SSH_CONNECTION", "SSH_CLIENT", "SSH_TTY"] {
+        cmd.env_remove(k);
+    }
     for (k, v) in env {
         cmd.env(k, v);
     }

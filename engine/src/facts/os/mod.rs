@@ -11,6 +11,7 @@ pub mod inventory;
 pub mod linux;
 pub mod macos;
 pub mod registry;
+pub mod session;
 pub mod software;
 pub mod system;
 pub mod win_api;
@@ -32,6 +33,7 @@ pub fn providers() -> Vec<Provider> {
         Provider::new("clock", |_| clock()),
         Provider::new("os", |o| os(&real(o))),
         Provider::new("os.calendar", |o| calendar(&real(o))),
+        Provider::new("os.session", |o| session::session(&real(o))),
         Provider::new("software", |o| software(&real(o), &o.software)),
         Provider::new("processes", |o| processes(&real(o))),
         Provider::new("services", |o| services(&real(o), &o.software)),
