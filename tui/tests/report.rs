@@ -585,7 +585,7 @@ fn a_snapshot_report_explains_each_finding() {
         ],
     );
     assert_eq!(code, 2);
-    assert!(err.contains("fa, en or both"), "{err}");
+    assert!(err.contains("both or one of fa, en"), "{err}");
     let (code, _, _) = tokenyar(dir.path(), &["report", "--format", "md"]);
     assert_eq!(code, 2);
 }
