@@ -17,7 +17,7 @@ fn main() {
 
 /// The knowledge base's version, as `tokenyar --version` prints it.
 fn kb_version() -> &'static str {
-    include_str!("../../../kb/kb.yaml")
+    include_str!("../../kb/kb.yaml")
         .lines()
         .find_map(|l| l.strip_prefix("version:"))
         .map(|v| v.trim().trim_matches('"'))
