@@ -1,5 +1,5 @@
-//! The Windows code path, run here: recorded outputs of `reg query`, `tasklist`, `sc query` and
-//! the PowerShell `Get-CimInstance` snippets (engine/tests/fixtures/windows/) go through the same
+//! The Windows code path, run here: recorded outputs of `reg query`, `tasklist` and `sc query`
+//! (engine/tests/fixtures/windows/) and a recorded adapter list go through the same
 //! collectors a Windows machine runs, into facts, and the knowledge base's probes read those facts
 //! to the findings a support agent expects.
 
@@ -11,9 +11,9 @@ use std::sync::Arc;
 
 use serde_json::{Value, json};
 use tokenyar_engine::facts::net;
+use tokenyar_engine::facts::os;
 use tokenyar_engine::facts::os::exec::CmdOutput;
-use tokenyar_engine::facts::os::system::{FakeSystem, Family};
-use tokenyar_engine::facts::os::{self, windows};
+use tokenyar_engine::facts::os::system::{Adapter, FakeSystem, Family};
 use tokenyar_engine::facts::{Fact, Facts, Snapshot};
 use tokenyar_engine::infer::Runner;
 use tokenyar_engine::kb::{Kb, Source, Status};
@@ -93,17 +93,35 @@ fn machine(which: &str) -> FakeSystem {
             )
             .file(r"C:\Windows\System32\ShuttleCsp11_3003.dll", "")
             .file(r"C:\Program Files (x86)\PKI\Dastine\DastineService.exe", "");
-        let ps = |script: String| {
-            let enc = windows::encode_powershell(&script);
-            format!(
-                "powershell -NoProfile -NonInteractive -ExecutionPolicy Bypass -EncodedCommand {enc}"
-            )
-        };
         sys = sys
-            .command(&ps(windows::usb_script()), ok("problems-usb.txt"))
-            .command(&ps(windows::adapters_script()), ok("problems-adapters.txt"));
+            .command(
+                r"reg query HKLM\SYSTEM\CurrentControlSet\Enum\USB /s",
+                ok("problems-usb-enum.txt"),
+            )
+            .adapters(Ok(vec![
+                adapter("Intel(R) Ethernet Connection (7) I219-V", "Ethernet", true),
+                adapter("TAP-Windows Adapter V9", "Ethernet 2", true),
+                adapter("WireGuard Tunnel", "office", false),
+                Adapter {
+                    loopback: true,
+                    ..adapter(
+                        "Software Loopback Interface 1",
+                        "Loopback Pseudo-Interface 1",
+                        true,
+                    )
+                },
+            ]));
     }
     sys
+}
+
+fn adapter(description: &str, name: &str, up: bool) -> Adapter {
+    Adapter {
+        description: description.into(),
+        name: name.into(),
+        up,
+        loopback: false,
+    }
 }
 
 fn value(f: Fact) -> Value {
@@ -181,6 +199,9 @@ fn a_problem_machine_is_read_into_contract_facts() {
     assert_eq!(usb["devices"].as_array().unwrap().len(), 2, "{usb:#}");
     assert_eq!(usb["devices"][0]["vid"], json!("096e"));
     assert_eq!(usb["devices"][0]["pid"], json!("0703"));
+    assert_eq!(usb["devices"][0]["product"], json!("USB Composite Device"));
+    // The flash drive unplugged last week (no `Control` key) is not counted.
+    assert_eq!(usb["devices"][1]["vid"], json!("8087"), "{usb:#}");
     let proxy = value(net::proxy(&sys));
     assert_eq!(proxy["enabled"], json!(true));
     assert_eq!(proxy["server"], json!("127.0.0.1:10809"));
@@ -193,10 +214,7 @@ fn a_problem_machine_is_read_into_contract_facts() {
     // Only standard commands ran.
     for line in sys.ran.lock().unwrap().iter() {
         let prog = line.split(' ').next().unwrap();
-        assert!(
-            ["reg", "tasklist", "sc", "powershell"].contains(&prog),
-            "{line}"
-        );
+        assert!(["reg", "tasklist", "sc"].contains(&prog), "{line}");
         assert!(
             !line.contains(" add ") && !line.contains(" delete "),
             "{line}"
@@ -315,6 +333,22 @@ fn a_failing_command_makes_a_fact_unknown_not_wrong() {
     let sw = value(os::software(&sys, &catalog(&kb)));
     assert!(sw["problems"].as_array().unwrap().len() >= 3, "{sw:#}");
     assert_eq!(sw["items"]["dastine"]["running"], json!(null));
+    // USB devices and network adapters: unreadable, empty or not read is "cannot tell", never
+    // "no token plugged in" or "no VPN".
+    assert!(matches!(os::usb(&sys), Fact::Unknown(r) if r.contains("Access is denied")));
+    assert!(matches!(net::vpn(&sys, &catalog(&kb)), Fact::Unknown(_)));
+    let empty = FakeSystem::new(Family::Windows)
+        .adapters(Ok(vec![]))
+        .command(
+            r"reg query HKLM\SYSTEM\CurrentControlSet\Enum\USB /s",
+            Ok(CmdOutput::ok(
+                "\r\nHKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Enum\\USB\r\n",
+            )),
+        );
+    assert!(matches!(os::usb(&empty), Fact::Unknown(_)));
+    assert!(matches!(net::vpn(&empty, &catalog(&kb)), Fact::Unknown(_)));
+    let refused = FakeSystem::new(Family::Windows).adapters(Err("access denied".into()));
+    assert!(matches!(net::vpn(&refused, &catalog(&kb)), Fact::Unknown(r) if r == "access denied"));
 }
 
 #[test]

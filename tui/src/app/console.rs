@@ -7,7 +7,8 @@
 //! crossterm backend queues `SetUnderlineColor(Reset)` at the end of every frame, which is an
 //! error there too). On Windows 7 and the legacy console that made the TUI exit at once.
 //! [`Console::detect`] tells the two paths apart and [`ConsoleBackend`] keeps ratatui's frames
-//! within what the console API does.
+//! within what the console API does. `TOKENYAR_CONSOLE=legacy` takes the console-API path on a
+//! console that has VT, which is how the Windows tests under Wine exercise it.
 
 use std::io::{self, Stdout, Write};
 
@@ -26,12 +27,28 @@ pub struct Console {
     pub vt: bool,
 }
 
+/// `TOKENYAR_CONSOLE=legacy` (with `TERM` unset, as it is on Windows) makes tokenyar and
+/// crossterm find the console as a legacy console finds them: with no VT processing. For the
+/// Windows tests (Wine's consoles accept VT processing, so the console-API path would otherwise
+/// never run there) and for a console that claims VT but draws it wrong. Ignored elsewhere.
+pub const CONSOLE_VAR: &str = "TOKENYAR_CONSOLE";
+
+/// Whether [`CONSOLE_VAR`] asks for the legacy console.
+pub fn legacy_asked() -> bool {
+    std::env::var_os(CONSOLE_VAR).is_some_and(|v| v.eq_ignore_ascii_case("legacy"))
+}
+
 impl Console {
-    /// Asks crossterm, which also switches VT processing on where Windows allows it. Unix
-    /// terminals always take escape sequences.
+    /// Asks crossterm, which also switches VT processing on where Windows allows it (its answer
+    /// holds for the whole process, and decides how crossterm draws). Unix terminals always
+    /// take escape sequences.
     pub fn detect() -> Console {
         #[cfg(windows)]
-        let vt = crossterm::ansi_support::supports_ansi();
+        let vt = if legacy_asked() {
+            legacy::ask_detached()
+        } else {
+            crossterm::ansi_support::supports_ansi()
+        };
         #[cfg(not(windows))]
         let vt = true;
         Console { vt }
@@ -145,6 +162,46 @@ impl Backend for ConsoleBackend {
     fn flush(&mut self) -> io::Result<()> {
         Backend::flush(&mut self.inner)?;
         io::stdout().flush()
+    }
+}
+
+/// How `TOKENYAR_CONSOLE=legacy` makes crossterm see a console without VT processing: crossterm
+/// decides once per process, by switching VT processing on through `CONOUT$` (with `TERM` as a
+/// second opinion). Asked while this process is detached from its console, that fails as it does
+/// on a legacy console; then the process attaches to its parent's console again and draws there
+/// through the console API, the path Windows 7 takes. Standard handles that were redirected
+/// (files, pipes) are kept. With no parent console to return to, there is no console: the screen
+/// then cannot draw, and says so (exit 2).
+#[cfg(windows)]
+#[allow(unsafe_code)]
+mod legacy {
+    use windows_sys::Win32::System::Console::{
+        ATTACH_PARENT_PROCESS, AttachConsole, FreeConsole, GetConsoleMode, GetStdHandle,
+        STD_ERROR_HANDLE, STD_INPUT_HANDLE, STD_OUTPUT_HANDLE, SetStdHandle,
+    };
+
+    pub fn ask_detached() -> bool {
+        let mut kept = Vec::new();
+        for kind in [STD_INPUT_HANDLE, STD_OUTPUT_HANDLE, STD_ERROR_HANDLE] {
+            // SAFETY: no pointer arguments; the handle is only looked at.
+            let h = unsafe { GetStdHandle(kind) };
+            let mut mode = 0;
+            // SAFETY: `mode` is ours; a handle that is no console makes the call fail.
+            if unsafe { GetConsoleMode(h, &mut mode) } == 0 {
+                kept.push((kind, h));
+            }
+        }
+        // SAFETY: no arguments; detaching only ends this process's use of its console.
+        unsafe { FreeConsole() };
+        let vt = crossterm::ansi_support::supports_ansi();
+        // SAFETY: no pointer arguments.
+        if unsafe { AttachConsole(ATTACH_PARENT_PROCESS) } != 0 {
+            for (kind, h) in kept {
+                // SAFETY: `h` is the handle this process had for `kind` before, still open.
+                unsafe { SetStdHandle(kind, h) };
+            }
+        }
+        vt
     }
 }
 

@@ -49,11 +49,16 @@ pub fn vpn(sys: &dyn System, catalog: &SoftwareCatalog) -> Fact {
             Ok(adapters) => {
                 let active: Vec<Value> = adapters
                     .into_iter()
-                    .filter_map(|(desc, conn, service)| {
-                        matcher(&conf.windows, &desc)
-                            .or_else(|| matcher(&conf.windows, &service))
+                    .filter_map(|a| {
+                        matcher(&conf.windows, &a.description)
+                            .or_else(|| matcher(&conf.windows, &a.name))
                             .map(|_| {
-                                json!({"name": if conn.is_empty() { desc.clone() } else { conn }, "kind": desc})
+                                let name = if a.name.is_empty() {
+                                    a.description.clone()
+                                } else {
+                                    a.name
+                                };
+                                json!({"name": name, "kind": a.description})
                             })
                     })
                     .collect();

@@ -88,6 +88,23 @@ pub trait System: Send + Sync {
     fn service_list(&self) -> Option<Result<Vec<Service>, String>> {
         None
     }
+    /// The network adapters, where the OS lists them through an API (Windows'
+    /// `GetAdaptersAddresses`); `None`: not read on this system.
+    fn network_adapters(&self) -> Option<Result<Vec<Adapter>, String>> {
+        None
+    }
+}
+
+/// One network adapter as the system lists it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Adapter {
+    /// What its driver calls it ("TAP-Windows Adapter V9").
+    pub description: String,
+    /// The connection's name the user sees ("Ethernet 2").
+    pub name: String,
+    /// Up and carrying traffic.
+    pub up: bool,
+    pub loopback: bool,
 }
 
 /// This machine. Commands get `command_timeout`, and never more than what is left before
@@ -136,6 +153,11 @@ impl System for RealSystem {
     #[cfg(windows)]
     fn service_list(&self) -> Option<Result<Vec<Service>, String>> {
         Some(super::win_api::services())
+    }
+
+    #[cfg(windows)]
+    fn network_adapters(&self) -> Option<Result<Vec<Adapter>, String>> {
+        Some(super::win_api::adapters())
     }
 
     fn env(&self, name: &str) -> Option<String> {
@@ -224,6 +246,8 @@ pub struct FakeSystem {
     pub defaults: BTreeMap<String, Result<CmdOutput, ExecError>>,
     /// Every command line run, in order.
     pub ran: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
+    /// What [`System::network_adapters`] answers (`None`: not read here).
+    pub adapters: Option<Result<Vec<Adapter>, String>>,
 }
 
 impl FakeSystem {
@@ -235,7 +259,13 @@ impl FakeSystem {
             files: BTreeMap::new(),
             defaults: BTreeMap::new(),
             ran: Default::default(),
+            adapters: None,
         }
+    }
+
+    pub fn adapters(mut self, adapters: Result<Vec<Adapter>, String>) -> Self {
+        self.adapters = Some(adapters);
+        self
     }
 
     pub fn command(mut self, line: &str, out: Result<CmdOutput, ExecError>) -> Self {
@@ -271,6 +301,10 @@ impl FakeSystem {
 impl System for FakeSystem {
     fn family(&self) -> Family {
         self.family
+    }
+
+    fn network_adapters(&self) -> Option<Result<Vec<Adapter>, String>> {
+        self.adapters.clone()
     }
 
     fn run(&self, program: &str, args: &[&str]) -> Result<CmdOutput, ExecError> {

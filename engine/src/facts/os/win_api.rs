@@ -176,6 +176,23 @@ pub fn services() -> Result<Vec<super::inventory::Service>, String> {
         .collect())
 }
 
+/// The network adapters, from `GetAdaptersAddresses` (what `ipconfig` reads).
+#[cfg(windows)]
+pub fn adapters() -> Result<Vec<super::system::Adapter>, String> {
+    Ok(ffi::adapters()?
+        .into_iter()
+        .map(
+            |(description, name, if_type, oper)| super::system::Adapter {
+                description,
+                name,
+                // IfOperStatusUp; IF_TYPE_SOFTWARE_LOOPBACK.
+                up: oper == 1,
+                loopback: if_type == 24,
+            },
+        )
+        .collect())
+}
+
 /// A service's `dwCurrentState` as the names `sc query` parsing gives.
 pub fn service_state(code: u32) -> &'static str {
     match code {
@@ -190,14 +207,19 @@ pub fn service_state(code: u32) -> &'static str {
     }
 }
 
-/// The two Windows calls with no safe wrapper in the crates tokenyar uses (winreg covers only
-/// the registry): the process snapshot and the service list. Both only read, into buffers this
+/// The Windows calls with no safe wrapper in the crates tokenyar uses (winreg covers only the
+/// registry): the process snapshot, the service list and the network adapters. Both only read, into buffers this
 /// module owns; every handle opened here is closed here.
 #[cfg(windows)]
 #[allow(unsafe_code)]
 mod ffi {
     use windows_sys::Win32::Foundation::{
-        CloseHandle, ERROR_MORE_DATA, GetLastError, INVALID_HANDLE_VALUE,
+        CloseHandle, ERROR_BUFFER_OVERFLOW, ERROR_MORE_DATA, ERROR_NO_DATA, GetLastError,
+        INVALID_HANDLE_VALUE,
+    };
+    use windows_sys::Win32::NetworkManagement::IpHelper::{
+        GAA_FLAG_SKIP_ANYCAST, GAA_FLAG_SKIP_DNS_SERVER, GAA_FLAG_SKIP_MULTICAST,
+        GAA_FLAG_SKIP_UNICAST, GetAdaptersAddresses, IP_ADAPTER_ADDRESSES_LH,
     };
     use windows_sys::Win32::System::Diagnostics::ToolHelp::{
         CreateToolhelp32Snapshot, PROCESSENTRY32W, Process32FirstW, Process32NextW,
@@ -250,6 +272,56 @@ mod ffi {
         // SAFETY: `snap` is a valid handle opened above and closed once.
         unsafe { CloseHandle(snap) };
         Ok(names)
+    }
+
+    /// Each adapter's description, friendly name, interface type and operational status.
+    pub fn adapters() -> Result<Vec<(String, String, u32, i32)>, String> {
+        let flags = GAA_FLAG_SKIP_UNICAST
+            | GAA_FLAG_SKIP_ANYCAST
+            | GAA_FLAG_SKIP_MULTICAST
+            | GAA_FLAG_SKIP_DNS_SERVER;
+        // u64 units: the list holds pointers, so the buffer must be 8-byte aligned.
+        let mut buf: Vec<u64> = vec![0; 32 * 1024 / 8];
+        for _ in 0..4 {
+            let mut size = (buf.len() * 8) as u32;
+            // SAFETY: the buffer and its byte length match; AF_UNSPEC (0) lists every family.
+            let rc = unsafe {
+                GetAdaptersAddresses(
+                    0,
+                    flags,
+                    std::ptr::null(),
+                    buf.as_mut_ptr().cast::<IP_ADAPTER_ADDRESSES_LH>(),
+                    &mut size,
+                )
+            };
+            match rc {
+                0 => {}
+                ERROR_NO_DATA => return Ok(Vec::new()),
+                ERROR_BUFFER_OVERFLOW => {
+                    buf.resize((size as usize).div_ceil(8) + 1024, 0);
+                    continue;
+                }
+                e => {
+                    return Err(format!(
+                        "the network adapters could not be listed: {}",
+                        std::io::Error::from_raw_os_error(e as i32)
+                    ));
+                }
+            }
+            let mut out = Vec::new();
+            let mut p = buf.as_ptr().cast::<IP_ADAPTER_ADDRESSES_LH>();
+            while !p.is_null() {
+                // SAFETY: the API wrote a linked list of entries inside the buffer, which lives
+                // until this function returns; `Next` is null at its end.
+                let a = unsafe { &*p };
+                // SAFETY: the names are NUL-terminated strings in the buffer (or null).
+                let (description, name) = unsafe { (wide(a.Description), wide(a.FriendlyName)) };
+                out.push((description, name, a.IfType, a.OperStatus));
+                p = a.Next;
+            }
+            return Ok(out);
+        }
+        Err("the network adapter list kept growing while it was read".into())
     }
 
     pub fn services() -> Result<Vec<(String, String, u32)>, String> {

@@ -1,6 +1,7 @@
 //! Windows: the registry (through [`System::registry`]: the Windows API on Windows, `reg query`
-//! on recorded machines), the standard commands tokenyar still runs (`tasklist`, `sc query`,
-//! PowerShell with `Get-CimInstance`) and the parsing of what they print. Nothing here is
+//! on recorded machines), USB devices (the registry's `Enum\USB`), network adapters (through
+//! [`System::network_adapters`]), the standard commands recorded machines answer (`tasklist`,
+//! `sc query`) and the parsing of what they print. Nothing here is
 //! `cfg(windows)`: it compiles and is tested everywhere against recorded outputs through
 //! [`System`]. A command that prints nothing is "cannot tell", never an empty list: a running
 //! Windows always has processes and services, and a blocked or stub PowerShell exits 0 silently.
@@ -10,6 +11,7 @@ use serde_json::{Value, json};
 use super::inventory::{Service, UninstallEntry};
 use super::registry::first_words;
 pub use super::registry::{RegKey, RegValue, parse_reg_query, reg_key};
+pub use super::system::Adapter;
 use super::system::System;
 use crate::facts::Fact;
 
@@ -350,73 +352,78 @@ pub fn proxy(sys: &dyn System) -> Fact {
     }
 }
 
-/// Lines of `a<TAB>b<TAB>…` a PowerShell snippet printed.
-fn powershell_rows(sys: &dyn System, script: &str) -> Result<Vec<Vec<String>>, String> {
-    let encoded = encode_powershell(script);
-    let out = sys
-        .run(
-            "powershell",
-            &[
-                "-NoProfile",
-                "-NonInteractive",
-                "-ExecutionPolicy",
-                "Bypass",
-                "-EncodedCommand",
-                &encoded,
-            ],
-        )
-        .map_err(|e| e.to_string())?;
-    if !out.success() {
-        return Err(format!(
-            "PowerShell failed: {}",
-            first_words(&out.stderr, &out.stdout)
+/// Where Windows lists every USB device it has set up: `Enum\USB\<VID_xxxx&PID_yyyy>\<instance>`,
+/// with the device's names as values. A device plugged in now also has a volatile `Control`
+/// subkey (PnP creates it when it starts the device, and removes it when the device goes);
+/// devices seen before and since unplugged keep their keys without it.
+pub const USB_ENUM: &str = r"HKLM\SYSTEM\CurrentControlSet\Enum\USB";
+
+/// The USB devices plugged in now, from the registry (no PowerShell: it is slow to start, stub or
+/// blocked in places, and printed nothing as often as a list). An empty or unreadable list is
+/// "cannot tell": a Windows PC with USB always has its root hub there.
+pub fn usb(sys: &dyn System) -> Fact {
+    let keys = match sys.registry(USB_ENUM, true) {
+        Ok(Some(keys)) => keys,
+        Ok(None) => return Fact::Unknown(format!("{USB_ENUM} is not in the registry")),
+        Err(e) => return Fact::Unknown(format!("the USB devices could not be read: {e}")),
+    };
+    let rows = usb_enum_rows(&keys);
+    if rows.is_empty() {
+        return Fact::Unknown(format!(
+            "{USB_ENUM} lists no device plugged in, not even a root hub"
         ));
     }
-    let lines: Vec<&str> = out
-        .stdout
-        .lines()
-        .map(|l| l.trim_end_matches('\r'))
-        .filter(|l| !l.trim().is_empty())
-        .collect();
-    // The script ends by printing END: without it the script did not run to its end (a
-    // PowerShell stub, Constrained Language Mode refusing a line, an antivirus), and "no rows"
-    // would be a guess, not a fact.
-    let Some((last, rows)) = lines.split_last() else {
-        return Err("PowerShell printed nothing".into());
+    Fact::Value(json!({"devices": usb_devices(&rows), "source": "registry"}))
+}
+
+/// The devices plugged in now, as rows of `device id, manufacturer, name`, from the keys below
+/// [`USB_ENUM`] (as `reg query /s` lists them: each key with its values).
+pub fn usb_enum_rows(keys: &[RegKey]) -> Vec<Vec<String>> {
+    // Below `...\Enum\USB\`: `device\instance` and `device\instance\Control`.
+    let below = |path: &str| -> Option<Vec<String>> {
+        let lower = path.to_ascii_lowercase();
+        let at = lower.find(r"\enum\usb\")? + r"\enum\usb\".len();
+        Some(path[at..].split('\\').map(str::to_string).collect())
     };
-    if last.trim() != END {
-        return Err("PowerShell did not run the script to its end".into());
+    let mut rows = Vec::new();
+    for k in keys {
+        let Some(parts) = below(&k.path) else {
+            continue;
+        };
+        if parts.len() != 2 {
+            continue;
+        }
+        let present = keys.iter().any(|c| {
+            below(&c.path).is_some_and(|p| {
+                p.len() == 3
+                    && p[0].eq_ignore_ascii_case(&parts[0])
+                    && p[1].eq_ignore_ascii_case(&parts[1])
+                    && p[2].eq_ignore_ascii_case("Control")
+            })
+        });
+        if !present {
+            continue;
+        }
+        let name = k
+            .string("FriendlyName")
+            .or_else(|| k.string("DeviceDesc"))
+            .map(|s| resource_text(&s))
+            .unwrap_or_default();
+        let mfg = k
+            .string("Mfg")
+            .map(|s| resource_text(&s))
+            .unwrap_or_default();
+        rows.push(vec![format!(r"USB\{}\{}", parts[0], parts[1]), mfg, name]);
     }
-    Ok(rows
-        .iter()
-        .map(|l| l.split('\t').map(|s| s.trim().to_string()).collect())
-        .collect())
+    rows
 }
 
-/// The last line every PowerShell script of tokenyar prints.
-const END: &str = "tokenyar-end";
-
-/// A script as `-EncodedCommand` takes it (base64 of UTF-16LE), so no quoting rule of the
-/// Windows command line can change it.
-pub fn encode_powershell(script: &str) -> String {
-    use base64::Engine as _;
-    let bytes: Vec<u8> = script.encode_utf16().flat_map(u16::to_le_bytes).collect();
-    base64::engine::general_purpose::STANDARD.encode(bytes)
-}
-
-/// PowerShell 2 (Windows 7) has no Get-CimInstance; Get-WmiObject reads the same classes.
-const CIM: &str = "$ErrorActionPreference='SilentlyContinue';[Console]::OutputEncoding=[Text.Encoding]::UTF8;function Q($c,$f){if(Get-Command Get-CimInstance){Get-CimInstance $c -Filter $f}else{Get-WmiObject $c -Filter $f}};";
-
-pub fn usb_script() -> String {
-    format!(
-        "{CIM}Q 'Win32_PnPEntity' \"DeviceID LIKE 'USB\\\\VID_%'\" | ForEach-Object {{ $_.DeviceID + \"`t\" + $_.Manufacturer + \"`t\" + $_.Name }};'{END}'"
-    )
-}
-
-pub fn usb(sys: &dyn System) -> Fact {
-    match powershell_rows(sys, &usb_script()) {
-        Ok(rows) => Fact::Value(json!({"devices": usb_devices(&rows)})),
-        Err(e) => Fact::Unknown(e),
+/// A registry name that points into a driver's resources (`@usb.inf,%usb.devicedesc%;USB
+/// Composite Device`) carries its English text after the last `;`.
+pub fn resource_text(s: &str) -> String {
+    match s.strip_prefix('@') {
+        Some(r) => r.rsplit(';').next().unwrap_or(r).trim().to_string(),
+        None => s.trim().to_string(),
     }
 }
 
@@ -446,21 +453,17 @@ pub fn usb_devices(rows: &[Vec<String>]) -> Vec<Value> {
     out
 }
 
-pub fn adapters_script() -> String {
-    format!(
-        "{CIM}Q 'Win32_NetworkAdapter' 'NetConnectionStatus=2' | ForEach-Object {{ $_.Name + \"`t\" + $_.NetConnectionID + \"`t\" + $_.ServiceName }};'{END}'"
-    )
-}
-
-/// Connected adapters: `(description, connection name, driver service)`.
-pub fn connected_adapters(sys: &dyn System) -> Result<Vec<(String, String, String)>, String> {
-    Ok(powershell_rows(sys, &adapters_script())?
-        .into_iter()
-        .map(|r| {
-            let g = |i: usize| r.get(i).cloned().unwrap_or_default();
-            (g(0), g(1), g(2))
-        })
-        .collect())
+/// The network adapters that are up, from the system (Windows: `GetAdaptersAddresses`, no
+/// PowerShell), loopback left out. None at all is "cannot tell", not "no VPN": a machine this
+/// program runs on to reach a website has at least one.
+pub fn connected_adapters(sys: &dyn System) -> Result<Vec<Adapter>, String> {
+    let all = sys
+        .network_adapters()
+        .ok_or_else(|| "the network adapters are not read on this system".to_string())??;
+    if all.is_empty() {
+        return Err("the system listed no network adapter".into());
+    }
+    Ok(all.into_iter().filter(|a| a.up && !a.loopback).collect())
 }
 
 #[cfg(test)]
@@ -486,11 +489,12 @@ mod tests {
     }
 
     #[test]
-    fn powershell_scripts_are_encoded_as_utf16le_base64() {
-        assert_eq!(encode_powershell("a"), "YQA=");
-        assert_eq!(encode_powershell("dir"), "ZABpAHIA");
-        // The scripts hold quotes and backticks that the command line would otherwise mangle.
-        assert!(usb_script().contains("`t") && usb_script().contains('"'));
+    fn driver_resource_names_give_their_text() {
+        assert_eq!(
+            resource_text("@usb.inf,%usb.compositedevice.devicedesc%;USB Composite Device"),
+            "USB Composite Device"
+        );
+        assert_eq!(resource_text("ePass3003 Token"), "ePass3003 Token");
     }
 
     #[test]

@@ -279,6 +279,7 @@ mod tests {
         std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o755)).unwrap();
         ReaderSettings {
             program: p,
+            program32: None,
             deadline: Duration::from_millis(700),
         }
     }
@@ -420,6 +421,7 @@ mod tests {
     fn a_module_file_that_does_not_exist_is_said_so_without_a_child() {
         let s = ReaderSettings {
             program: "/nonexistent/tokenyar".into(),
+            program32: None,
             deadline: Duration::from_millis(200),
         };
         let o = read_module(&s, Path::new("/nonexistent/libnothing.so"));
@@ -432,6 +434,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let s = ReaderSettings {
             program: "/nonexistent/tokenyar".into(),
+            program32: None,
             deadline: Duration::from_millis(200),
         };
         let o = read_module(&s, &module_file(dir.path()));

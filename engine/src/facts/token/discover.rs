@@ -13,8 +13,9 @@ pub struct Candidate {
     pub path: PathBuf,
     pub model: String,
     pub confidence: String,
-    /// Why this module cannot be read from here (`wrong_architecture`), if so.
-    pub unusable: Option<String>,
+    /// The module's word size as the knowledge base gives it (`bits: 32` for the modules in
+    /// SysWOW64); the file's own header, read later, has the last word.
+    pub bits: Option<u32>,
 }
 
 /// Every module the knowledge base names for `os` that exists on this machine, in the
@@ -28,10 +29,6 @@ pub fn discover(
     for model in &tokens.models {
         for entry in model.modules.iter().filter(|e| e.os.name() == os) {
             let confidence = entry.confidence.name().to_string();
-            let unusable = entry
-                .bits
-                .filter(|b| *b != usize::BITS)
-                .map(|_| "wrong_architecture".to_string());
             for dir in &entry.dirs {
                 let Some(dir) = expand(dir, env) else {
                     continue;
@@ -45,7 +42,7 @@ pub fn discover(
                             path,
                             model: model.id.clone(),
                             confidence: confidence.clone(),
-                            unusable: unusable.clone(),
+                            bits: entry.bits,
                         });
                     }
                 }
@@ -163,11 +160,9 @@ mod tests {
         // The same file is not listed twice although the name and the glob both match it.
         assert!(found[0].path.starts_with(&sys32) && found[2].path.starts_with(&wow));
         assert_eq!(found[0].confidence, "sourced");
-        assert_eq!(found[0].unusable, None);
-        // A 32-bit module is found but not loadable by a 64-bit tokenyar.
-        if usize::BITS == 64 {
-            assert_eq!(found[2].unusable.as_deref(), Some("wrong_architecture"));
-        }
+        assert_eq!(found[0].bits, None);
+        // The knowledge base's word for SysWOW64: a 32-bit module, for the 32-bit reader.
+        assert_eq!(found[2].bits, Some(32));
     }
 
     #[test]

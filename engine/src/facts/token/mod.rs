@@ -11,6 +11,7 @@
 //! Which modules to read comes from the knowledge base (`kb/tokens.yaml`, see [`discover`]) plus
 //! the `--pkcs11-module` arguments. The shape of the fact is ARCHITECTURE.md's FACTS CONTRACT.
 
+pub mod arch;
 pub mod child;
 pub mod discover;
 pub mod reader;
@@ -56,6 +57,10 @@ pub struct Module {
     pub confidence: Option<String>,
     #[serde(default)]
     pub elapsed_ms: u64,
+    /// The module file's word size (32 or 64), from its header or else the knowledge base; a
+    /// 32-bit module on 64-bit Windows is read by the 32-bit reader.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bits: Option<u32>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -129,6 +134,9 @@ pub struct Certificate {
 pub struct ReaderSettings {
     /// The program that implements `probe-token` (normally this very program).
     pub program: PathBuf,
+    /// The reader of 32-bit modules on 64-bit Windows (`tokenyar-reader32.exe` beside
+    /// tokenyar.exe), when it is there.
+    pub program32: Option<PathBuf>,
     /// How long one module may take before its child is killed.
     pub deadline: Duration,
 }
@@ -164,7 +172,7 @@ pub fn provide(opts: &LiveOptions) -> Fact {
                 model: Some(c.model),
                 source: "discovered".into(),
                 confidence: Some(c.confidence),
-                error: c.unusable,
+                bits: c.bits,
                 ..Module::default()
             });
         }
@@ -189,16 +197,37 @@ pub fn provide(opts: &LiveOptions) -> Fact {
     }
     let settings = ReaderSettings {
         program: program.clone(),
+        program32: arch::reader32_beside(program),
         deadline: opts.token_deadline,
     };
+    // Each module goes to the reader that can load it: its file's header says which processor
+    // it is for (the knowledge base's `bits` when the header cannot be read).
+    let mut readers: Vec<Option<PathBuf>> = Vec::new();
+    for m in &mut modules {
+        let kb_bits = m.bits;
+        let arch = arch::of_file(Path::new(&m.path)).or(kb_bits.map(arch::Arch::from_kb_bits));
+        m.bits = arch.map(arch::Arch::bits);
+        match arch::reader_for(&settings.program, settings.program32.as_deref(), arch) {
+            Ok(p) => readers.push(Some(p.to_path_buf())),
+            Err(why) => {
+                m.error = Some("wrong_architecture".into());
+                m.detail = Some(why);
+                readers.push(None);
+            }
+        }
+    }
     let slots = std::thread::scope(|scope| {
         let handles: Vec<_> = modules
             .iter_mut()
-            .filter(|m| m.error.is_none())
-            .map(|m| {
-                let settings = &settings;
+            .zip(readers)
+            .filter_map(|(m, r)| Some((m, r?)))
+            .map(|(m, program)| {
+                let settings = ReaderSettings {
+                    program,
+                    ..settings.clone()
+                };
                 scope.spawn(move || {
-                    let outcome = child::read_module(settings, Path::new(&m.path));
+                    let outcome = child::read_module(&settings, Path::new(&m.path));
                     outcome.apply(m)
                 })
             })
