@@ -27,6 +27,10 @@ walk-not-helped = It did not help
 walk-step-back = Go back one step
 walk-report = Save a report
 walk-home = Back to the home screen
+walk-save-session = Save the walk for a support agent (F6)
+leave-title = Leave this walk?
+leave-question = Leave the guided walk and go back to the home screen?
+leave-explain = Your answers so far are lost once you start another walk. Esc or Enter leaves; F6 first saves the walk in a file a support agent can resume; any other key stays here.
 walk-verify-failed = I checked again and the problem is still there. Go through the steps once more, or choose "It did not help".
 walk-agent-only = This fix is done by a support agent; tokenyar does not show its steps in user mode.
 walk-contact = Contact: { $contact }
@@ -40,6 +44,7 @@ steps-title = Go back to an earlier step
 evidence-title = Evidence
 evidence-none = No check has run yet in this walk.
 evidence-reason = Why it could not tell
+evidence-raw = Raw values (press d to hide):
 
 
 diag-title = Checks: { $system }
@@ -113,6 +118,7 @@ key-walk-not-helped = the fix did not help
 key-walk-evidence = show or hide the evidence
 key-walk-back = one step back
 key-walk-steps = go back to any earlier step
+key-details = support agent mode: show or hide the raw evidence
 key-diag-expand = open or close a check (evidence and fix)
 key-diag-walk = guided walk for this case
 key-diag-rerun = run the checks again
@@ -140,6 +146,11 @@ hint-scroll = scroll
 hint-close = close
 hint-move = move
 hint-change = change
+hint-settings = settings
+hint-save-session = save for support
+hint-details = details
+hint-leave = leave
+hint-stay = any other key: stay
 
 ## The command line (`tokenyar diagnose`, `lookup`, `collect`, `session resume`, errors)
 

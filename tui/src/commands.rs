@@ -59,7 +59,7 @@ pub fn diagnose_cmd(common: &Common, args: &DiagnoseArgs) -> Result<i32, CliErro
         )?;
     } else {
         let mut text = Vec::new();
-        print_diagnosis(&mut text, &kb, &d, lang)?;
+        print_diagnosis(&mut text, &kb, &d, lang, common.agent)?;
         Plain::stdout(common, lang)?.write(
             &mut std::io::stdout().lock(),
             &String::from_utf8_lossy(&text),
@@ -148,13 +148,44 @@ fn rank(s: Status, not_applicable: bool) -> u8 {
     }
 }
 
+/// Evidence in words under a check, indented from its mark (national ids masked unless a
+/// support agent asked, `--agent`).
+fn print_words(
+    out: &mut impl Write,
+    kb: &Kb,
+    evidence: &serde_json::Map<String, serde_json::Value>,
+    lang: Lang,
+    agent: bool,
+    indent: usize,
+) -> std::io::Result<()> {
+    let masked;
+    let ev = if agent {
+        evidence
+    } else {
+        masked = match tokenyar_engine::text::mask_national_ids_in(&serde_json::Value::Object(
+            evidence.clone(),
+        )) {
+            serde_json::Value::Object(o) => o,
+            _ => evidence.clone(),
+        };
+        &masked
+    };
+    let w = tokenyar_engine::report::words::Words::new(messages().catalog(), Some(kb), lang, agent);
+    for l in w.evidence(ev) {
+        writeln!(out, "{}{}", " ".repeat(indent + 2 * l.depth), l.text())?;
+    }
+    Ok(())
+}
+
 /// The checks as a checklist, worst first, each failing or doubtful one with what it found on
-/// the line below; then a summary line and each finding's fix.
+/// the line below (and, for a failing or warning one, the evidence in words); then a summary
+/// line and each finding's fix.
 pub fn print_diagnosis(
     out: &mut impl Write,
     kb: &Kb,
     d: &Diagnosis,
     lang: Lang,
+    agent: bool,
 ) -> std::io::Result<()> {
     let system = d
         .system
@@ -182,6 +213,9 @@ pub fn print_diagnosis(
             && let Some(r) = c.reason.as_ref().or(c.note.as_ref())
         {
             writeln!(out, "    {}", messages().message(lang, r))?;
+        }
+        if matches!(c.status, Status::Fail | Status::Warn) && !c.not_applicable {
+            print_words(out, kb, &c.evidence, lang, agent, 4)?;
         }
     }
     let count = |s: Status| d.checks.iter().filter(|c| c.status == s).count();
@@ -648,7 +682,29 @@ pub fn session_cmd(common: &Common, cmd: &SessionCommand) -> Result<i32, CliErro
             w.node
         )?;
         for p in &w.probes {
-            writeln!(out, "       {}", p.text(lang, offset))?;
+            let when = Stamp::new(p.at, offset).text(lang);
+            let title = if p.title.get(lang).is_empty() {
+                p.probe.clone()
+            } else {
+                p.title.get(lang).to_string()
+            };
+            writeln!(
+                out,
+                "       {}",
+                msg(
+                    lang,
+                    "why-check",
+                    &[
+                        ("title", title.into()),
+                        ("status", p.verdict(lang).into()),
+                        ("when", when.into()),
+                    ],
+                )
+            )?;
+            if let Some(r) = p.said() {
+                writeln!(out, "         {}", messages().message(lang, r))?;
+            }
+            print_words(&mut out, &kb, &p.evidence, lang, common.agent, 9)?;
         }
     }
     if !s.state.tried.is_empty() {

@@ -36,6 +36,8 @@ pub enum Action {
     Steps,
     /// Walk: show or hide the evidence.
     Evidence,
+    /// Support-agent mode: show or hide the raw evidence under the words.
+    Details,
     /// Walk: the remedy did not help.
     NotHelped,
     /// Diagnose: run the checks again.
@@ -271,6 +273,7 @@ pub fn bindings() -> Vec<Binding> {
             "key-walk-back",
         ),
         b(Ctx::Walk, &[Letter('s')], Action::Steps, "key-walk-steps"),
+        b(Ctx::Walk, &[Letter('d')], Action::Details, "key-details"),
         b(
             Ctx::Diagnose,
             &[Code(KeyCode::Enter), Code(KeyCode::Char(' '))],
@@ -288,6 +291,12 @@ pub fn bindings() -> Vec<Binding> {
             &[Letter('r')],
             Action::Rerun,
             "key-diag-rerun",
+        ),
+        b(
+            Ctx::Diagnose,
+            &[Letter('d')],
+            Action::Details,
+            "key-details",
         ),
         b(
             Ctx::Report,
