@@ -194,3 +194,21 @@ err-unknown-report-lang = unknown language “{ $lang }”: use fa, en or both
 err-cannot-write = cannot write { $path }: { $error }
 err-report-source = give --session FILE or --snapshot FILE
 err-report-system = --system goes with --snapshot; a session knows its system
+
+## `tokenyar kb …` (the checker's findings themselves stay in English: docs/i18n.md)
+
+cli-kb-check-summary = kb check: { $errors } error(s), { $warnings } warning(s) in { $nodes } nodes, { $scripts } scripts, { $scenarios } scenarios ({ $origin })
+cli-kb-test-ok = {"ok  "}
+cli-kb-test-fail = FAIL
+cli-kb-test-walk = walk ({ $questions } question(s) answered):
+cli-kb-test-summary = { $passed } passed, { $failed } failed
+cli-kb-coverage-summary = { $covered }/{ $cases } catalog cases have nodes and tests; { $reachable }/{ $cases } are reachable from their system's root
+    { $scenarios } scenarios ({ $failing } failing)
+    { $unreached } nodes no scenario reaches
+cli-kb-coverage-median = median questions asked per scenario: { $median }
+cli-add-test-wrote = wrote { $test } and { $bundle }
+cli-add-test-walk = walk: { $walk }
+cli-add-test-findings = findings: { $findings }
+cli-add-test-diverged = note: replayed on this knowledge base, the walk leaves the saved one at step { $step }; the test expects the walk as it goes now
+cli-add-test-passes = it passes (`tokenyar kb test` runs it from now on)
+err-add-test-kb = kb add-test writes into a working copy of the knowledge base: give --kb DIR (or run it where ./kb is)

@@ -184,3 +184,21 @@ err-unknown-report-lang = زبان «{ $lang }» شناخته نیست: fa، en 
 err-cannot-write = نوشتن در { $path } ممکن نشد: { $error }
 err-report-source = --session FILE یا --snapshot FILE را بدهید
 err-report-system = --system همراه --snapshot می‌آید؛ جلسه سامانه‌اش را می‌داند
+
+## `tokenyar kb …` (یافته‌های خودِ بررسی‌گر انگلیسی می‌مانند: docs/i18n.md)
+
+cli-kb-check-summary = بررسی پایگاه دانش: { $errors } خطا و { $warnings } هشدار در { $nodes } گره، { $scripts } اسکریپت و { $scenarios } سناریو ({ $origin })
+cli-kb-test-ok = {"درست"}
+cli-kb-test-fail = {"رد شد"}
+cli-kb-test-walk = مسیر ({ $questions } پرسش پاسخ داده شد):
+cli-kb-test-summary = { $passed } سناریو درست، { $failed } سناریو رد شد
+cli-kb-coverage-summary = { $covered } از { $cases } مورد فهرست، گره و آزمون دارند؛ { $reachable } از { $cases } از ریشه‌ی سامانه‌شان دست‌یافتنی‌اند
+    { $scenarios } سناریو ({ $failing } رد شده)
+    { $unreached } گره که هیچ سناریویی به آن نمی‌رسد
+cli-kb-coverage-median = میانه‌ی شمار پرسش‌ها در هر سناریو: { $median }
+cli-add-test-wrote = { $test } و { $bundle } نوشته شدند
+cli-add-test-walk = مسیر: { $walk }
+cli-add-test-findings = یافته‌ها: { $findings }
+cli-add-test-diverged = توجه: با این پایگاه دانش، مسیر در گام { $step } از مسیر ذخیره‌شده جدا می‌شود؛ آزمون مسیر کنونی را انتظار دارد
+cli-add-test-passes = آزمون درست اجرا می‌شود (از این پس `tokenyar kb test` آن را اجرا می‌کند)
+err-add-test-kb = افزودن آزمون در نسخه‌ی کاری پایگاه دانش می‌نویسد: ‎--kb DIR‎ را بدهید (یا آن را جایی اجرا کنید که ‎./kb‎ هست)

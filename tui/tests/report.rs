@@ -851,3 +851,73 @@ fn kb_add_test_turns_a_session_and_a_bundle_into_passing_scenarios() {
         "{err}"
     );
 }
+
+/// Every report tells the evidence in words, in its languages: Markdown as a nested list, HTML
+/// as nested lists with the raw facts folded away, JSON beside the raw evidence; a report for
+/// the user (the screen's F4 in user mode) keeps no raw facts at all.
+#[test]
+fn reports_tell_the_evidence_in_words() {
+    let dir = tempfile::tempdir().unwrap();
+    let expired = bundle_file(dir.path(), "expired.json", "2025-05-01T00:00:00Z");
+    let e = expired.to_str().unwrap();
+    let (code, md, err) = tokenyar(dir.path(), &["report", "--snapshot", e, "--lang", "en"]);
+    assert_eq!(code, 0, "{err}");
+    let evidence = &md[md.find("## Evidence").unwrap()..md.find("## Machine").unwrap()];
+    assert!(
+        evidence.contains("**Valid until:** 2025-05-01 (1404/02/11)"),
+        "{evidence}"
+    );
+    assert!(evidence.contains("**Expired certificates:**"), "{evidence}");
+    for raw in ["days_left", "not_after", "national_id", "`now`"] {
+        assert!(!evidence.contains(raw), "{raw} in:\n{evidence}");
+    }
+    // The agent's raw facts come once, last.
+    assert!(md.contains("### Raw facts (for support agents)"), "{md}");
+    let (_, fa, _) = tokenyar(dir.path(), &["report", "--snapshot", e, "--lang", "fa"]);
+    assert!(fa.contains("**معتبر تا:** ۱۴۰۴/۰۲/۱۱ (2025-05-01)"), "{fa}");
+    let (_, html, _) = tokenyar(dir.path(), &["report", "--snapshot", e, "--format", "html"]);
+    assert!(html.contains("<strong>Valid until:</strong>"), "{html}");
+    assert!(html.contains("<strong>معتبر تا:</strong>"), "{html}");
+    assert!(html.contains("<details><summary>"), "{html}");
+    assert!(!html.contains("days_left: "), "{html}");
+    // The certificate table's labels are words, not keys.
+    assert!(
+        html.contains("<th>Subject</th>") && !html.contains("<th>subject</th>"),
+        "{html}"
+    );
+    let (_, json, _) = tokenyar(dir.path(), &["report", "--snapshot", e, "--format", "json"]);
+    let r: Value = serde_json::from_str(&json).unwrap();
+    let validity = r["evidence"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["probe"] == "general/probe/cert-validity")
+        .unwrap();
+    let labels: Vec<&str> = validity["words"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w["label"]["en"].as_str().unwrap())
+        .collect();
+    assert!(labels.contains(&"Valid until"), "{labels:?}");
+    assert!(validity["evidence"]["expired"].is_array());
+
+    // The screen's report in user mode: words, no raw facts.
+    let kb = Arc::new(Kb::load(&Source::embedded()).0);
+    let b = Bundle::read(&expired).unwrap();
+    let d = tokenyar_engine::infer::diagnose(&kb, Arc::new(Snapshot::from_bundle(&b)), None);
+    let snap = Snapshot::from_bundle(&b);
+    let opts = Options {
+        for_user: true,
+        ..Options::default()
+    };
+    let r = report::build_live(&kb, None, Some(&d), &snap, &opts).unwrap();
+    assert!(r.machine.facts.is_empty());
+    let md = report::render(
+        &r,
+        Format::Markdown,
+        LangChoice::One(tokenyar_engine::kb::Lang::En),
+    );
+    assert!(!md.contains("```json"), "{md}");
+    assert!(md.contains("**Valid until:**"), "{md}");
+}

@@ -548,7 +548,13 @@ impl<'a> Words<'a> {
                 };
                 self.line(out, depth, self.label(key), self.t(none));
             }
-            Value::Array(a) if a.iter().all(|x| !x.is_object() && !x.is_array()) => {
+            Value::Array(a)
+                if a.iter().all(|x| match x {
+                    Value::Object(o) => is_text(o),
+                    Value::Array(_) => false,
+                    _ => true,
+                }) =>
+            {
                 self.line(out, depth, self.label(key), self.scalars(key, a));
             }
             Value::Array(a) => {

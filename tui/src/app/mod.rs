@@ -37,7 +37,7 @@ use self::console::{Console, ConsoleBackend};
 use self::state::{Model, Screen, Settings};
 use crate::bidi::{BidiMode, Shaping, TerminalInfo};
 use crate::cli::Common;
-use crate::setup::{self, CliError, env_lang, load_kb};
+use crate::setup::{self, CliError, load_kb};
 
 /// How often the screen refreshes while nothing happens (spinners, the slow-probe note).
 const TICK: Duration = Duration::from_millis(100);
@@ -106,7 +106,7 @@ pub fn fallback_dir() -> Option<PathBuf> {
 pub fn initial_settings(common: &Common, term: &TerminalInfo) -> Result<Settings, CliError> {
     let saved = load_settings();
     let mut s = saved.unwrap_or(Settings {
-        lang: env_lang().unwrap_or(Lang::Fa),
+        lang: crate::locale::default_lang(),
         bidi: term.default_bidi(),
         shaping: Shaping::Auto,
         agent: false,
