@@ -232,6 +232,8 @@ fn evidence_scene(bundle: &str, probe: &str, lang: Lang) -> Model {
         .unwrap_or_else(|| panic!("no check {probe}"));
     d.sel = i;
     d.expanded = [i].into();
+    // Down to the open check's evidence.
+    d.scroll = 12;
     m
 }
 
