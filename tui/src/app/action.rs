@@ -40,6 +40,9 @@ pub enum Action {
     Details,
     /// Walk: the remedy did not help.
     NotHelped,
+    /// A key with no meaning here, while a question waits for "any other key" (Leave this
+    /// walk?).
+    OtherKey,
     /// Diagnose: run the checks again.
     Rerun,
     /// Diagnose: start a guided walk from the selected finding.

@@ -462,7 +462,9 @@ fn event_actions(m: &Model, ev: Event, hits: &text::Hits) -> Vec<Action> {
             .collect();
     }
     let a = match ev {
-        Event::Key(k) if k.kind != KeyEventKind::Release => map_key(k, ctx(m.screen), m.typing()),
+        Event::Key(k) if k.kind != KeyEventKind::Release => {
+            map_key(k, ctx(m.screen), m.typing()).or(m.confirm_leave.then_some(Action::OtherKey))
+        }
         Event::Mouse(me) => match me.kind {
             MouseEventKind::Down(MouseButton::Left) => hits
                 .iter()
