@@ -297,10 +297,9 @@ fn persian_diagnose_of_an_expired_token_in_tmux() {
     assert!(logical.contains("۳۵ روز پیش"), "{logical}");
     // No English sentence: at most two Latin words on a line, outside parentheses (dates,
     // ids) and the [Sign] of the holder's name.
+    let aside = regex::Regex::new(r"\([^)]*\)|\[[^\]]*\]").unwrap();
     for l in logical.lines() {
-        let l = regex::Regex::new(r"\([^)]*\)|\[[^\]]*\]")
-            .unwrap()
-            .replace_all(l, "");
+        let l = aside.replace_all(l, "");
         let latin = l
             .split(|c: char| !c.is_ascii_alphabetic())
             .filter(|w| w.len() > 2)
