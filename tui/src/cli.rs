@@ -248,6 +248,7 @@ pub enum KbCommand {
     /// Write the JSON Schema of every kind of KB file into DIR (an editor's completion and
     /// checks; `schemas/` of the repository holds them, mapped in .vscode/settings.json).
     Schemas {
+        /// The folder to write the schemas into (created if missing).
         #[arg(value_name = "DIR")]
         dir: PathBuf,
     },
