@@ -58,9 +58,9 @@ report-status-empty = nothing was checked yet
 report-no-problem = No problem found
 report-nothing-yet = Nothing to report yet: start a guided walk or run the checks.
 report-next-contact = Nothing else in the knowledge base applies: contact support.
-report-outcome-helped = helped
-report-outcome-verify-failed = the user pressed "done, check again", and checking again still found the problem
-report-outcome-not-helped = did not help
+report-outcome-helped = fixed: the user pressed “done, check again”, and the fix's own check (where it has one) found no problem
+report-outcome-verify-failed = not fixed: the user pressed “done, check again”, and checking again still found the problem
+report-outcome-not-helped = did not help: the user pressed “it did not help”
 report-findings = Findings
 report-severity-error = Error
 report-severity-warning = Warning
@@ -72,6 +72,7 @@ report-questions-answered = Questions the user answered
 report-evidence = Evidence
 report-no-evidence = No check ran.
 report-facts-read = facts read
+report-raw-facts = Raw facts (for support agents)
 report-machine = Machine facts
 report-certificates = Certificates on the token
 report-subject = Subject
@@ -191,3 +192,200 @@ probe-session-local = tokenyar runs at this computer's own keyboard and screen, 
 probe-session-not-applicable = remote sessions are not read on this system
 probe-virtual-drive = virtual-drive software is installed: { $software }
 probe-prerequisites-missing = not installed: { $missing }
+
+## Evidence in words (`report/words.rs`): labels `ev-<key>` for the keys probe scripts write,
+## and the words for their values. A script's new key needs a label here (a test checks).
+
+ev-number = { $n }
+ev-yes = yes
+ev-no = no
+ev-none = none
+ev-on = on
+ev-off = off
+ev-days = { $n ->
+    [one] 1 day
+   *[other] { $n } days
+}
+ev-days-before-expiry = { $n ->
+    [one] 1 day before it expires
+   *[other] { $n } days before it expires
+}
+ev-years = { $n ->
+    [one] 1 year
+   *[other] { $n } years
+}
+ev-years-list = { $n ->
+    [one] { $list } year
+   *[other] { $list } years
+}
+ev-years-days = { $years ->
+    [one] 1 year
+   *[other] { $years } years
+} ({ $days } days)
+ev-minutes = { $n ->
+    [one] 1 minute
+   *[other] { $n } minutes
+}
+ev-seconds = { $n ->
+    [one] 1 second
+   *[other] { $n } seconds
+}
+ev-expired-ago = { $days ->
+    [0] expired today
+    [one] expired 1 day ago
+   *[other] expired { $days } days ago
+}
+ev-expires-in = { $days ->
+    [0] expires today
+    [one] expires in 1 day
+   *[other] expires in { $days } days
+}
+ev-system = System
+ev-now = Time on this computer
+ev-certificate = Certificate
+ev-certificates = Certificates on the token
+ev-certificate-list = Certificates
+ev-subject = Holder
+ev-subjects = Holders
+ev-organization = Organisation
+ev-national-id = National id
+ev-issuer = Issued by
+ev-subject-dn = Full name on the certificate
+ev-issuer-dn = Issuer's full name
+ev-sha256 = Fingerprint (SHA-256)
+ev-not-before = Valid from
+ev-not-after = Valid until
+ev-lifetime = Lifetime
+ev-lifetime-days = Lifetime
+ev-key-usage = Use of its key
+ev-ku-digitalsignature = digital signature
+ev-ku-nonrepudiation = non-repudiation
+ev-ku-keyencipherment = key encipherment
+ev-ku-dataencipherment = data encipherment
+ev-ku-keyagreement = key agreement
+ev-ku-keycertsign = signing certificates
+ev-ku-crlsign = signing revocation lists
+ev-is-ca = a certification authority's certificate (nobody signs with it)
+ev-cert-unreadable = could not be read as a certificate
+ev-label = Name on the token
+ev-id = Object id
+ev-type = Type (as read from its name)
+ev-type-unread = cannot be told from its name
+ev-accepted-type-names = Types this system accepts
+ev-accepted-years = Lifetimes this system accepts
+ev-required = Number this system needs
+ev-warn-days = Warned from
+ev-valid = Valid certificates
+ev-expired = Expired certificates
+ev-not-yet-valid = Certificates not valid yet
+ev-unreadable-certs = Certificates that could not be read
+ev-unreadable-slots = Tokens their software could not read
+ev-chain = Chain of trust
+ev-chain-trusted = issued under { $anchor }, which is trusted
+ev-chain-other-root = ends at a root that is not trusted: { $root }
+ev-chain-issuer-missing = the certificate of its issuer ({ $issuer }) is not on the token, so it cannot be followed further
+ev-chain-too-long = too long to follow
+ev-anchors = Trusted roots
+ev-path = Chain
+ev-result = Result
+ev-anchor = Trusted root
+ev-root = Root
+ev-tokens = Tokens
+ev-token = Token
+ev-no-token = no token could be read
+ev-model = Model
+ev-manufacturer = Maker
+ev-module = Token software (module)
+ev-modules = Token software modules
+ev-source = Found
+ev-source-discovered = found on this computer
+ev-source-argument = given on the command line
+ev-source-http-date = a web server's clock
+ev-source-ntp = a time server
+ev-loaded = Loaded
+ev-module-loaded = loaded
+ev-module-not-loaded = did not load
+ev-initialized = State
+ev-token-set-up = set up
+ev-token-blank = blank: never set up
+ev-slot = Slot
+ev-slot-id = Slot number
+ev-slot-errors = Token slots with errors
+ev-error = Error
+ev-error-in = { $error } (in { $function })
+ev-cause = What it means
+ev-detail = Technical detail
+ev-usb = USB id
+ev-usb-known-devices = Known tokens on USB
+ev-known-devices = Known tokens on USB
+ev-usb-none = no known token is plugged in
+ev-usb-unread = the USB devices could not be listed
+ev-devices = USB devices seen
+ev-name = Name
+ev-kind = Kind
+ev-locked = User PIN locked on
+ev-final-try = Only one user PIN try left on
+ev-count-low = A wrong user PIN was entered lately on
+ev-uninitialised = No user PIN set up yet on
+ev-so-pin-locked = Administrator PIN (SO PIN) locked on
+ev-so-pin-final-try = Only one administrator PIN (SO PIN) try left on
+ev-to-be-changed = Asks for a new PIN
+ev-pin-fine = The user PIN is not locked, and no wrong PIN was entered lately.
+ev-so-pin-fine = The administrator PIN (SO PIN) is not locked.
+ev-pin-change-none = No token asks for its PIN to be changed.
+ev-software = Program
+ev-dastine = Dastine
+ev-installed = Installed
+ev-installed-version = yes, version { $version }
+ev-installed-list = Installed
+ev-version = Version
+ev-min-version = Needs at least version
+ev-install-date = Installed on
+ev-newest-certificate-from = Newest certificate issued on
+ev-token-models = Token models in use
+ev-missing = Not installed
+ev-not-checked = Cannot be looked for on this computer
+ev-virtual-drive-software = Virtual-drive software
+ev-running = Running
+ev-service = Service
+ev-service-state = Service
+ev-state-running = running
+ev-state-stopped = stopped
+ev-state-start-pending = starting
+ev-state-stop-pending = stopping
+ev-state-paused = paused
+ev-arch = Build
+ev-arch-x64 = 64-bit
+ev-arch-x86 = 32-bit
+ev-arch-arm64 = ARM 64-bit
+ev-ports = Ports
+ev-port-open = open
+ev-port-closed = closed
+ev-answer = Answer
+ev-answered-version = answered, version { $version }
+ev-no-answer = did not answer
+ev-tz = Time zone
+ev-time-zone = Time zone
+ev-utc-offset-minutes = Offset from UTC
+ev-clock-right = Right time (from { $source })
+ev-clock-diff = Difference
+ev-clock-same = none
+ev-clock-ahead = { $amount } ahead
+ev-clock-behind = { $amount } behind
+ev-offset-seconds = Difference
+ev-checked-at = Compared at
+ev-host = Compared with
+ev-rtt-ms = Round trip (ms)
+ev-daylight-saving = still applies the daylight saving time Iran abolished in 2022 (old time-zone data)
+ev-calendar = Calendar
+ev-calendar-gregorian = Gregorian
+ev-calendar-persian = Persian (Solar Hijri)
+ev-calendar-hijri = Hijri (lunar)
+ev-calendar-other = another calendar
+ev-calendar-type = Calendar type number
+ev-short-date = Short date format
+ev-enable-lua = Admin Approval Mode (EnableLUA)
+ev-filter-administrator-token = Admin Approval Mode for the built-in Administrator
+ev-vpn = Active VPN
+ev-proxy = Proxy
+ev-list = Certificates

@@ -27,6 +27,10 @@ walk-not-helped = It did not help
 walk-step-back = Go back one step
 walk-report = Save a report
 walk-home = Back to the home screen
+walk-save-session = Save the walk for a support agent (F6)
+leave-title = Leave this walk?
+leave-question = Leave the guided walk and go back to the home screen?
+leave-explain = Your answers so far are lost once you start another walk. Esc or Enter leaves; F6 first saves the walk in a file a support agent can resume; any other key stays here.
 walk-verify-failed = I checked again and the problem is still there. Go through the steps once more, or choose "It did not help".
 walk-agent-only = This fix is done by a support agent; tokenyar does not show its steps in user mode.
 walk-contact = Contact: { $contact }
@@ -40,6 +44,7 @@ steps-title = Go back to an earlier step
 evidence-title = Evidence
 evidence-none = No check has run yet in this walk.
 evidence-reason = Why it could not tell
+evidence-raw = Raw values (press d to hide):
 
 
 diag-title = Checks: { $system }
@@ -113,6 +118,7 @@ key-walk-not-helped = the fix did not help
 key-walk-evidence = show or hide the evidence
 key-walk-back = one step back
 key-walk-steps = go back to any earlier step
+key-details = support agent mode: show or hide the raw evidence
 key-diag-expand = open or close a check (evidence and fix)
 key-diag-walk = guided walk for this case
 key-diag-rerun = run the checks again
@@ -140,6 +146,11 @@ hint-scroll = scroll
 hint-close = close
 hint-move = move
 hint-change = change
+hint-settings = settings
+hint-save-session = save for support
+hint-details = details
+hint-leave = leave
+hint-stay = any other key: stay
 
 ## The command line (`tokenyar diagnose`, `lookup`, `collect`, `session resume`, errors)
 
@@ -183,3 +194,21 @@ err-unknown-report-lang = unknown language “{ $lang }”: use both or one of {
 err-cannot-write = cannot write { $path }: { $error }
 err-report-source = give --session FILE or --snapshot FILE
 err-report-system = --system goes with --snapshot; a session knows its system
+
+## `tokenyar kb …` (the checker's findings themselves stay in English: docs/i18n.md)
+
+cli-kb-check-summary = kb check: { $errors } error(s), { $warnings } warning(s) in { $nodes } nodes, { $scripts } scripts, { $scenarios } scenarios ({ $origin })
+cli-kb-test-ok = {"ok  "}
+cli-kb-test-fail = FAIL
+cli-kb-test-walk = walk ({ $questions } question(s) answered):
+cli-kb-test-summary = { $passed } passed, { $failed } failed
+cli-kb-coverage-summary = { $covered }/{ $cases } catalog cases have nodes and tests; { $reachable }/{ $cases } are reachable from their system's root
+    { $scenarios } scenarios ({ $failing } failing)
+    { $unreached } nodes no scenario reaches
+cli-kb-coverage-median = median questions asked per scenario: { $median }
+cli-add-test-wrote = wrote { $test } and { $bundle }
+cli-add-test-walk = walk: { $walk }
+cli-add-test-findings = findings: { $findings }
+cli-add-test-diverged = note: replayed on this knowledge base, the walk leaves the saved one at step { $step }; the test expects the walk as it goes now
+cli-add-test-passes = it passes (`tokenyar kb test` runs it from now on)
+err-add-test-kb = kb add-test writes into a working copy of the knowledge base: give --kb DIR (or run it where ./kb is)

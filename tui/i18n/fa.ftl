@@ -27,6 +27,10 @@ walk-not-helped = فایده‌ای نداشت
 walk-step-back = یک گام برگرد
 walk-report = ذخیره‌ی گزارش
 walk-home = بازگشت به صفحه‌ی اول
+walk-save-session = ذخیره‌ی این مسیر برای کارشناس پشتیبانی (F6)
+leave-title = از این مسیر بیرون می‌روید؟
+leave-question = از راهنمای گام‌به‌گام بیرون بروید و به صفحه‌ی اصلی برگردید؟
+leave-explain = اگر مسیر دیگری را شروع کنید، پاسخ‌هایی که تا اینجا داده‌اید از دست می‌روند. Esc یا Enter بیرون می‌برد؛ F6 پیش از آن مسیر را در پرونده‌ای ذخیره می‌کند که کارشناس پشتیبانی می‌تواند ادامه‌اش دهد؛ هر کلید دیگری شما را همین‌جا نگه می‌دارد.
 walk-verify-failed = دوباره بررسی کردم و مشکل هنوز هست. گام‌ها را یک بار دیگر انجام دهید یا «فایده‌ای نداشت» را بزنید.
 walk-agent-only = این راه‌حل را کارشناس پشتیبانی انجام می‌دهد؛ توکن‌یار در حالت کاربر گام‌های آن را نشان نمی‌دهد.
 walk-contact = تماس با: { $contact }
@@ -40,6 +44,7 @@ steps-title = بازگشت به یکی از گام‌های پیشین
 evidence-title = شواهد
 evidence-none = هنوز هیچ بررسی‌ای در این عیب‌یابی انجام نشده است.
 evidence-reason = چرا نتوانست تشخیص دهد
+evidence-raw = مقدارهای خام (با d پنهان می‌شوند):
 
 
 diag-title = بررسی‌ها: { $system }
@@ -108,6 +113,7 @@ key-walk-not-helped = راه‌حل فایده‌ای نداشت
 key-walk-evidence = نمایش یا پنهان کردن شواهد
 key-walk-back = یک گام به عقب
 key-walk-steps = بازگشت به هر یک از گام‌های پیشین
+key-details = حالت کارشناس: نشان دادن یا پنهان کردن شواهد خام
 key-diag-expand = باز یا بسته کردن یک بررسی (شواهد و راه‌حل)
 key-diag-walk = عیب‌یابی گام به گام برای این مورد
 key-diag-rerun = انجام دوباره‌ی بررسی‌ها
@@ -135,6 +141,11 @@ hint-scroll = جابه‌جایی
 hint-close = بستن
 hint-move = حرکت
 hint-change = تغییر
+hint-settings = تنظیمات
+hint-save-session = ذخیره برای پشتیبانی
+hint-details = جزئیات
+hint-leave = خروج
+hint-stay = هر کلید دیگر: ماندن
 
 ## The command line
 
@@ -173,3 +184,21 @@ err-unknown-report-lang = زبان «{ $lang }» شناخته نیست: both ی�
 err-cannot-write = نوشتن در { $path } ممکن نشد: { $error }
 err-report-source = --session FILE یا --snapshot FILE را بدهید
 err-report-system = --system همراه --snapshot می‌آید؛ جلسه سامانه‌اش را می‌داند
+
+## `tokenyar kb …` (یافته‌های خودِ بررسی‌گر انگلیسی می‌مانند: docs/i18n.md)
+
+cli-kb-check-summary = بررسی پایگاه دانش: { $errors } خطا و { $warnings } هشدار در { $nodes } گره، { $scripts } اسکریپت و { $scenarios } سناریو ({ $origin })
+cli-kb-test-ok = {"درست"}
+cli-kb-test-fail = {"رد شد"}
+cli-kb-test-walk = مسیر ({ $questions } پرسش پاسخ داده شد):
+cli-kb-test-summary = { $passed } سناریو درست، { $failed } سناریو رد شد
+cli-kb-coverage-summary = { $covered } از { $cases } مورد فهرست، گره و آزمون دارند؛ { $reachable } از { $cases } از ریشه‌ی سامانه‌شان دست‌یافتنی‌اند
+    { $scenarios } سناریو ({ $failing } رد شده)
+    { $unreached } گره که هیچ سناریویی به آن نمی‌رسد
+cli-kb-coverage-median = میانه‌ی شمار پرسش‌ها در هر سناریو: { $median }
+cli-add-test-wrote = { $test } و { $bundle } نوشته شدند
+cli-add-test-walk = مسیر: { $walk }
+cli-add-test-findings = یافته‌ها: { $findings }
+cli-add-test-diverged = توجه: با این پایگاه دانش، مسیر در گام { $step } از مسیر ذخیره‌شده جدا می‌شود؛ آزمون مسیر کنونی را انتظار دارد
+cli-add-test-passes = آزمون درست اجرا می‌شود (از این پس `tokenyar kb test` آن را اجرا می‌کند)
+err-add-test-kb = افزودن آزمون در نسخه‌ی کاری پایگاه دانش می‌نویسد: ‎--kb DIR‎ را بدهید (یا آن را جایی اجرا کنید که ‎./kb‎ هست)

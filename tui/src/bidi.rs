@@ -49,7 +49,7 @@ impl BidiMode {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "lowercase")]
 pub enum Shaping {
-    /// On where the terminal is known not to join letters (Windows Terminal, conhost).
+    /// On unless the terminal is known to join letters itself ([`TerminalInfo::joins_letters`]).
     #[default]
     Auto,
     On,
@@ -80,19 +80,44 @@ pub struct TerminalInfo {
     /// Terminals that reorder every line with no way to turn it off (Konsole, mlterm,
     /// Terminal.app): reordering in the app as well would reverse Persian twice.
     pub reorders_itself: bool,
+    /// The terminal is known to join Arabic-script letters itself (VTE 0.58 and later,
+    /// Konsole, mlterm, Terminal.app, kitty, WezTerm, mintty). Everywhere else (conhost,
+    /// Windows Terminal, xterm, Alacritty, st, foot, VS Code, the Linux console, and any
+    /// terminal the environment does not name, such as one reached over SSH) tokenyar joins
+    /// them: joined letters shown by a terminal that would have joined them anyway still read
+    /// right, while unjoined ones are hard to read.
+    pub joins_letters: bool,
 }
 
 impl TerminalInfo {
     pub fn from_env() -> TerminalInfo {
-        let has = |k: &str| std::env::var_os(k).is_some_and(|v| !v.is_empty());
-        let term_program = std::env::var("TERM_PROGRAM").unwrap_or_default();
+        TerminalInfo::from_vars(&|k| std::env::var(k).ok().filter(|v| !v.is_empty()))
+    }
+
+    /// The same from any source of variables (tests give their own).
+    pub fn from_vars(var: &dyn Fn(&str) -> Option<String>) -> TerminalInfo {
+        let has = |k: &str| var(k).is_some();
+        let term_program = var("TERM_PROGRAM").unwrap_or_default();
+        let term = var("TERM").unwrap_or_default();
         let windows_terminal = has("WT_SESSION");
+        // Inside tmux or screen, TERM and TERM_PROGRAM name the multiplexer, but the outer
+        // terminal's own variables (VTE_VERSION, KONSOLE_VERSION, WEZTERM_PANE, ...) were
+        // inherited when the server started in it; that terminal draws the letters.
+        let vte = var("VTE_VERSION")
+            .and_then(|v| v.trim().parse::<u32>().ok())
+            .is_some_and(|v| v >= 5800);
+        let konsole = has("KONSOLE_VERSION");
+        let mlterm = has("MLTERM");
+        let apple = term_program == "Apple_Terminal";
+        let kitty = has("KITTY_WINDOW_ID") || term == "xterm-kitty";
+        let wezterm = has("WEZTERM_PANE") || term_program == "WezTerm";
+        let mintty = term_program == "mintty";
         TerminalInfo {
             windows_terminal,
             conhost: cfg!(windows) && !windows_terminal && term_program.is_empty(),
-            reorders_itself: has("KONSOLE_VERSION")
-                || has("MLTERM")
-                || term_program == "Apple_Terminal",
+            reorders_itself: konsole || mlterm || apple,
+            joins_letters: !windows_terminal
+                && (vte || konsole || mlterm || apple || kitty || wezterm || mintty),
         }
     }
 
@@ -106,9 +131,65 @@ impl TerminalInfo {
         }
     }
 
-    /// Whether `shaping = auto` means shaping in the app here.
+    /// Whether `shaping = auto` means shaping in the app here: wherever the terminal is not
+    /// known to join the letters itself.
     pub fn shapes_in_app(&self) -> bool {
-        self.windows_terminal || self.conhost
+        !self.joins_letters
+    }
+}
+
+#[cfg(test)]
+mod terminal_tests {
+    use super::TerminalInfo;
+
+    fn info(vars: &[(&str, &str)]) -> TerminalInfo {
+        let vars: Vec<(String, String)> = vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        TerminalInfo::from_vars(&move |k| vars.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone()))
+    }
+
+    #[test]
+    fn shaping_is_on_where_the_terminal_does_not_join_letters() {
+        // Terminals that do not join Arabic-script letters, and unknown ones.
+        for vars in [
+            vec![("WT_SESSION", "x")],
+            vec![("TERM", "xterm-256color"), ("XTERM_VERSION", "XTerm(379)")],
+            vec![("TERM", "alacritty"), ("ALACRITTY_WINDOW_ID", "1")],
+            vec![
+                ("TERM", "tmux-256color"),
+                ("TMUX", "/tmp/t"),
+                ("TERM_PROGRAM", "tmux"),
+            ],
+            vec![("TERM", "foot")],
+            vec![("TERM_PROGRAM", "vscode")],
+            vec![("VTE_VERSION", "5203")],
+            vec![],
+        ] {
+            assert!(info(&vars).shapes_in_app(), "{vars:?}");
+        }
+        // Terminals that join them, also seen through tmux.
+        for vars in [
+            vec![("VTE_VERSION", "7600")],
+            vec![
+                ("TMUX", "/tmp/t"),
+                ("TERM_PROGRAM", "tmux"),
+                ("VTE_VERSION", "6800"),
+            ],
+            vec![("KONSOLE_VERSION", "230804")],
+            vec![("TERM_PROGRAM", "Apple_Terminal")],
+            vec![("TERM", "xterm-kitty"), ("KITTY_WINDOW_ID", "1")],
+            vec![("TERM_PROGRAM", "WezTerm")],
+            vec![("TERM_PROGRAM", "mintty")],
+        ] {
+            assert!(!info(&vars).shapes_in_app(), "{vars:?}");
+        }
+        // Konsole reorders by itself: tokenyar leaves the order to it.
+        assert_eq!(
+            info(&[("KONSOLE_VERSION", "1")]).default_bidi(),
+            super::BidiMode::Terminal
+        );
     }
 }
 

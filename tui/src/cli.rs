@@ -67,15 +67,17 @@ pub struct Common {
     /// Use the knowledge base in this folder (a working copy) instead of the embedded one.
     #[arg(long, global = true, value_name = "DIR")]
     pub kb: Option<PathBuf>,
-    /// Language of texts: a code (fa, en, or another language tokenyar has) or a locale
-    /// (default: from the environment).
+    /// Language of texts: a code (fa, en, or another language tokenyar has; `report` also takes
+    /// both) or a locale. Default: the one saved with F2 or in the settings file, else the
+    /// system's (LC_ALL, LC_MESSAGES, LANG; Windows' display language), else English.
     #[arg(long, global = true, value_name = "LANG")]
     pub lang: Option<String>,
     /// Who reorders right-to-left text on a terminal: app (tokenyar), terminal, or off (default:
     /// the settings file, else chosen for the terminal). Piped output is always logical order.
     #[arg(long, global = true, value_parser = ["app", "terminal", "off"])]
     pub bidi: Option<String>,
-    /// Whether tokenyar joins Persian letters itself: auto, on or off.
+    /// Whether tokenyar joins Persian letters itself: auto (on unless the terminal is known to
+    /// join them: VTE, Konsole, mlterm, Terminal.app, kitty, WezTerm, mintty), on or off.
     #[arg(long, global = true, value_parser = ["auto", "on", "off"])]
     pub shaping: Option<String>,
 }
@@ -103,6 +105,15 @@ pub enum Command {
     /// Saved sessions: see where a walk someone saved stands.
     #[command(subcommand)]
     Session(SessionCommand),
+    /// Print a completion script for a shell, e.g. `tokenyar completions bash >
+    /// ~/.local/share/bash-completion/completions/tokenyar`.
+    Completions {
+        /// The shell: bash, zsh, fish, elvish or powershell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff), e.g. `tokenyar man > ~/.local/share/man/man1/tokenyar.1`.
+    Man,
 }
 
 #[derive(Debug, Args)]
@@ -165,7 +176,10 @@ pub enum SessionCommand {
     /// Where a saved walk stands and what comes next, or which step this knowledge base no
     /// longer has. Pending checks run on the facts saved with the session, never on this machine.
     Resume {
+        /// The session file (`tokenyar-session-….json`, saved with F6).
+        #[arg(value_name = "FILE")]
         file: PathBuf,
+        /// Print the path, what was tried and the next step as JSON.
         #[arg(long)]
         json: bool,
     },
@@ -202,22 +216,27 @@ pub struct CollectArgs {
 pub enum KbCommand {
     /// Check the knowledge base for mistakes, like a compiler.
     Check {
+        /// Print the findings as JSON (with their file, line and column).
         #[arg(long)]
         json: bool,
     },
     /// Run the scenario tests under kb/*/tests.
     Test {
+        /// Print each scenario's result as JSON.
         #[arg(long)]
         json: bool,
     },
     /// Per catalog case, how many nodes and scenario tests name it.
     Coverage {
+        /// Print the coverage as JSON.
         #[arg(long)]
         json: bool,
     },
     /// Turn a saved session or a bundle into a scenario test under <kb>/<system>/tests/, expecting
     /// what the knowledge base concludes from it now (needs a working copy: --kb DIR, or ./kb).
     AddTest {
+        /// A session (`tokenyar-session-….json`) or a bundle (`tokenyar collect`).
+        #[arg(value_name = "FILE")]
         file: PathBuf,
         /// The test's name (also its file name).
         #[arg(long)]
@@ -229,13 +248,16 @@ pub enum KbCommand {
     /// Write the JSON Schema of every kind of KB file into DIR (an editor's completion and
     /// checks; `schemas/` of the repository holds them, mapped in .vscode/settings.json).
     Schemas {
+        /// The folder to write the schemas into (created if missing).
         #[arg(value_name = "DIR")]
         dir: PathBuf,
     },
     /// Draw the decision graph (Graphviz dot or Mermaid).
     Graph {
+        /// Only this system's subtree (default: every system).
         #[arg(long)]
         system: Option<String>,
+        /// dot (Graphviz) or mermaid.
         #[arg(long, value_enum, default_value_t = GraphFormat::Dot)]
         format: GraphFormat,
     },
@@ -245,4 +267,38 @@ pub enum KbCommand {
 pub enum GraphFormat {
     Dot,
     Mermaid,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Cli;
+    use clap::CommandFactory;
+
+    /// Every option and argument of every command says what it is in `--help`.
+    #[test]
+    fn every_argument_is_documented() {
+        fn walk(c: &clap::Command, path: &str, missing: &mut Vec<String>) {
+            for a in c.get_arguments() {
+                let id = a.get_id().as_str();
+                if id == "help" || id == "version" || a.is_hide_set() {
+                    continue;
+                }
+                if a.get_help().is_none() && a.get_long_help().is_none() {
+                    missing.push(format!("{path} {id}"));
+                }
+            }
+            for s in c.get_subcommands() {
+                if s.is_hide_set() || s.get_name() == "help" {
+                    continue;
+                }
+                if s.get_about().is_none() {
+                    missing.push(format!("{path} {} (no about)", s.get_name()));
+                }
+                walk(s, &format!("{path} {}", s.get_name()), missing);
+            }
+        }
+        let mut missing = Vec::new();
+        walk(&Cli::command(), "tokenyar", &mut missing);
+        assert!(missing.is_empty(), "undocumented: {missing:?}");
+    }
 }

@@ -58,7 +58,7 @@ pub fn diagnose_cmd(common: &Common, args: &DiagnoseArgs) -> Result<i32, CliErro
         )?;
     } else {
         let mut text = Vec::new();
-        print_diagnosis(&mut text, &kb, &d, lang)?;
+        print_diagnosis(&mut text, &kb, &d, lang, common.agent)?;
         Plain::stdout(common, lang)?.write(
             &mut std::io::stdout().lock(),
             &String::from_utf8_lossy(&text),
@@ -147,13 +147,44 @@ fn rank(s: Status, not_applicable: bool) -> u8 {
     }
 }
 
+/// Evidence in words under a check, indented from its mark (national ids masked unless a
+/// support agent asked, `--agent`).
+fn print_words(
+    out: &mut impl Write,
+    kb: &Kb,
+    evidence: &serde_json::Map<String, serde_json::Value>,
+    lang: Lang,
+    agent: bool,
+    indent: usize,
+) -> std::io::Result<()> {
+    let masked;
+    let ev = if agent {
+        evidence
+    } else {
+        masked = match tokenyar_engine::text::mask_national_ids_in(&serde_json::Value::Object(
+            evidence.clone(),
+        )) {
+            serde_json::Value::Object(o) => o,
+            _ => evidence.clone(),
+        };
+        &masked
+    };
+    let w = tokenyar_engine::report::words::Words::new(messages().catalog(), Some(kb), lang, agent);
+    for l in w.evidence(ev) {
+        writeln!(out, "{}{}", " ".repeat(indent + 2 * l.depth), l.text())?;
+    }
+    Ok(())
+}
+
 /// The checks as a checklist, worst first, each failing or doubtful one with what it found on
-/// the line below; then a summary line and each finding's fix.
+/// the line below (and, for a failing or warning one, the evidence in words); then a summary
+/// line and each finding's fix.
 pub fn print_diagnosis(
     out: &mut impl Write,
     kb: &Kb,
     d: &Diagnosis,
     lang: Lang,
+    agent: bool,
 ) -> std::io::Result<()> {
     let system = d
         .system
@@ -181,6 +212,9 @@ pub fn print_diagnosis(
             && let Some(r) = c.reason.as_ref().or(c.note.as_ref())
         {
             writeln!(out, "    {}", messages().message(lang, r))?;
+        }
+        if matches!(c.status, Status::Fail | Status::Warn) && !c.not_applicable {
+            print_words(out, kb, &c.evidence, lang, agent, 4)?;
         }
     }
     let count = |s: Status| d.checks.iter().filter(|c| c.status == s).count();
@@ -236,6 +270,9 @@ fn number(lang: Lang, n: usize) -> String {
 
 pub fn kb_cmd(common: &Common, cmd: &KbCommand) -> Result<i32, CliError> {
     let mut out = safe_stdout();
+    // The command's own sentences are localised; the checker's findings stay in English
+    // (docs/i18n.md: they are for knowledge-base editors, quoted in issues and searched for).
+    let lang = lang(common)?;
     match cmd {
         KbCommand::Check { json } => {
             let src = source(common)?;
@@ -264,11 +301,19 @@ pub fn kb_cmd(common: &Common, cmd: &KbCommand) -> Result<i32, CliError> {
                 }
                 writeln!(
                     out,
-                    "kb check: {errors} error(s), {warnings} warning(s) in {} nodes, {} scripts, {} scenarios ({})",
-                    kb.nodes.len(),
-                    kb.scripts.len(),
-                    kb.scenarios.len(),
-                    src.origin
+                    "{}",
+                    msg(
+                        lang,
+                        "cli-kb-check-summary",
+                        &[
+                            ("errors", errors.into()),
+                            ("warnings", warnings.into()),
+                            ("nodes", kb.nodes.len().into()),
+                            ("scripts", kb.scripts.len().into()),
+                            ("scenarios", kb.scenarios.len().into()),
+                            ("origin", src.origin.clone().into()),
+                        ],
+                    )
                 )?;
             }
             Ok(if errors > 0 { 1 } else { 0 })
@@ -286,7 +331,11 @@ pub fn kb_cmd(common: &Common, cmd: &KbCommand) -> Result<i32, CliError> {
                 )?;
             } else {
                 for r in &reports {
-                    let mark = if r.passed() { "ok  " } else { "FAIL" };
+                    let mark = if r.passed() {
+                        msg(lang, "cli-kb-test-ok", &[])
+                    } else {
+                        msg(lang, "cli-kb-test-fail", &[])
+                    };
                     writeln!(out, "{mark} {} — {}", r.path, r.name)?;
                     if r.passed() {
                         continue;
@@ -297,11 +346,30 @@ pub fn kb_cmd(common: &Common, cmd: &KbCommand) -> Result<i32, CliError> {
                         }
                     }
                     if !r.walk.is_empty() {
-                        writeln!(out, "       walk ({} question(s) answered):", r.questions)?;
+                        writeln!(
+                            out,
+                            "       {}",
+                            msg(
+                                lang,
+                                "cli-kb-test-walk",
+                                &[("questions", r.questions.into())]
+                            )
+                        )?;
                         writeln!(out, "         {}", r.walk_line())?;
                     }
                 }
-                writeln!(out, "{} passed, {failed} failed", reports.len() - failed)?;
+                writeln!(
+                    out,
+                    "{}",
+                    msg(
+                        lang,
+                        "cli-kb-test-summary",
+                        &[
+                            ("passed", (reports.len() - failed).into()),
+                            ("failed", failed.into()),
+                        ],
+                    )
+                )?;
             }
             Ok(if failed > 0 || errors > 0 { 1 } else { 0 })
         }
@@ -343,23 +411,32 @@ pub fn kb_cmd(common: &Common, cmd: &KbCommand) -> Result<i32, CliError> {
                     .filter(|x| x.nodes > 0 && x.tests > 0)
                     .count();
                 let reachable = c.cases.iter().filter(|x| x.reachable).count();
+                let n = |k: usize| fluent_bundle::FluentValue::from(k);
                 writeln!(
                     out,
-                    "\n{covered}/{} catalog cases have nodes and tests; {reachable}/{} are reachable from their system's root",
-                    c.cases.len(),
-                    c.cases.len()
+                    "\n{}",
+                    msg(
+                        lang,
+                        "cli-kb-coverage-summary",
+                        &[
+                            ("covered", n(covered)),
+                            ("reachable", n(reachable)),
+                            ("cases", n(c.cases.len())),
+                            ("scenarios", n(c.scenarios)),
+                            ("failing", n(c.scenarios_failed)),
+                            ("unreached", n(c.unreached_nodes.len())),
+                        ],
+                    )
                 )?;
-                writeln!(
-                    out,
-                    "{} scenarios ({} failing)",
-                    c.scenarios, c.scenarios_failed
-                )?;
-                writeln!(out, "{} nodes no scenario reaches", c.unreached_nodes.len())?;
-                for n in &c.unreached_nodes {
-                    writeln!(out, "  {n}")?;
+                for node in &c.unreached_nodes {
+                    writeln!(out, "  {node}")?;
                 }
                 if let Some(m) = c.median_questions {
-                    writeln!(out, "median questions asked per scenario: {m}")?;
+                    writeln!(
+                        out,
+                        "{}",
+                        msg(lang, "cli-kb-coverage-median", &[("median", m.into())])
+                    )?;
                 }
             }
             Ok(0)
@@ -380,11 +457,7 @@ pub fn kb_cmd(common: &Common, cmd: &KbCommand) -> Result<i32, CliError> {
         }
         KbCommand::Graph { system, format } => {
             let kb = load_kb(common)?;
-            if let Some(s) = system
-                && kb.system(s).is_none()
-            {
-                return Err(CliError::Usage(format!("unknown system {s:?}")));
-            }
+            known_system(&kb, system.as_deref())?;
             let f = match format {
                 GraphFormat::Dot => tokenyar_engine::authoring::graph::GraphFormat::Dot,
                 GraphFormat::Mermaid => tokenyar_engine::authoring::graph::GraphFormat::Mermaid,
@@ -647,7 +720,29 @@ pub fn session_cmd(common: &Common, cmd: &SessionCommand) -> Result<i32, CliErro
             w.node
         )?;
         for p in &w.probes {
-            writeln!(out, "       {}", p.text(lang, offset))?;
+            let when = Stamp::new(p.at, offset).text(lang);
+            let title = if p.title.get(lang).is_empty() {
+                p.probe.clone()
+            } else {
+                p.title.get(lang).to_string()
+            };
+            writeln!(
+                out,
+                "       {}",
+                msg(
+                    lang,
+                    "why-check",
+                    &[
+                        ("title", title.into()),
+                        ("status", p.verdict(lang).into()),
+                        ("when", when.into()),
+                    ],
+                )
+            )?;
+            if let Some(r) = p.said() {
+                writeln!(out, "         {}", messages().message(lang, r))?;
+            }
+            print_words(&mut out, &kb, &p.evidence, lang, common.agent, 9)?;
         }
     }
     if !s.state.tried.is_empty() {
@@ -761,9 +856,7 @@ fn add_test_cmd(
         Some(d) => d.clone(),
         None if std::path::Path::new("kb/kb.yaml").exists() => std::path::PathBuf::from("kb"),
         None => {
-            return Err(CliError::Usage(
-                "kb add-test writes into a working copy of the knowledge base: give --kb DIR (or run it where ./kb is)".into(),
-            ));
+            return Err(CliError::Usage(msg(lang(common)?, "err-add-test-kb", &[])));
         }
     };
     let common = Common {
@@ -781,20 +874,41 @@ fn add_test_cmd(
             system: system.clone(),
         },
     )?;
+    let lang = lang(&common)?;
     let mut out = safe_stdout();
-    writeln!(out, "wrote {} and {}", t.test.display(), t.bundle.display())?;
+    let s = |p: &std::path::Path| fluent_bundle::FluentValue::from(p.display().to_string());
+    writeln!(
+        out,
+        "{}",
+        msg(
+            lang,
+            "cli-add-test-wrote",
+            &[("test", s(&t.test)), ("bundle", s(&t.bundle))]
+        )
+    )?;
     if !t.report.walk.is_empty() {
-        writeln!(out, "  walk: {}", t.report.walk_line())?;
+        let w = t.report.walk_line();
+        writeln!(
+            out,
+            "  {}",
+            msg(lang, "cli-add-test-walk", &[("walk", w.into())])
+        )?;
     }
     if !t.report.findings.is_empty() {
-        writeln!(out, "  findings: {}", t.report.findings.join(", "))?;
+        let f = t.report.findings.join(", ");
+        writeln!(
+            out,
+            "  {}",
+            msg(lang, "cli-add-test-findings", &[("findings", f.into())])
+        )?;
     }
     if let Some(i) = t.diverged_at {
         writeln!(
             out,
-            "  note: replayed on this knowledge base, the walk leaves the saved one at step {i}; the test expects the walk as it goes now"
+            "  {}",
+            msg(lang, "cli-add-test-diverged", &[("step", i.into())])
         )?;
     }
-    writeln!(out, "  it passes (`tokenyar kb test` runs it from now on)")?;
+    writeln!(out, "  {}", msg(lang, "cli-add-test-passes", &[]))?;
     Ok(0)
 }

@@ -6,6 +6,7 @@ pub mod cli;
 pub mod commands;
 pub mod dates;
 pub mod i18n;
+pub mod locale;
 pub mod plain;
 pub mod setup;
 
@@ -30,6 +31,24 @@ pub fn main_with_args() -> i32 {
         Some(cli::Command::ProbeToken(a)) => commands::probe_token_cmd(a),
         Some(cli::Command::Report(a)) => commands::report_cmd(&cli.common, a),
         Some(cli::Command::Session(s)) => commands::session_cmd(&cli.common, s),
+        // Written whole at the end, so a reader that stops early (`| head`) is no error.
+        Some(cli::Command::Completions { shell }) => {
+            let mut cmd = <cli::Cli as clap::CommandFactory>::command();
+            let mut text = Vec::new();
+            clap_complete::generate(*shell, &mut cmd, "tokenyar", &mut text);
+            std::io::Write::write_all(&mut std::io::stdout(), &text)
+                .map(|()| 0)
+                .map_err(commands::CliError::Io)
+        }
+        Some(cli::Command::Man) => {
+            let cmd = <cli::Cli as clap::CommandFactory>::command();
+            let mut text = Vec::new();
+            clap_mangen::Man::new(cmd)
+                .render(&mut text)
+                .and_then(|()| std::io::Write::write_all(&mut std::io::stdout(), &text))
+                .map(|()| 0)
+                .map_err(commands::CliError::Io)
+        }
     };
     match result {
         Ok(code) => code,

@@ -122,8 +122,8 @@ pub fn known_langs() -> String {
     Lang::all().map(Lang::code).collect::<Vec<_>>().join(", ")
 }
 
-/// The language: `--lang`, else the environment, else English (Persian needs a terminal that
-/// shows it right to left, which the interactive screen handles and plain output cannot).
+/// The language: `--lang`, else the one saved with F2/F3 (the settings file), else the
+/// operating system's (`locale::default_lang`), the same rule as the interactive screen's.
 pub fn lang(common: &Common) -> Result<Lang, CliError> {
     if let Some(l) = &common.lang {
         return Lang::parse(l).ok_or_else(|| {
@@ -134,7 +134,7 @@ pub fn lang(common: &Common) -> Result<Lang, CliError> {
             ))
         });
     }
-    Ok(env_lang().unwrap_or(Lang::En))
+    Ok(crate::app::initial_settings(common, &crate::bidi::TerminalInfo::from_env())?.lang)
 }
 
 /// The command line's messages (`tui/i18n`, and the engine's), in logical order.
@@ -148,12 +148,9 @@ pub fn msg(lang: Lang, id: &str, args: &[(&str, fluent_bundle::FluentValue)]) ->
     messages().ta(lang, id, args)
 }
 
+/// The operating system's language, if it names one (`locale::os_lang`).
 pub fn env_lang() -> Option<Lang> {
-    ["LC_ALL", "LC_MESSAGES", "LANG"]
-        .iter()
-        .filter_map(|v| std::env::var(v).ok())
-        .find(|v| !v.is_empty())
-        .and_then(|v| Lang::parse(&v))
+    crate::locale::os_lang()
 }
 
 /// The options of a live run from the command line and the knowledge base's data.

@@ -23,3 +23,5 @@ mod tui_flow;
 mod tui_session;
 #[path = "tui_snapshots.rs"]
 mod tui_snapshots;
+#[path = "words.rs"]
+mod words;

@@ -239,31 +239,47 @@ fn a_saved_session_resumes_and_reports_the_same_path_and_evidence_in_every_forma
     assert_eq!(r["created"]["offset"], json!("+03:30"));
     assert!(r["created"]["jalali"].as_str().unwrap().starts_with("14"));
 
-    // Markdown and HTML show the same path in order, and every raw value the probes reported.
+    // Markdown and HTML show the same path in order, and what every probe reported in words
+    // (the JSON report's `words`, in both languages), never its raw keys.
     for (name, text) in [("md", &md), ("html", &html)] {
         assert!(
             positions_in_order(text, &path),
             "{name}: path out of order\n{text}"
         );
-        for e in &saved.walk.evidence {
-            for (k, v) in &e.result.evidence {
-                let shown = match v {
-                    Value::String(s) => s.clone(),
-                    other => other.to_string(),
-                };
-                let shown = if name == "html" {
-                    shown
-                        .replace('&', "&amp;")
-                        .replace('<', "&lt;")
-                        .replace('>', "&gt;")
-                        .replace('"', "&quot;")
-                } else {
-                    shown
-                };
+        let esc = |s: &str| {
+            if name == "html" {
+                s.replace('&', "&amp;")
+                    .replace('<', "&lt;")
+                    .replace('>', "&gt;")
+                    .replace('"', "&quot;")
+                    .replace('\'', "&#39;")
+            } else {
+                let mut o = String::new();
+                for c in s.chars() {
+                    if "\\`*_[]<>#|".contains(c) {
+                        o.push('\\');
+                    }
+                    o.push(c);
+                }
+                o
+            }
+        };
+        let items = r["evidence"].as_array().unwrap();
+        assert_eq!(items.len(), saved.walk.evidence.len());
+        for item in items {
+            let words = item["words"].as_array().unwrap();
+            assert!(!words.is_empty(), "{item}");
+            for w in words {
+                for lang in ["fa", "en"] {
+                    let v = w["value"][lang].as_str().unwrap();
+                    assert!(text.contains(&esc(v)), "{name}: {v:?} ({lang}) missing");
+                }
+            }
+            for k in item["evidence"].as_object().unwrap().keys() {
+                let evidence = &text[text.find("vidence").unwrap_or(0)..];
                 assert!(
-                    text.contains(k.as_str())
-                        && text.contains(&shown.chars().take(60).collect::<String>()),
-                    "{name}: evidence {k} = {shown} missing"
+                    !k.contains('_') || !evidence.contains(&format!("{k}:")),
+                    "{name}: raw key {k}"
                 );
             }
         }
@@ -850,4 +866,74 @@ fn kb_add_test_turns_a_session_and_a_bundle_into_passing_scenarios() {
         err.contains("junk.json") && err.contains("tokenyar-session"),
         "{err}"
     );
+}
+
+/// Every report tells the evidence in words, in its languages: Markdown as a nested list, HTML
+/// as nested lists with the raw facts folded away, JSON beside the raw evidence; a report for
+/// the user (the screen's F4 in user mode) keeps no raw facts at all.
+#[test]
+fn reports_tell_the_evidence_in_words() {
+    let dir = tempfile::tempdir().unwrap();
+    let expired = bundle_file(dir.path(), "expired.json", "2025-05-01T00:00:00Z");
+    let e = expired.to_str().unwrap();
+    let (code, md, err) = tokenyar(dir.path(), &["report", "--snapshot", e, "--lang", "en"]);
+    assert_eq!(code, 0, "{err}");
+    let evidence = &md[md.find("## Evidence").unwrap()..md.find("## Machine").unwrap()];
+    assert!(
+        evidence.contains("**Valid until:** 2025-05-01 (1404/02/11)"),
+        "{evidence}"
+    );
+    assert!(evidence.contains("**Expired certificates:**"), "{evidence}");
+    for raw in ["days_left", "not_after", "national_id", "`now`"] {
+        assert!(!evidence.contains(raw), "{raw} in:\n{evidence}");
+    }
+    // The agent's raw facts come once, last.
+    assert!(md.contains("### Raw facts (for support agents)"), "{md}");
+    let (_, fa, _) = tokenyar(dir.path(), &["report", "--snapshot", e, "--lang", "fa"]);
+    assert!(fa.contains("**معتبر تا:** ۱۴۰۴/۰۲/۱۱ (2025-05-01)"), "{fa}");
+    let (_, html, _) = tokenyar(dir.path(), &["report", "--snapshot", e, "--format", "html"]);
+    assert!(html.contains("<strong>Valid until:</strong>"), "{html}");
+    assert!(html.contains("<strong>معتبر تا:</strong>"), "{html}");
+    assert!(html.contains("<details><summary>"), "{html}");
+    assert!(!html.contains("days_left: "), "{html}");
+    // The certificate table's labels are words, not keys.
+    assert!(
+        html.contains("<th>Subject</th>") && !html.contains("<th>subject</th>"),
+        "{html}"
+    );
+    let (_, json, _) = tokenyar(dir.path(), &["report", "--snapshot", e, "--format", "json"]);
+    let r: Value = serde_json::from_str(&json).unwrap();
+    let validity = r["evidence"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["probe"] == "general/probe/cert-validity")
+        .unwrap();
+    let labels: Vec<&str> = validity["words"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w["label"]["en"].as_str().unwrap())
+        .collect();
+    assert!(labels.contains(&"Valid until"), "{labels:?}");
+    assert!(validity["evidence"]["expired"].is_array());
+
+    // The screen's report in user mode: words, no raw facts.
+    let kb = Arc::new(Kb::load(&Source::embedded()).0);
+    let b = Bundle::read(&expired).unwrap();
+    let d = tokenyar_engine::infer::diagnose(&kb, Arc::new(Snapshot::from_bundle(&b)), None);
+    let snap = Snapshot::from_bundle(&b);
+    let opts = Options {
+        for_user: true,
+        ..Options::default()
+    };
+    let r = report::build_live(&kb, None, Some(&d), &snap, &opts).unwrap();
+    assert!(r.machine.facts.is_empty());
+    let md = report::render(
+        &r,
+        Format::Markdown,
+        LangChoice::One(tokenyar_engine::kb::Lang::En),
+    );
+    assert!(!md.contains("```json"), "{md}");
+    assert!(md.contains("**Valid until:**"), "{md}");
 }

@@ -112,12 +112,19 @@ impl Drop for Tmux {
     }
 }
 
-/// How a text looks on screen: the first display line of it, in visual order.
+/// How a text looks on screen: the first display line of it, in visual order, with the letters
+/// joined as tokenyar joins them by default in tmux (which does not join them itself).
 fn shown(text: &str, rtl: bool, width: usize) -> String {
+    shown_with(text, rtl, width, true)
+}
+
+fn shown_with(text: &str, rtl: bool, width: usize, shape: bool) -> String {
     let dir = if rtl { Dir::Rtl } else { Dir::Ltr };
-    bidi::layout(text, dir, width, TextOpts::default())[0]
-        .text
-        .clone()
+    let opts = TextOpts {
+        shape,
+        ..TextOpts::default()
+    };
+    bidi::layout(text, dir, width, opts)[0].text.clone()
 }
 
 #[test]
@@ -240,7 +247,7 @@ fn persian_cli_output_is_visual_on_a_terminal_and_logical_when_piped() {
     t.keys(&["Enter"]);
     t.wait_for("done-1");
     let s = t.history();
-    let want = shown(fail, true, 100);
+    let want = shown_with(fail, true, 100, false);
     let line = s
         .lines()
         .find(|l| l.contains(&want))
@@ -248,11 +255,84 @@ fn persian_cli_output_is_visual_on_a_terminal_and_logical_when_piped() {
     // Right-aligned: the line reaches the right edge.
     assert_eq!(bidi::width(line), 100, "{line:?}");
     // The reason under it, indented from the right.
-    let under = shown(reason, true, 100);
+    let under = shown_with(reason, true, 100, false);
     assert!(s.contains(under.trim_start()), "{under:?} not on:\n{s}");
     // Nothing is shown in logical order, and no escape is visible.
     assert!(!s.contains(fail), "{s}");
     assert!(!s.contains("[8l") && !s.contains("[8h"), "{s}");
+}
+
+/// The issue's end-to-end check: `tokenyar diagnose --lang fa` on a real (SoftHSM2) token
+/// holding an expired certificate, in tmux with the default settings: every Persian line in
+/// visual order with its letters joined (tmux does not join them), and no English sentence.
+#[test]
+fn persian_diagnose_of_an_expired_token_in_tmux() {
+    let hsm = common::Hsm::new();
+    hsm.token("user token").import(
+        "user token",
+        "01",
+        "sign",
+        &common::user_cert("سارا احمدی [Sign]", "Unaffiliated", "0076543210", -400, -35),
+    );
+    let conf = hsm.conf.display().to_string();
+    let args = [
+        "diagnose",
+        "--lang",
+        "fa",
+        "--offline",
+        "--no-module-discovery",
+        "--pkcs11-module",
+        common::MODULE,
+    ];
+    let piped = Command::new(env!("CARGO_BIN_EXE_tokenyar"))
+        .args(args)
+        .env("SOFTHSM2_CONF", &conf)
+        .env("TZ", "Asia/Tehran")
+        .env("LANG", "C.UTF-8")
+        .env("TOKENYAR_CONFIG_DIR", "/nonexistent")
+        .output()
+        .unwrap();
+    assert_eq!(piped.status.code(), Some(1));
+    let logical = String::from_utf8(piped.stdout).unwrap();
+    assert!(logical.contains("۳۵ روز پیش"), "{logical}");
+    // No English sentence: at most two Latin words on a line, outside parentheses (dates,
+    // ids) and the [Sign] of the holder's name.
+    let aside = regex::Regex::new(r"\([^)]*\)|\[[^\]]*\]").unwrap();
+    for l in logical.lines() {
+        let l = aside.replace_all(l, "");
+        let latin = l
+            .split(|c: char| !c.is_ascii_alphabetic())
+            .filter(|w| w.len() > 2)
+            .count();
+        assert!(latin < 3, "English in Persian output: {l}");
+    }
+
+    let dir = tempfile::tempdir().unwrap();
+    let t = Tmux::start(dir.path());
+    t.literal(&format!(
+        "SOFTHSM2_CONF={conf} TZ=Asia/Tehran TOKENYAR_CONFIG_DIR=/nonexistent {} {}; echo done-$?",
+        env!("CARGO_BIN_EXE_tokenyar"),
+        args.join(" ")
+    ));
+    t.keys(&["Enter"]);
+    t.wait_for("done-1");
+    let s = t.history();
+    let mut checked = 0;
+    for l in logical
+        .lines()
+        .filter(|l| bidi::first_strong_rtl(l) == Some(true))
+    {
+        let want = shown(l.trim_start(), true, 100);
+        assert!(
+            s.contains(want.trim()),
+            "never saw {want:?} (from {l:?}) on:\n{s}"
+        );
+        checked += 1;
+    }
+    assert!(checked >= 5, "{checked}: {logical}");
+    // Nothing in logical order: the failing check's title is not there as written.
+    let fail = logical.lines().find(|l| l.starts_with("[✗]")).unwrap();
+    assert!(!s.contains(fail), "{s}");
 }
 
 #[test]

@@ -298,3 +298,62 @@ fn diagnose_runs_as_an_effect_and_opens_the_worst_finding() {
     act(&mut m, Action::WalkFinding);
     assert_eq!(m.screen, Screen::Walk);
 }
+
+/// Esc on a walk with answers asks first; any other key stays, Esc again leaves. F2 asks for
+/// the settings to be saved, as F3's changes do.
+#[test]
+fn leaving_a_walk_with_answers_asks_and_the_language_is_saved() {
+    let mut m = common::model(Lang::En, &common::expired());
+    act(&mut m, Action::Select);
+    // No answer yet: Esc leaves at once.
+    act(&mut m, Action::Back);
+    assert_eq!(m.screen, Screen::Home);
+    act(&mut m, Action::Select);
+    let i = choice_to(&m, "general/cert-expired");
+    act(&mut m, Action::Choose(i));
+    act(&mut m, Action::Back);
+    assert_eq!(m.screen, Screen::Walk);
+    assert!(m.confirm_leave);
+    // Any other key: stay (and the key does nothing else).
+    act(&mut m, Action::Down);
+    assert!(!m.confirm_leave);
+    assert_eq!(m.screen, Screen::Walk);
+    act(&mut m, Action::Back);
+    act(&mut m, Action::Back);
+    assert_eq!(m.screen, Screen::Home);
+    let fx = update::update(&mut m, Action::ToggleLang);
+    assert!(
+        fx.iter().any(|e| matches!(e, Effect::SaveSettings)),
+        "{fx:?}"
+    );
+}
+
+/// F3 and F6 are in the footers; the escalation screen offers to save the walk for support.
+#[test]
+fn settings_and_save_for_support_are_in_sight() {
+    let mut m = common::model(Lang::En, &common::expired());
+    let keys = |m: &Model| -> Vec<&str> {
+        tokenyar::app::draw::footer_hints(m)
+            .into_iter()
+            .map(|(k, _, _)| k)
+            .collect()
+    };
+    assert!(keys(&m).contains(&"F3"));
+    act(&mut m, Action::Select);
+    let i = choice_to(&m, "general/cert-expired");
+    act(&mut m, Action::Choose(i));
+    assert!(keys(&m).contains(&"F6") && keys(&m).contains(&"F3"));
+    act(&mut m, Action::Select);
+    act(&mut m, Action::NotHelped);
+    assert!(matches!(need(&m), Need::Ended(End::Escalated { .. })));
+    let opts = tokenyar::app::update::walk_options(&m);
+    assert_eq!(opts[0], tokenyar::app::update::WalkOption::SaveSession);
+    // Choosing it saves the session file.
+    let fx = update::update(&mut m, Action::Select);
+    assert!(
+        fx.iter().any(
+            |e| matches!(e, Effect::WriteFile { path, .. } if path.starts_with("tokenyar-session-"))
+        ),
+        "{fx:?}"
+    );
+}

@@ -208,3 +208,59 @@ fn persian_home_is_right_aligned_and_reversed() {
         "{text}"
     );
 }
+
+/// F5 with one check open, over a recorded machine of the knowledge base's tests: its evidence
+/// in words, one scene per kind of fact.
+fn evidence_scene(bundle: &str, probe: &str, lang: Lang) -> Model {
+    let b: serde_json::Value = if bundle == "expired" {
+        common::expired()
+    } else {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../kb/general/tests")
+            .join(bundle);
+        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+    };
+    let mut m = common::model(lang, &b);
+    act(&mut m, Action::Diagnose);
+    let d = m.diag.as_mut().unwrap();
+    let i = d
+        .result
+        .as_ref()
+        .unwrap()
+        .checks
+        .iter()
+        .position(|c| c.probe == probe)
+        .unwrap_or_else(|| panic!("no check {probe}"));
+    d.sel = i;
+    d.expanded = [i].into();
+    // Down to the open check's evidence.
+    d.scroll = 12;
+    m
+}
+
+#[test]
+fn evidence_in_words_for_each_kind_of_fact() {
+    let mut settings = insta::Settings::clone_current();
+    settings.set_prepend_module_to_snapshot(false);
+    settings.bind(|| {
+        for (name, bundle, probe) in [
+            ("certificate", "expired", "general/probe/cert-count"),
+            ("token", "machine-pin-locked.json", "general/probe/user-pin"),
+            (
+                "token_modules",
+                "machine.json",
+                "general/probe/token-detected",
+            ),
+            ("software", "machine.json", "general/probe/java"),
+            ("clock", "machine.json", "general/probe/clock"),
+            ("dastine", "machine.json", "general/probe/dastine"),
+        ] {
+            for lang in [Lang::Fa, Lang::En] {
+                let m = evidence_scene(bundle, probe, lang);
+                let text = screen_text(&m, 80, 24).replace(&m.kb.version, "<kb-version>");
+                let text = without_run_times(&text);
+                insta::assert_snapshot!(format!("evidence_{name}_{}_80x24", lang.code()), text);
+            }
+        }
+    });
+}

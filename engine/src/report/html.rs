@@ -8,9 +8,10 @@ use std::fmt::Write as _;
 
 use super::label;
 use super::markdown::severity;
+use super::words::Said;
 use super::{CertSummary, Report};
 use crate::calendar::Stamp;
-use crate::infer::explain::{ProbeSeen, WhyStep, status_word, value_text};
+use crate::infer::explain::{ProbeSeen, WhyStep, status_word};
 use crate::infer::session::RemedyOutcome;
 use crate::kb::Lang;
 use crate::model::{Status, Text};
@@ -55,7 +56,8 @@ ol.path > li { margin: 0 0 8px; }
 .probe { list-style: none; margin: 4px 0; padding: 6px 10px; background: #f6f8fb;
   border-inline-start: 3px solid #9aa9bd; border-radius: 4px; }
 .kv { margin: 2px 0 0; padding: 0; list-style: none; }
-.probe .kv { text-align: left; }
+.kv .kv { padding-inline-start: 18px; }
+details summary { cursor: pointer; font-weight: 700; color: #24364f; }
 .kv li { margin: 0; }
 .raw { direction: ltr; unicode-bidi: isolate; overflow-wrap: anywhere; }
 pre { background: #f6f8fb; border: 1px solid #dde3ea; border-radius: 6px; padding: 10px;
@@ -360,7 +362,7 @@ fn summary(o: &mut String, r: &Report, langs: &[Lang]) {
     });
 }
 
-fn probe_item(o: &mut String, r: &Report, p: &ProbeSeen, g: Lang) {
+fn probe_item(o: &mut String, r: &Report, p: &ProbeSeen, words: &[Said], g: Lang) {
     let title = if p.title.get(g).is_empty() {
         code(&p.probe)
     } else {
@@ -376,23 +378,47 @@ fn probe_item(o: &mut String, r: &Report, p: &ProbeSeen, g: Lang) {
         },
         time(r, p.at, g)
     );
-    if !p.evidence.is_empty() {
-        // Raw values read left to right, aligned as code is in a Persian page.
-        o.push_str("<ul class=\"kv\" dir=\"ltr\" lang=\"en\">");
-        for (k, v) in &p.evidence {
-            let _ = write!(
-                o,
-                "<li><bdi class=\"raw\">{}: {}</bdi></li>",
-                h(k),
-                h(&value_text(v, 300))
-            );
-        }
-        o.push_str("</ul>");
-    }
     for x in [&p.reason, &p.note].into_iter().flatten() {
         let _ = write!(o, "<div><bdi>{}</bdi></div>", h(&x.text(g)));
     }
+    said(o, words, g);
     o.push_str("</li>");
+}
+
+/// Evidence in words: a nested list in the page's language and direction, each value isolated
+/// so a Latin name or a date keeps its place in a Persian line.
+fn said(o: &mut String, words: &[Said], g: Lang) {
+    if words.is_empty() {
+        return;
+    }
+    let mut depth = 0;
+    o.push_str("<ul class=\"kv\">");
+    for (i, w) in words.iter().enumerate() {
+        if i > 0 {
+            if w.depth > depth {
+                for _ in depth..w.depth {
+                    o.push_str("<ul class=\"kv\">");
+                }
+            } else {
+                o.push_str("</li>");
+                for _ in w.depth..depth {
+                    o.push_str("</ul></li>");
+                }
+            }
+        }
+        depth = w.depth;
+        let (label, value) = (w.label.get(g), w.value.get(g));
+        o.push_str("<li>");
+        if !label.is_empty() {
+            let _ = write!(o, "<strong>{}:</strong> ", h(label));
+        }
+        let _ = write!(o, "<bdi>{}</bdi>", h(value));
+    }
+    o.push_str("</li>");
+    for _ in 0..depth {
+        o.push_str("</ul></li>");
+    }
+    o.push_str("</ul>");
 }
 
 fn path(o: &mut String, r: &Report, steps: &[WhyStep], g: Lang) {
@@ -409,7 +435,7 @@ fn path(o: &mut String, r: &Report, steps: &[WhyStep], g: Lang) {
         if !s.probes.is_empty() {
             o.push_str("<ul style=\"padding:0\">");
             for p in &s.probes {
-                probe_item(o, r, p, g);
+                probe_item(o, r, p, &[], g);
             }
             o.push_str("</ul>");
         }
@@ -471,8 +497,8 @@ fn evidence(o: &mut String, r: &Report, langs: &[Lang]) {
             return;
         }
         o.push_str("<ul style=\"padding:0\">");
-        for p in &r.evidence {
-            probe_item(o, r, p, g);
+        for e in &r.evidence {
+            probe_item(o, r, &e.probe, &e.words, g);
         }
         o.push_str("</ul>");
     });
@@ -494,16 +520,16 @@ fn cert(o: &mut String, c: &CertSummary, g: Lang) {
     let mut row = |k: &str, v: String| {
         let _ = write!(o, "<tr><th>{}</th><td>{v}</td></tr>", l(k, g));
     };
-    row("subject", raw(&c.subject));
-    row("issuer", raw(&c.issuer));
+    row("report-subject", raw(&c.subject));
+    row("report-issuer", raw(&c.issuer));
     if let Some(s) = &c.serial {
-        row("serial", code(s));
+        row("report-serial", code(s));
     }
     if let Some(s) = &c.not_before {
-        row("valid_from", stamp(s, g));
+        row("report-valid-from", stamp(s, g));
     }
     if let Some(s) = &c.not_after {
-        row("valid_to", stamp(s, g));
+        row("report-valid-to", stamp(s, g));
     }
     o.push_str("</table>");
 }
@@ -517,11 +543,15 @@ fn machine(o: &mut String, r: &Report, langs: &[Lang]) {
             }
         });
     }
-    let head: Vec<String> = langs.iter().map(|&g| l("report-machine", g)).collect();
+    // The raw facts, for a support agent, folded away (a report for the user has none).
+    if r.machine.facts.is_empty() {
+        return;
+    }
+    let head: Vec<String> = langs.iter().map(|&g| l("report-raw-facts", g)).collect();
     let json = serde_json::to_string_pretty(&r.machine.facts).unwrap_or_default();
     let _ = writeln!(
         o,
-        "<section class=\"facts\"><h2>{}</h2><pre dir=\"ltr\" lang=\"en\">{}</pre></section>",
+        "<section class=\"facts\"><details><summary>{}</summary><pre dir=\"ltr\" lang=\"en\">{}</pre></details></section>",
         head.join(" · "),
         h(&json)
     );

@@ -5,9 +5,10 @@
 use std::fmt::Write as _;
 
 use super::label;
+use super::words::Said;
 use super::{CertSummary, Report, Summary};
 use crate::calendar::Stamp;
-use crate::infer::explain::{ProbeSeen, WhyStep, evidence_text, status_word, value_text};
+use crate::infer::explain::{ProbeSeen, WhyStep, status_word};
 use crate::kb::Lang;
 use crate::model::{Severity, Text};
 
@@ -280,9 +281,6 @@ fn probe_line(r: &Report, p: &ProbeSeen, g: Lang) -> String {
         comma(g),
         time(r, p.at, g)
     );
-    if !p.evidence.is_empty() {
-        let _ = write!(s, " — {}", code(&evidence_text(&p.evidence)));
-    }
     if let Some(x) = p.reason.as_ref().or(p.note.as_ref()) {
         let _ = write!(s, " — {}", esc(&x.text(g)));
     }
@@ -308,7 +306,8 @@ fn evidence(o: &mut String, r: &Report, g: Lang) {
         let _ = writeln!(o, "{}\n", l("report-no-evidence", g));
         return;
     }
-    for p in &r.evidence {
+    for e in &r.evidence {
+        let p = &e.probe;
         let title = if p.title.get(g).is_empty() {
             p.probe.clone()
         } else {
@@ -322,21 +321,33 @@ fn evidence(o: &mut String, r: &Report, g: Lang) {
             comma(g),
             time(r, p.at, g)
         );
-        for (k, v) in &p.evidence {
-            let _ = writeln!(o, "  - {}: {}", code(k), code(&value_text(v, 300)));
-        }
         if let Some(x) = &p.reason {
             let _ = writeln!(o, "  - {}", esc(&x.text(g)));
         }
         if let Some(x) = &p.note {
             let _ = writeln!(o, "  - {}", esc(&x.text(g)));
         }
+        said(o, &e.words, g);
         if !p.facts_read.is_empty() {
             let keys: Vec<String> = p.facts_read.iter().map(|k| code(k)).collect();
             let _ = writeln!(o, "  - {}: {}", l("report-facts-read", g), keys.join(", "));
         }
     }
     o.push('\n');
+}
+
+/// Evidence in words as a nested list under its check.
+fn said(o: &mut String, words: &[Said], g: Lang) {
+    for w in words {
+        let indent = "  ".repeat(w.depth + 1);
+        let (label, value) = (w.label.get(g), w.value.get(g));
+        let line = match (label.is_empty(), value.is_empty()) {
+            (true, _) => esc(value),
+            (false, true) => format!("**{}:**", esc(label)),
+            (false, false) => format!("**{}:** {}", esc(label), esc(value)),
+        };
+        let _ = writeln!(o, "{indent}- {line}");
+    }
 }
 
 fn cert(o: &mut String, c: &CertSummary, g: Lang) {
@@ -376,6 +387,13 @@ fn machine(o: &mut String, r: &Report, langs: &[Lang]) {
             o.push('\n');
         }
     }
+    // The raw facts, for the support agent who reads this in a ticket (a report for the user
+    // has none).
+    if r.machine.facts.is_empty() {
+        return;
+    }
+    let head: Vec<String> = langs.iter().map(|&g| l("report-raw-facts", g)).collect();
+    let _ = writeln!(o, "### {}\n", head.join(" · "));
     let json = serde_json::to_string_pretty(&r.machine.facts).unwrap_or_default();
     // A fence longer than any backtick run inside keeps the block closed.
     let fence = "`".repeat(3.max(longest_backtick_run(&json) + 1));

@@ -13,6 +13,7 @@
 
 mod html;
 mod markdown;
+pub mod words;
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -143,9 +144,30 @@ pub struct Report {
     pub findings: Vec<FindingReport>,
     /// The guided walk (reports made from a session).
     pub walk: Option<WalkReport>,
-    /// Every probe result the report rests on, in the order they were obtained.
-    pub evidence: Vec<ProbeSeen>,
+    /// Every probe result the report rests on, in the order they were obtained, with its
+    /// evidence in words.
+    pub evidence: Vec<EvidenceItem>,
     pub machine: Machine,
+}
+
+/// One probe result and its evidence in words (both languages): what the Markdown and HTML
+/// reports show, and what a ticket system can show from the JSON one. The raw evidence stays
+/// beside it (`evidence`) for tools.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct EvidenceItem {
+    #[serde(flatten)]
+    pub probe: ProbeSeen,
+    #[serde(default)]
+    pub words: Vec<words::Said>,
+}
+
+impl EvidenceItem {
+    fn new(probe: ProbeSeen) -> EvidenceItem {
+        EvidenceItem {
+            probe,
+            words: Vec::new(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -312,7 +334,12 @@ pub fn build_from_session(
         cases: session.cases(),
         steps,
     };
-    let evidence = walk.steps.iter().flat_map(|s| s.probes.clone()).collect();
+    let evidence = walk
+        .steps
+        .iter()
+        .flat_map(|s| s.probes.clone())
+        .map(EvidenceItem::new)
+        .collect();
     let source = SourceInfo {
         kind: "session".into(),
         name: opts.source_name.clone(),
@@ -321,24 +348,28 @@ pub fn build_from_session(
         saved_tool_version: saved.tool_version.clone(),
         saved_redacted: saved.redacted,
     };
-    Ok(finish(
-        Report {
-            format: FORMAT.into(),
-            version: VERSION,
-            tool_version: crate::VERSION.into(),
-            kb_version: kb.version.clone(),
-            created: Stamp::new(Utc::now(), offset),
-            source,
-            redacted: opts.redact || saved.redacted,
-            utc_offset_minutes: offset,
-            system: system_info(kb, system.as_deref()),
-            summary,
-            findings: Vec::new(),
-            walk: Some(walk),
-            evidence,
-            machine: machine(&saved.facts, offset),
-        },
-        r.as_mut(),
+    Ok(in_words(
+        kb,
+        opts,
+        finish(
+            Report {
+                format: FORMAT.into(),
+                version: VERSION,
+                tool_version: crate::VERSION.into(),
+                kb_version: kb.version.clone(),
+                created: Stamp::new(Utc::now(), offset),
+                source,
+                redacted: opts.redact || saved.redacted,
+                utc_offset_minutes: offset,
+                system: system_info(kb, system.as_deref()),
+                summary,
+                findings: Vec::new(),
+                walk: Some(walk),
+                evidence,
+                machine: machine(&saved.facts, offset),
+            },
+            r.as_mut(),
+        ),
     ))
 }
 
@@ -375,24 +406,28 @@ pub fn build_from_bundle(
         saved_tool_version: bundle.tool_version.clone(),
         saved_redacted: bundle.redacted,
     };
-    Ok(finish(
-        Report {
-            format: FORMAT.into(),
-            version: VERSION,
-            tool_version: crate::VERSION.into(),
-            kb_version: kb.version.clone(),
-            created: Stamp::new(Utc::now(), offset),
-            source,
-            redacted: opts.redact || bundle.redacted,
-            utc_offset_minutes: offset,
-            system: system_info(kb, opts.system.as_deref()),
-            summary,
-            findings,
-            walk: None,
-            evidence,
-            machine: machine(&facts, offset),
-        },
-        r.as_mut(),
+    Ok(in_words(
+        kb,
+        opts,
+        finish(
+            Report {
+                format: FORMAT.into(),
+                version: VERSION,
+                tool_version: crate::VERSION.into(),
+                kb_version: kb.version.clone(),
+                created: Stamp::new(Utc::now(), offset),
+                source,
+                redacted: opts.redact || bundle.redacted,
+                utc_offset_minutes: offset,
+                system: system_info(kb, opts.system.as_deref()),
+                summary,
+                findings,
+                walk: None,
+                evidence: evidence.into_iter().map(EvidenceItem::new).collect(),
+                machine: machine(&facts, offset),
+            },
+            r.as_mut(),
+        ),
     ))
 }
 
@@ -569,7 +604,9 @@ pub fn build_live(
             report.summary = bundle_summary(kb, &findings, system.as_deref());
         }
         report.findings = findings;
-        report.evidence.extend(evidence);
+        report
+            .evidence
+            .extend(evidence.into_iter().map(EvidenceItem::new));
     }
     if opts.for_user {
         let agent_only = |id: &str| {
@@ -592,7 +629,20 @@ pub fn build_live(
             }
         }
     }
-    Ok(report)
+    Ok(in_words(kb, opts, report))
+}
+
+/// Every probe result's evidence in words (after redaction, so the words say what the
+/// redacted evidence says). A report for the user (the screen's user mode) keeps no raw facts:
+/// raw data is a support agent's, in `tokenyar report` and `--json`.
+fn in_words(kb: &Kb, opts: &Options, mut report: Report) -> Report {
+    for e in &mut report.evidence {
+        e.words = words::said(kb, &e.probe.evidence, !opts.for_user);
+    }
+    if opts.for_user {
+        report.machine.facts.clear();
+    }
+    report
 }
 
 /// Builds the report of a bundle file.

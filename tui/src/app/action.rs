@@ -36,8 +36,13 @@ pub enum Action {
     Steps,
     /// Walk: show or hide the evidence.
     Evidence,
+    /// Support-agent mode: show or hide the raw evidence under the words.
+    Details,
     /// Walk: the remedy did not help.
     NotHelped,
+    /// A key with no meaning here, while a question waits for "any other key" (Leave this
+    /// walk?).
+    OtherKey,
     /// Diagnose: run the checks again.
     Rerun,
     /// Diagnose: start a guided walk from the selected finding.
@@ -271,6 +276,7 @@ pub fn bindings() -> Vec<Binding> {
             "key-walk-back",
         ),
         b(Ctx::Walk, &[Letter('s')], Action::Steps, "key-walk-steps"),
+        b(Ctx::Walk, &[Letter('d')], Action::Details, "key-details"),
         b(
             Ctx::Diagnose,
             &[Code(KeyCode::Enter), Code(KeyCode::Char(' '))],
@@ -288,6 +294,12 @@ pub fn bindings() -> Vec<Binding> {
             &[Letter('r')],
             Action::Rerun,
             "key-diag-rerun",
+        ),
+        b(
+            Ctx::Diagnose,
+            &[Letter('d')],
+            Action::Details,
+            "key-details",
         ),
         b(
             Ctx::Report,

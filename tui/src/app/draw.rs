@@ -115,66 +115,107 @@ fn header(m: &Model, area: Rect, buf: &mut Buffer) {
     }
 }
 
-/// The key hints of the current screen, from the key table.
-fn footer(m: &Model, area: Rect, buf: &mut Buffer) {
-    let hints: Vec<(&str, &str)> = match m.screen {
+/// The key hints of the current screen, each with a priority (0 first): on a narrow terminal
+/// the least needed go, so the ones that remain are whole.
+pub fn footer_hints(m: &Model) -> Vec<(&'static str, &'static str, u8)> {
+    let agent = m.settings.agent;
+    let mut v: Vec<(&str, &str, u8)> = match m.screen {
         Screen::Home => vec![
-            ("Enter", "hint-start"),
-            ("F5", "hint-diagnose"),
-            ("F2", "hint-lang"),
-            ("F1", "hint-help"),
-            ("F10", "hint-quit"),
+            ("Enter", "hint-start", 0),
+            ("F5", "hint-diagnose", 1),
+            ("F3", "hint-settings", 1),
+            ("F2", "hint-lang", 1),
+            ("F1", "hint-help", 2),
+            ("F10", "hint-quit", 2),
         ],
         Screen::Walk => {
             let mut v = vec![
-                ("Enter", "hint-select"),
-                ("e", "hint-evidence"),
-                ("s", "hint-steps"),
-                ("b", "hint-back"),
+                ("Enter", "hint-select", 0),
+                ("e", "hint-evidence", 1),
+                ("F6", "hint-save-session", 1),
+                ("s", "hint-steps", 3),
+                ("b", "hint-back", 3),
             ];
             if m.walk
                 .as_ref()
                 .is_some_and(|w| matches!(w.session.need(), Need::Remedy { .. }))
             {
-                v.insert(1, ("n", "hint-not-helped"));
+                v.insert(1, ("n", "hint-not-helped", 0));
+            }
+            if agent {
+                v.push(("d", "hint-details", 2));
             }
             v.extend([
-                ("F4", "hint-report"),
-                ("F2", "hint-lang"),
-                ("Esc", "hint-home"),
+                ("F4", "hint-report", 2),
+                ("F3", "hint-settings", 4),
+                ("F2", "hint-lang", 3),
+                ("Esc", "hint-home", 1),
             ]);
             v
         }
-        Screen::Diagnose => vec![
-            ("Enter", "hint-expand"),
-            ("w", "hint-walk"),
-            ("r", "hint-rerun"),
-            ("F4", "hint-report"),
-            ("F2", "hint-lang"),
-            ("Esc", "hint-home"),
-        ],
+        Screen::Diagnose => {
+            let mut v = vec![
+                ("Enter", "hint-expand", 0),
+                ("w", "hint-walk", 1),
+                ("r", "hint-rerun", 2),
+                ("F4", "hint-report", 1),
+            ];
+            if agent {
+                v.push(("d", "hint-details", 2));
+            }
+            v.extend([
+                ("F3", "hint-settings", 3),
+                ("F2", "hint-lang", 2),
+                ("Esc", "hint-home", 1),
+            ]);
+            v
+        }
         Screen::Report => vec![
-            ("Enter", "hint-save"),
-            ("↑↓", "hint-scroll"),
-            ("Esc", "hint-close"),
+            ("Enter", "hint-save", 0),
+            ("↑↓", "hint-scroll", 1),
+            ("Esc", "hint-close", 0),
         ],
         Screen::Settings => vec![
-            ("↑↓", "hint-move"),
-            ("Enter", "hint-change"),
-            ("Esc", "hint-close"),
+            ("↑↓", "hint-move", 0),
+            ("Enter", "hint-change", 0),
+            ("Esc", "hint-close", 0),
         ],
-        Screen::Help => vec![("↑↓", "hint-scroll"), ("Esc", "hint-close")],
+        Screen::Help => vec![("↑↓", "hint-scroll", 0), ("Esc", "hint-close", 0)],
     };
+    if m.confirm_leave {
+        v = vec![
+            ("Esc", "hint-leave", 0),
+            ("F6", "hint-save-session", 0),
+            ("…", "hint-stay", 0),
+        ];
+    }
+    v
+}
+
+/// The key hints of the current screen, from the key table.
+fn footer(m: &Model, area: Rect, buf: &mut Buffer) {
     // Each hint is isolated so a Latin key name stays beside its own word in Persian.
     let (open, close) = if m.rtl() {
         ('\u{2067}', '\u{2069}')
     } else {
         ('\u{2066}', '\u{2069}')
     };
-    let s: Vec<String> = hints
-        .iter()
-        .map(|(k, id)| format!("{open}{k} {}{close}", m.t(id)))
+    let mut hints: Vec<(String, u8)> = footer_hints(m)
+        .into_iter()
+        .map(|(k, id, p)| (format!("{open}{k} {}{close}", m.t(id)), p))
         .collect();
+    let room = usize::from(area.width.saturating_sub(2));
+    let width = |h: &[(String, u8)]| {
+        h.iter().map(|(s, _)| crate::bidi::width(s)).sum::<usize>() + 2 * h.len().saturating_sub(1)
+    };
+    while width(&hints) > room && hints.len() > 1 {
+        // The last of the least needed goes first.
+        let worst = hints.iter().map(|(_, p)| *p).max().unwrap_or(0);
+        if let Some(i) = hints.iter().rposition(|(_, p)| *p == worst) {
+            hints.remove(i);
+        }
+    }
+    let s: Vec<String> = hints.into_iter().map(|(s, _)| s).collect();
     let inner = Rect::new(area.x + 1, area.y, area.width.saturating_sub(2), 1);
     text::line(
         buf,
@@ -515,6 +556,7 @@ fn walk(m: &Model, area: Rect, buf: &mut Buffer) -> Hits {
                     WalkOption::NotHelped => ("✗", "walk-not-helped"),
                     WalkOption::StepBack => (if m.rtl() { "→" } else { "←" }, "walk-step-back"),
                     WalkOption::Report => ("≡", "walk-report"),
+                    WalkOption::SaveSession => ("⇪", "walk-save-session"),
                     WalkOption::Home => ("⌂", "walk-home"),
                     WalkOption::Choice(_) => ("", ""),
                 };
@@ -534,10 +576,31 @@ fn walk(m: &Model, area: Rect, buf: &mut Buffer) -> Hits {
     if let Some(ev) = ev {
         evidence_pane(m, ev, buf);
     }
+    if m.confirm_leave {
+        return confirm_popup(m, area, buf);
+    }
     if let Some(sel) = w.steps_open {
         return steps_popup(m, area, buf, sel);
     }
     hits
+}
+
+/// "Leave this walk?": what leaving loses, and the keys.
+fn confirm_popup(m: &Model, area: Rect, buf: &mut Buffer) -> Hits {
+    let wdt = area.width.saturating_sub(8).clamp(20, 70).min(area.width);
+    let mut d = Doc::new(m.rtl());
+    d.para(m.t("leave-question"), bold());
+    d.para(m.t("leave-explain"), Style::default());
+    let h = (text::height(&d, wdt.saturating_sub(4), m.text_opts()) as u16 + 2).min(area.height);
+    let r = Rect::new(
+        area.x + (area.width - wdt) / 2,
+        area.y + (area.height - h) / 2,
+        wdt,
+        h,
+    );
+    Clear.render(r, buf);
+    let inner = boxed(m, r, buf, &m.t("leave-title"), true);
+    text::render(&d, inner, buf, m.text_opts(), 0)
 }
 
 /// The breadcrumb, cut from the start when it does not fit in `width` cells (two lines).
@@ -560,7 +623,6 @@ fn evidence_pane(m: &Model, area: Rect, buf: &mut Buffer) {
     if ev.is_empty() {
         d.para(m.t("evidence-none"), dim());
     }
-    let raw = m.settings.agent;
     for e in ev.iter().rev() {
         let st = e.result.status;
         d.item(
@@ -580,17 +642,38 @@ fn evidence_pane(m: &Model, area: Rect, buf: &mut Buffer) {
             d.auto(format!("{}: {}", m.t("evidence-reason"), m.msg(r)), dim())
                 .indent(4);
         }
-        for (depth, l) in evidence::lines(m, &e.result.evidence, raw) {
-            d.auto(l, Style::default())
-                .indent(4 + 2 * depth as u16)
-                .dir(LTR_FIRST);
-        }
-        if raw && !e.result.facts_read.is_empty() {
-            d.auto(format!("facts: {}", e.result.facts_read.join(", ")), dim())
-                .indent(4);
-        }
+        evidence_lines(m, &mut d, &e.result.evidence, &e.result.facts_read, 4);
     }
     text::render(&d, inner, buf, m.text_opts(), w.ev_scroll);
+}
+
+/// A check's evidence in words; for a support agent who asked for the details (`d`), the raw
+/// values and the facts read follow.
+fn evidence_lines(
+    m: &Model,
+    d: &mut Doc,
+    ev: &serde_json::Map<String, serde_json::Value>,
+    facts_read: &[String],
+    indent: u16,
+) {
+    for (depth, l) in evidence::words(m, ev) {
+        d.para(l, Style::default())
+            .indent(indent + 2 * depth as u16);
+    }
+    if !(m.settings.agent && m.details) {
+        return;
+    }
+    d.para(m.t("evidence-raw"), dim()).indent(indent);
+    for (depth, l) in evidence::lines(m, ev, true) {
+        d.auto(l, dim())
+            .indent(indent + 2 + 2 * depth as u16)
+            .dir(LTR_FIRST);
+    }
+    if !facts_read.is_empty() {
+        d.auto(format!("facts: {}", facts_read.join(", ")), dim())
+            .indent(indent + 2)
+            .dir(LTR_FIRST);
+    }
 }
 
 fn steps_popup(m: &Model, area: Rect, buf: &mut Buffer, sel: usize) -> Hits {
@@ -670,7 +753,6 @@ fn diagnose(m: &Model, area: Rect, buf: &mut Buffer) -> Hits {
         d.para(m.t("diag-none"), Style::default().fg(Color::Green));
     }
     d.blank();
-    let raw = m.settings.agent;
     for (i, c) in r.checks.iter().enumerate() {
         let sel = dg.sel == i;
         let open = dg.expanded.contains(&i);
@@ -709,11 +791,7 @@ fn diagnose(m: &Model, area: Rect, buf: &mut Buffer) -> Hits {
                 .indent(4)
                 .focus(sel);
         }
-        for (depth, l) in evidence::lines(m, &c.evidence, raw) {
-            d.auto(l, Style::default())
-                .indent(4 + 2 * depth as u16)
-                .dir(LTR_FIRST);
-        }
+        evidence_lines(m, &mut d, &c.evidence, &[], 4);
         if let Some(f) = r.findings.iter().find(|f| f.node == c.id) {
             d.para(f.title.get(lang), bold()).indent(4);
             match &f.remedy {

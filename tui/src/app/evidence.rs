@@ -1,5 +1,6 @@
-//! Evidence as people read it: in user mode national ids are masked (all but the last four
-//! digits) and dates are shown in both calendars; in agent mode values are raw.
+//! Evidence as people read it: in words (labels and values in the UI language, dates in both
+//! calendars), national ids masked in user mode; the raw `key: value` tree only for a support
+//! agent who asks for the details.
 
 use serde_json::Value;
 use tokenyar_engine::kb::Body;
@@ -23,6 +24,37 @@ pub fn hidden_remedy(m: &Model, node: &str) -> bool {
 pub use tokenyar_engine::text::{
     is_national_id, mask_national_ids as mask_text, mask_national_ids_in as mask_value,
 };
+
+/// Evidence in words (the engine's renderer, `report::words`), in the UI language, as lines
+/// with their depth. In user mode national ids are masked first; a support agent sees them as
+/// the evidence keeps them, and the technical detail too. Each value is isolated (FSI … PDI)
+/// so a Latin name or a date keeps its place in a Persian line; the BiDi pass strips the marks.
+pub fn words(m: &Model, evidence: &serde_json::Map<String, Value>) -> Vec<(usize, String)> {
+    let agent = m.settings.agent;
+    let masked;
+    let ev = if agent {
+        evidence
+    } else {
+        masked = match mask_value(&Value::Object(evidence.clone())) {
+            Value::Object(o) => o,
+            _ => evidence.clone(),
+        };
+        &masked
+    };
+    let w =
+        tokenyar_engine::report::words::Words::new(m.i18n.catalog(), Some(&m.kb), m.lang(), agent);
+    w.evidence(ev)
+        .into_iter()
+        .map(|l| {
+            let text = match (l.label.is_empty(), l.value.is_empty()) {
+                (true, _) => format!("\u{2068}{}\u{2069}", l.value),
+                (false, true) => format!("{}:", l.label),
+                (false, false) => format!("{}: \u{2068}{}\u{2069}", l.label, l.value),
+            };
+            (l.depth, text)
+        })
+        .collect()
+}
 
 /// Evidence as `key: value` lines with their nesting depth. Timestamps get both calendars,
 /// national ids are masked unless `raw`.

@@ -30,14 +30,14 @@ use crossterm::terminal::{
 use ratatui::Terminal;
 use tokenyar_engine::facts::{Bundle, Facts, Snapshot};
 use tokenyar_engine::infer::diagnose;
-use tokenyar_engine::kb::{Kb, Lang};
+use tokenyar_engine::kb::Kb;
 
 use self::action::{Action, Ctx, Effect, map_key};
 use self::console::{Console, ConsoleBackend};
 use self::state::{Model, Screen, Settings};
 use crate::bidi::{BidiMode, Shaping, TerminalInfo};
 use crate::cli::Common;
-use crate::setup::{self, CliError, env_lang, load_kb};
+use crate::setup::{self, CliError, load_kb};
 
 /// How often the screen refreshes while nothing happens (spinners, the slow-probe note).
 const TICK: Duration = Duration::from_millis(100);
@@ -106,7 +106,7 @@ pub fn fallback_dir() -> Option<PathBuf> {
 pub fn initial_settings(common: &Common, term: &TerminalInfo) -> Result<Settings, CliError> {
     let saved = load_settings();
     let mut s = saved.unwrap_or(Settings {
-        lang: env_lang().unwrap_or(Lang::Fa),
+        lang: crate::locale::default_lang(),
         bidi: term.default_bidi(),
         shaping: Shaping::Auto,
         agent: false,
@@ -461,7 +461,9 @@ fn event_actions(m: &Model, ev: Event, hits: &text::Hits) -> Vec<Action> {
             .collect();
     }
     let a = match ev {
-        Event::Key(k) if k.kind != KeyEventKind::Release => map_key(k, ctx(m.screen), m.typing()),
+        Event::Key(k) if k.kind != KeyEventKind::Release => {
+            map_key(k, ctx(m.screen), m.typing()).or(m.confirm_leave.then_some(Action::OtherKey))
+        }
         Event::Mouse(me) => match me.kind {
             MouseEventKind::Down(MouseButton::Left) => hits
                 .iter()

@@ -113,6 +113,10 @@ pub struct Model {
     pub report: ReportView,
     pub settings_sel: usize,
     pub help_scroll: i32,
+    /// Support-agent mode: the raw evidence is shown under the words (the `d` key).
+    pub details: bool,
+    /// Esc on a walk with answers asks first: this is the question on screen.
+    pub confirm_leave: bool,
     /// The time of the latest tick (spinners and "taking longer than usual").
     pub now: Instant,
     /// The wall clock at the latest tick, for report times.
@@ -151,6 +155,8 @@ impl Model {
             report: ReportView::default(),
             settings_sel: 0,
             help_scroll: 0,
+            details: false,
+            confirm_leave: false,
             now: Instant::now(),
             wall: chrono::Local::now().fixed_offset(),
             tick: 0,

@@ -25,6 +25,27 @@ fn scrolled(s: i32, by: i32) -> i32 {
 
 pub fn update(m: &mut Model, action: Action) -> Vec<Effect> {
     let mut fx = Vec::new();
+    // "Leave this walk?" is on screen: Esc (or Enter) leaves, F6 saves it first, and any other
+    // key stays. Results from workers and the clock go on as usual.
+    if m.confirm_leave {
+        match action {
+            Action::Back | Action::Select => {
+                m.confirm_leave = false;
+                m.screen = Screen::Home;
+                return fx;
+            }
+            Action::Tick(_)
+            | Action::Resize(..)
+            | Action::ProbeDone { .. }
+            | Action::DiagnoseDone { .. }
+            | Action::Saved(_) => {}
+            Action::SaveSession => m.confirm_leave = false,
+            _ => {
+                m.confirm_leave = false;
+                return fx;
+            }
+        }
+    }
     match action {
         Action::Quit => m.quit = true,
         Action::Tick(now) => {
@@ -35,6 +56,8 @@ pub fn update(m: &mut Model, action: Action) -> Vec<Effect> {
         Action::Resize(w, h) => m.size = (w, h),
         Action::ToggleLang => {
             m.settings.lang = m.settings.lang.next();
+            // Kept for the next run, like every other setting.
+            fx.push(Effect::SaveSettings);
         }
         Action::Help => open_overlay(m, Screen::Help),
         Action::Settings => open_overlay(m, Screen::Settings),
@@ -85,6 +108,8 @@ pub fn update(m: &mut Model, action: Action) -> Vec<Effect> {
             }
         }
         Action::Saved(r) => m.report.saved = Some(r),
+        // Raw evidence is a support agent's: in user mode the key does nothing.
+        Action::Details => m.details = m.settings.agent && !m.details,
         Action::SaveSession => save_session(m, &mut fx),
         other => match m.screen {
             Screen::Home => home(m, other, &mut fx),
@@ -115,6 +140,14 @@ fn back(m: &mut Model) {
             {
                 w.steps_open = None;
                 w.evidence_open = false;
+                return;
+            }
+            // A walk the user has answered questions in is not left on one key: it asks.
+            if let Some(w) = m.walk.as_ref()
+                && w.session.questions_answered() > 0
+                && !matches!(w.session.need(), Need::Ended(_))
+            {
+                m.confirm_leave = true;
                 return;
             }
             m.screen = Screen::Home;
@@ -304,6 +337,8 @@ pub enum WalkOption {
     Helped,
     NotHelped,
     StepBack,
+    /// Save the walk for a support agent (F6).
+    SaveSession,
     Report,
     Home,
 }
@@ -332,6 +367,12 @@ pub fn walk_options(m: &Model) -> Vec<WalkOption> {
             }
         }
         Need::Ended(End::Resolved { .. }) => vec![WalkOption::Report, WalkOption::Home],
+        Need::Ended(End::Escalated { .. }) => vec![
+            WalkOption::SaveSession,
+            WalkOption::StepBack,
+            WalkOption::Report,
+            WalkOption::Home,
+        ],
         Need::Ended(_) => vec![WalkOption::StepBack, WalkOption::Report, WalkOption::Home],
         Need::Probe { .. } => Vec::new(),
     }
@@ -423,6 +464,10 @@ fn walk(m: &mut Model, a: Action, fx: &mut Vec<Effect>) {
                 WalkOption::StepBack => w.session.back(),
                 WalkOption::Report => {
                     update_into(m, Action::Report, fx);
+                    return;
+                }
+                WalkOption::SaveSession => {
+                    update_into(m, Action::SaveSession, fx);
                     return;
                 }
                 WalkOption::Home => {

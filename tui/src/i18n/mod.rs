@@ -63,6 +63,11 @@ impl I18n {
         self.0.message(lang, m)
     }
 
+    /// The catalog itself (for the engine's renderers, such as evidence in words).
+    pub fn catalog(&self) -> &Catalog {
+        &self.0
+    }
+
     /// Whether a message exists in a language (for tests and the help screen).
     pub fn has(&self, lang: Lang, id: &str) -> bool {
         self.0.has(lang, id)
