@@ -83,7 +83,10 @@ fn facts(overrides: &[(&str, Value)]) -> Arc<dyn Facts> {
         "dastine": sw(true, "5.0.4.7"), "epass3003-token-manager": sw(true, "1.1.22.1215"),
         "clone-drive": {"installed": false, "version": null, "arch": null, "category": "virtual-drive", "evidence": []}
     }}));
-    m.insert("os.session".into(), json!({"remote": false, "kind": "console", "name": "Console"}));
+    m.insert(
+        "os.session".into(),
+        json!({"remote": false, "kind": "console", "name": "Console"}),
+    );
     m.insert("windows.uac".into(), json!({"enable_lua": 0, "filter_administrator_token": 0, "consent_prompt_behavior_admin": 5}));
     m.insert("net.vpn".into(), json!({"active": []}));
     m.insert(
