@@ -17,8 +17,9 @@ use tokenyar_engine::kb::{Body, Kb, Kind, Lang, Source};
 use tokenyar_engine::lookup::Index;
 
 /// What users type, one of each kind: exact, colloquial, glued with Persian digits, Arabic
-/// letters, typos, English, a code with a system, a long pasted fragment, visual order, and one
-/// that matches nothing.
+/// letters, typos, English, a code with a system, a long pasted fragment, visual order, Finglish
+/// (read through the transliteration), a version number after a product, and one that matches
+/// nothing.
 const QUERIES: &[(&str, &str)] = &[
     ("exact", "گواهی امضا یافت نشد"),
     ("colloquial", "سلام توکنم شناسایی نمیشه چکار کنم"),
@@ -32,6 +33,8 @@ const QUERIES: &[(&str, &str)] = &[
         "گواهی امضایی که صورتحساب با آن امضاء شده دسترسی صدور و امضای صورتحساب ندارد",
     ),
     ("visual", "دشن تفای اضما یهاوگ"),
+    ("finglish", "ramze tokenam ghofl shode chikar konam"),
+    ("version", "ویندوز 11 نصب کردم توکن شناسایی نمیشه"),
     ("nothing", "قیمت دلار امروز چنده"),
 ];
 

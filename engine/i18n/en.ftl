@@ -389,3 +389,31 @@ ev-filter-administrator-token = Admin Approval Mode for the built-in Administrat
 ev-vpn = Active VPN
 ev-proxy = Proxy
 ev-list = Certificates
+ev-token-model = Token model
+ev-kb-model = Model (as tokenyar knows it)
+ev-fresh-days = Counts as a fresh install within
+ev-not-yet-valid = Certificates not valid yet
+ev-days-until = Starts in
+## What more failing or warning checks found (issue 15: every fail and warn says it)
+
+probe-pin-to-be-changed = the token asks for its user PIN to be changed: { $tokens }
+probe-token-unreadable = a token is plugged in, but its module cannot read it ({ $errors })
+probe-usb-no-known-token = no token of a model tokenyar knows is on USB ({ $devices } USB devices seen)
+probe-token-on-usb-unread = a { $model } token is on USB, but no token software reads it ({ $modules } token modules found)
+probe-token-not-read = no token was read ({ $modules } token modules found)
+probe-cert-lifetime = the certificate runs { $years ->
+    [one] 1 year
+   *[other] { $years } years
+}; this system accepts { $accepted }-year certificates
+probe-cert-count-rule = the token holds { $count ->
+    [one] 1 certificate
+   *[other] { $count } certificates
+}; this system wants { $required }
+probe-cert-chain-foreign = the certificate does not come from Iran's national root: its chain ends at { $root }
+probe-calendar-not-gregorian = Windows is set to { $calendar ->
+    [persian] the Persian (solar hijri) calendar
+    [hijri] the Hijri (lunar) calendar
+   *[other] the { $calendar } calendar
+}, not the Gregorian one
+probe-uac-admin-approval-on = «Run all administrators in Admin Approval Mode» is on, as on every Windows by default
+probe-token-software-not-reinstalled = the token software was last installed on { $date }: no fresh install is seen

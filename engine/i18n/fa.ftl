@@ -360,3 +360,25 @@ ev-filter-administrator-token = حالت تأیید مدیر برای حساب A
 ev-vpn = VPN فعال
 ev-proxy = پراکسی
 ev-list = گواهی‌ها
+ev-token-model = مدل توکن
+ev-kb-model = مدل (آن‌گونه که توکن‌یار می‌شناسد)
+ev-fresh-days = نصب تازه یعنی در این مدت
+ev-not-yet-valid = گواهی‌هایی که هنوز معتبر نشده‌اند
+ev-days-until = تا شروع اعتبار
+## آنچه بررسی‌های ناموفق یا هشدار دیگر یافتند (issue 15)
+
+probe-pin-to-be-changed = توکن می‌خواهد رمز کاربرش عوض شود: { $tokens }
+probe-token-unreadable = توکنی وصل است، اما ماژول آن نمی‌تواند آن را بخواند ({ $errors })
+probe-usb-no-known-token = هیچ توکنی از مدل‌هایی که توکن‌یار می‌شناسد روی USB نیست ({ $devices } دستگاه USB دیده شد)
+probe-token-on-usb-unread = توکن { $model } روی USB هست، اما هیچ نرم‌افزار توکنی آن را نمی‌خواند ({ $modules } ماژول توکن پیدا شد)
+probe-token-not-read = هیچ توکنی خوانده نشد ({ $modules } ماژول توکن پیدا شد)
+probe-cert-lifetime = اعتبار گواهی { $years } ساله است؛ این سامانه گواهی { $accepted } ساله می‌پذیرد
+probe-cert-count-rule = روی توکن { $count } گواهی هست؛ این سامانه { $required } گواهی می‌خواهد
+probe-cert-chain-foreign = گواهی از ریشه‌ی ملی ایران صادر نشده است: زنجیره‌ی آن به { $root } می‌رسد
+probe-calendar-not-gregorian = تقویم ویندوز { $calendar ->
+    [persian] هجری شمسی
+    [hijri] هجری قمری
+   *[other] { $calendar }
+} است، نه میلادی
+probe-uac-admin-approval-on = گزینه‌ی «Run all administrators in Admin Approval Mode» روشن است، همان‌طور که در هر ویندوز به‌طور پیش‌فرض هست
+probe-token-software-not-reinstalled = نرم‌افزار توکن آخرین بار در { $date } نصب شده است: نصب تازه‌ای دیده نمی‌شود

@@ -158,3 +158,40 @@ fn no_persian_string_in_the_engine_source_outside_tests() {
     }
     assert!(bad.is_empty(), "Persian text in engine code: {bad:#?}");
 }
+
+/// Issue 15: a failing or warning check says what it found. Every `fail` or `warn` a script
+/// returns carries a `note` (or a `reason`) on the same line, a message id both languages have
+/// (the test above checks the ids).
+#[test]
+fn every_fail_and_warn_a_script_returns_says_what_it_found() {
+    let verdict =
+        regex::Regex::new(r#"(?:status:\s*"(?:fail|warn)"|\{\s*"(?:fail|warn)"\s*\})"#).unwrap();
+    let mut bad = Vec::new();
+    let mut seen = 0;
+    let mut stack = vec![root().join("scripts")];
+    while let Some(dir) = stack.pop() {
+        for e in std::fs::read_dir(&dir).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+                continue;
+            }
+            if p.extension().is_none_or(|x| x != "rhai") {
+                continue;
+            }
+            let text = std::fs::read_to_string(&p).unwrap();
+            for (n, line) in text.lines().enumerate() {
+                let code = line.split("//").next().unwrap_or_default();
+                if !verdict.is_match(code) {
+                    continue;
+                }
+                seen += 1;
+                if !code.contains("note:") && !code.contains("reason:") {
+                    bad.push(format!("{}:{}: {}", p.display(), n + 1, line.trim()));
+                }
+            }
+        }
+    }
+    assert!(seen > 25, "only {seen} verdicts found: is scripts/ there?");
+    assert!(bad.is_empty(), "fail/warn without a note: {bad:#?}");
+}

@@ -400,3 +400,278 @@ fn risk_rules_are_kb_check_rules() {
     });
     assert!(!on_good, "the well-formed risky path was flagged: {got:?}");
 }
+
+/// The wording rule (W007, review §3) and Persian digits in a Latin token (W003): each old
+/// wording the review found is planted once, at a known line; a quoted on-screen message that
+/// holds the same words draws nothing.
+#[test]
+fn wording_rules_are_kb_check_rules() {
+    let dir = broken_kb(&[(
+        "kb/general/a.yaml",
+        r#"- id: general/root
+  kind: question
+  title: {fa: "ریشه", en: Root}
+  text: {fa: "؟", en: "?"}
+  choices:
+    - {text: {fa: "تعداد گواهی‌ها با خواست سامانه جور نیست", en: A}, next: general/end}
+    - {text: {fa: "آنتی‌ویروس و دیوار آتش", en: B}, next: general/end}
+    - {text: {fa: "سامانه‌ی مودیان", en: C}, next: general/end}
+    - {text: {fa: "نماد سبز کنار ساعت", en: D}, next: general/end}
+    - {text: {fa: "الف", en: "Upload it in your cartable"}, next: general/end}
+    - {text: {fa: "با گواهی خود امضا امضا کنید", en: F}, next: general/end}
+    - {text: {fa: "ب", en: "Choose \"Change time zone\""}, next: general/end}
+    - {text: {fa: "گزینه‌ی (UTC+۰۳:۳۰) Tehran", en: H}, next: general/end}
+    - {text: {fa: "پس از پنج بار ورود رمz اشتباه", en: "After five wrong PIN entries the PIN locks"}, next: general/end}
+    - {text: {fa: "پیام «گواهی با سامانه جور نیست» را می‌بینید", en: "You see «cartable»"}, next: general/end}
+    - {text: {fa: "پ", en: "A VPN is on on this computer"}, next: general/end}
+- id: general/end
+  kind: info
+  title: {fa: "پایان", en: End}
+"#,
+    )]);
+    let got = codes_at(&dir);
+    let has = |code: &str, line: u32| {
+        got.iter()
+            .any(|(c, f, l)| c == code && f.ends_with("a.yaml") && *l == line)
+    };
+    assert!(has("W007", 6), "colloquial «جور»: {got:?}");
+    assert!(has("W007", 7), "«دیوار آتش», a second term: {got:?}");
+    assert!(
+        has("W007", 8),
+        "«مودیان», not the official spelling: {got:?}"
+    );
+    assert!(has("W007", 9), "«نماد سبز», a second term: {got:?}");
+    assert!(has("W007", 10), "«cartable»: {got:?}");
+    assert!(has("W007", 11), "a word twice in a row: {got:?}");
+    assert!(has("W007", 12), "ASCII double quotes: {got:?}");
+    assert!(has("W003", 13), "Persian digits in a Latin token: {got:?}");
+    assert!(has("W007", 14), "the PIN tries in another wording: {got:?}");
+    assert!(
+        !has("W007", 15),
+        "words inside a quoted on-screen message are the system's: {got:?}"
+    );
+    assert!(has("W007", 16), "«is on on»: {got:?}");
+}
+
+/// Issue 13, done when: every defect of the knowledge review (../shared/reviews/knowledge.md)
+/// has a scenario test, named by its id as «(review G5)»; `.ci/review-before-after` runs each on
+/// the knowledge base the review read (it must fail there) and on this one (it must pass). The
+/// review's §3 language findings are the wording rule's (W007, `wording_rules_are_kb_check_rules`).
+#[test]
+fn every_review_defect_has_a_scenario() {
+    let (kb, _) = tokenyar_engine::kb::Kb::load(&Source::from_dir(&kb_dir()).unwrap());
+    let mut named: std::collections::BTreeSet<String> = Default::default();
+    for f in &kb.scenarios {
+        let Some(name) = f.text.lines().find_map(|l| l.strip_prefix("name:")) else {
+            continue;
+        };
+        let Some((_, rest)) = name.split_once("(review ") else {
+            continue;
+        };
+        let ids = rest.split(')').next().unwrap_or("");
+        named.extend(
+            ids.split([',', ';'])
+                .map(|s| s.trim().to_string())
+                .filter(|s| !s.is_empty()),
+        );
+    }
+    let mut want: Vec<String> = Vec::new();
+    for (prefix, n) in [
+        ("G", 11),
+        ("S", 5),
+        ("M", 4),
+        ("J", 3),
+        ("A", 3),
+        ("T", 3),
+        ("B", 2),
+        ("D", 9),
+    ] {
+        want.extend((1..=n).map(|i| format!("{prefix}{i}")));
+    }
+    let missing: Vec<&String> = want.iter().filter(|id| !named.contains(*id)).collect();
+    assert!(
+        missing.is_empty(),
+        "review defects without a scenario: {missing:?}"
+    );
+}
+
+/// E016 follows every path from a doubtful reading, not just the first step: an `unknown` that
+/// reaches a risky remedy's confirmation through an info node, or through another probe's `ok`,
+/// is reported at the edge it started from; one that the user's own word settles on the way (an
+/// answer, or "it did not help" after a cheaper remedy) is not.
+#[test]
+fn e016_follows_every_path() {
+    let dir = broken_kb(&[
+        (
+            "kb/general/a.yaml",
+            r#"- id: general/root
+  kind: question
+  title: {fa: "ریشه", en: Root}
+  text: {fa: "؟", en: "?"}
+  choices:
+    - {text: {fa: "الف", en: A}, next: general/two-step}
+    - {text: {fa: "ب", en: B}, next: general/via-ok}
+    - {text: {fa: "پ", en: C}, next: general/settled}
+- id: general/two-step
+  kind: probe
+  title: {fa: "بررسی", en: Check}
+  script: p.rhai
+  outcomes: {ok: general/end, fail: general/confirm, unknown: general/explain}
+- id: general/explain
+  kind: info
+  title: {fa: "توضیح", en: Explain}
+  next: general/confirm
+- id: general/via-ok
+  kind: probe
+  title: {fa: "بررسی", en: Check}
+  script: p.rhai
+  outcomes: {ok: general/end, fail: general/end, unknown: general/second}
+- id: general/second
+  kind: probe
+  title: {fa: "بررسی دوم", en: Second check}
+  script: p.rhai
+  outcomes: {ok: general/confirm, fail: general/end, unknown: general/end}
+- id: general/settled
+  kind: probe
+  title: {fa: "بررسی", en: Check}
+  script: p.rhai
+  outcomes: {ok: general/end, fail: general/end, unknown: general/cheap}
+- id: general/cheap
+  kind: remedy
+  title: {fa: "گام ارزان", en: Cheap step}
+  steps: [{fa: "گام", en: Step}]
+  unresolved: general/confirm
+- id: general/confirm
+  kind: question
+  title: {fa: "تأیید", en: Confirm}
+  text: {fa: "ادامه؟", en: "Go on?"}
+  choices:
+    - {text: {fa: "بله", en: "Yes"}, next: general/risky}
+    - {text: {fa: "نه", en: "No"}, next: general/end}
+- id: general/risky
+  kind: remedy
+  risk: cost
+  title: {fa: "گواهی تازه", en: New certificate}
+  steps: [{fa: "گام", en: Step}]
+  unresolved: general/end
+- id: general/end
+  kind: info
+  title: {fa: "پایان", en: End}
+"#,
+        ),
+        ("scripts/p.rhai", "#{ status: \"ok\" }\n"),
+    ]);
+    let got = codes_at(&dir);
+    let e016 = |line: u32| {
+        got.iter()
+            .any(|(c, f, l)| c == "E016" && f.ends_with("a.yaml") && *l == line)
+    };
+    assert!(e016(13), "unknown → info → confirmation: {got:?}");
+    assert!(
+        e016(22),
+        "unknown → another probe's ok → confirmation: {got:?}"
+    );
+    assert!(
+        !e016(31),
+        "unknown → a cheaper remedy the user says did not help → confirmation: {got:?}"
+    );
+    assert_eq!(
+        got.iter().filter(|(c, _, _)| c == "E016").count(),
+        2,
+        "{got:?}"
+    );
+}
+
+/// A text argument a remedy names must be one kb/tokens.yaml defines (E019), or the user would
+/// read «{token_softwre}» as written; the defined ones draw nothing.
+#[test]
+fn text_arguments_are_kb_check_rules() {
+    let dir = broken_kb(&[(
+        "kb/general/a.yaml",
+        r#"- id: general/root
+  kind: question
+  title: {fa: "ریشه", en: Root}
+  text: {fa: "؟", en: "?"}
+  choices:
+    - {text: {fa: "الف", en: A}, next: general/fix}
+- id: general/fix
+  kind: remedy
+  title: {fa: "درمان", en: Fix}
+  steps:
+    - {fa: "{token_software} را از {token_software_site} بگیرید", en: "Get {token_software} from {token_software_site}"}
+    - {fa: "{token_softwre} را حذف کنید", en: "Uninstall {token_softwre}"}
+  unresolved: general/root
+"#,
+    )]);
+    let got = codes_at(&dir);
+    let e019: Vec<_> = got.iter().filter(|(c, _, _)| c == "E019").collect();
+    assert_eq!(
+        e019.len(),
+        2,
+        "the misspelt argument, in fa and en: {got:?}"
+    );
+    // W008: nothing confirms this remedy (no verify, no escalation, no «it helped» step).
+    assert!(
+        got.iter()
+            .any(|(c, f, l)| c == "W008" && f.ends_with("a.yaml") && *l == 11),
+        "{got:?}"
+    );
+}
+
+/// Issue 13: support numbers carry the confidence of where they come from. A node that gives a
+/// phone number is never `verified` (no source is the system's own); one whose number is in no
+/// source tokenyar has (shared/sources, or a support answer the review quotes) is `unverified`.
+#[test]
+fn support_numbers_are_labelled_by_their_source() {
+    use tokenyar_engine::model::Confidence;
+    // The numbers a source gives: 1556 (source 003, Bank Mellat); 021-82488 (Bank Mellat's
+    // support answer quoted by the review, B2).
+    const SOURCED: [&str; 2] = ["1556", "021-82488"];
+    let (kb, _) = tokenyar_engine::kb::Kb::load(&Source::from_dir(&kb_dir()).unwrap());
+    let number = regex::Regex::new(r"(?:^|[^0-9])(0[0-9]{2}-[0-9]{4,8}|1556)(?:[^0-9]|$)").unwrap();
+    let ascii = |s: &str| -> String {
+        s.chars()
+            .map(|c| match c {
+                '\u{06F0}'..='\u{06F9}' => char::from(b'0' + (c as u32 - 0x06F0) as u8),
+                c => c,
+            })
+            .collect()
+    };
+    let mut seen = 0;
+    let mut bad = Vec::new();
+    for n in &kb.nodes {
+        let text: String = n
+            .texts()
+            .iter()
+            .map(|t| {
+                format!(
+                    "{} {} ",
+                    ascii(t.get(tokenyar_engine::Lang::Fa)),
+                    t.get(tokenyar_engine::Lang::En)
+                )
+            })
+            .collect();
+        let numbers: Vec<String> = number
+            .captures_iter(&text)
+            .map(|c| c[1].to_string())
+            .collect();
+        if numbers.is_empty() {
+            continue;
+        }
+        seen += 1;
+        let unsourced = numbers.iter().any(|x| !SOURCED.contains(&x.as_str()));
+        let ok = match n.confidence {
+            Confidence::Verified => false,
+            Confidence::Sourced => !unsourced,
+            Confidence::Unverified => true,
+        };
+        if !ok {
+            bad.push(format!("{} ({:?}): {numbers:?}", n.id, n.confidence));
+        }
+    }
+    assert!(seen >= 5, "only {seen} nodes give a number");
+    assert!(
+        bad.is_empty(),
+        "numbers labelled above their source: {bad:#?}"
+    );
+}

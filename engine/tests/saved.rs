@@ -34,7 +34,7 @@ fn facts(not_after: &str) -> Arc<dyn Facts> {
     Arc::new(Snapshot::new(f))
 }
 
-/// general/root -> cert-expired -> probe -> renew.
+/// general/root -> cert-expired -> probe -> not-yet probe -> renew.
 fn walk_to_renew(kb: &Arc<Kb>, f: &Arc<dyn Facts>) -> Session {
     let runner = Runner::new(Arc::clone(kb), Arc::clone(f), None);
     let mut s = Session::start(Arc::clone(kb), "general/root", None).unwrap();
@@ -139,7 +139,8 @@ fn explanations_put_each_result_at_its_visit_in_both_languages() {
     // and walks the same way again.
     s.remedy_helped().unwrap();
     s.run_until_input(&runner);
-    assert_eq!(s.state.evidence.len(), 2);
+    // The validity check, the not-yet-valid check (issue 15) and the renewal's verification.
+    assert_eq!(s.state.evidence.len(), 3);
     assert!(s.back_to(0));
     assert!(
         s.state.evidence.is_empty(),
@@ -164,13 +165,14 @@ fn explanations_put_each_result_at_its_visit_in_both_languages() {
         s
     };
     let e = explain::remedy(&kb, &s.state, "general/cert-expired/renew").unwrap();
-    assert_eq!(e.steps.len(), 4);
+    assert_eq!(e.steps.len(), 5);
     assert!(
         matches!(&e.steps[1].how, How::Answer { choice_text, .. } if choice_text.get(tokenyar_engine::kb::Lang::En).contains("expired"))
     );
     assert_eq!(e.steps[2].probes.len(), 1);
     assert_eq!(e.steps[2].probes[0].role, ProbeRole::Step);
-    assert!(e.steps[3].probes.is_empty());
+    assert_eq!(e.steps[3].probes.len(), 1, "the not-yet-valid check");
+    assert!(e.steps[4].probes.is_empty());
     let en = e.lines(Lang::En, 210).join("\n");
     let fa = e.lines(Lang::Fa, 210).join("\n");
     assert!(

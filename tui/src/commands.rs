@@ -802,8 +802,15 @@ pub fn session_cmd(common: &Common, cmd: &SessionCommand) -> Result<i32, CliErro
             if let Some(tokenyar_engine::kb::Body::Remedy { steps, .. }) =
                 kb.node(node).map(|n| &n.body)
             {
+                // The software of the token model the walk's probes found.
+                let args = tokenyar_engine::infer::TextArgs::from_evidence(&kb, &s.state.evidence);
                 for (i, st) in steps.iter().enumerate() {
-                    writeln!(out, "  {}. {}", number(lang, i + 1), st.get(lang))?;
+                    writeln!(
+                        out,
+                        "  {}. {}",
+                        number(lang, i + 1),
+                        args.fill(st).get(lang)
+                    )?;
                 }
             }
         }

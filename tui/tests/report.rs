@@ -152,6 +152,7 @@ fn a_saved_session_resumes_and_reports_the_same_path_and_evidence_in_every_forma
             "general/root",
             "general/cert-expired",
             "general/probe/cert-validity",
+            "general/cert-expired/not-yet",
             "general/cert-expired/renew"
         ]
     );
@@ -161,10 +162,15 @@ fn a_saved_session_resumes_and_reports_the_same_path_and_evidence_in_every_forma
         .iter()
         .map(|e| e.probe.clone())
         .collect();
-    // The step probe, then the verify run when the user said the renewal helped.
+    // The step probes (validity, then not-yet-valid), then the verify run when the user said the
+    // renewal helped.
     assert_eq!(
         probes,
-        ["general/probe/cert-validity", "general/probe/cert-validity"]
+        [
+            "general/probe/cert-validity",
+            "general/cert-expired/not-yet",
+            "general/probe/cert-validity"
+        ]
     );
 
     // The agent resumes it.
@@ -221,7 +227,7 @@ fn a_saved_session_resumes_and_reports_the_same_path_and_evidence_in_every_forma
         );
     }
     // The verify run is explained at the remedy it checked.
-    assert_eq!(r["walk"]["steps"][3]["probes"][0]["role"], json!("verify"));
+    assert_eq!(r["walk"]["steps"][4]["probes"][0]["role"], json!("verify"));
     assert_eq!(r["walk"]["steps"][1]["how"]["how"], json!("answer"));
     assert!(
         r["walk"]["steps"][1]["how"]["choice_text"]["fa"]
@@ -357,12 +363,12 @@ fn a_session_from_an_older_knowledge_base_names_the_step_that_is_gone() {
     );
     assert_eq!(code, 2, "{out}{err}");
     assert!(
-        err.contains("step 4 of the saved walk, `general/cert-expired/renew`")
+        err.contains("step 5 of the saved walk, `general/cert-expired/renew`")
             && err.contains("no longer exists"),
         "{err}"
     );
     assert!(
-        err.contains("reached when `general/probe/cert-validity` said fail"),
+        err.contains("reached when `general/cert-expired/not-yet` said ok"),
         "{err}"
     );
     assert!(!err.contains("panicked"), "{err}");
@@ -788,7 +794,8 @@ fn kb_add_test_turns_a_session_and_a_bundle_into_passing_scenarios() {
         );
         assert!(!text.contains(NATIONAL_ID), "{text}");
     }
-    assert_eq!(saved.walk.steps.len(), 4);
+    // root, symptom, the validity check, the not-yet-valid check (issue 15), the renewal.
+    assert_eq!(saved.walk.steps.len(), 5);
 
     let expired = bundle_file(dir.path(), "field-bundle.json", "2025-05-01T00:00:00Z");
     let (code, out, err) = tokenyar(

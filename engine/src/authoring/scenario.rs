@@ -20,6 +20,9 @@
 //!   end: escalated                  # resolved | escalated | finished | open
 //!   findings: [general/cert-expired] # `diagnose` finds exactly these cases
 //!   findings_include: [general/cert-expired] # `diagnose` finds at least these
+//!   shows: ["rahsa.ir"]             # a text of the walk says this (fa or en)
+//!   never_shows: ["gica.ir"]        # no text of the walk says this
+//!   confidence: {sabt-man/error-31/driver: sourced}   # how sure the KB says it is of a node
 //! ```
 //! A certificate in the facts (or the bundle) may be written as `{synth_cert: {cn, o,
 //! serial_number, not_before, not_after}}`; it is generated (DER, base64) before the test runs.
@@ -102,6 +105,19 @@ pub struct Expect {
     /// `remedy_outcomes`; `open` is a walk still waiting at a remedy or a question).
     #[serde(default)]
     pub end: Option<String>,
+    /// Words the walk must show the user: each must be in a text (title, text, choice, step,
+    /// way back, contact) of a node the walk passed through, in Persian or English. Compared
+    /// with digits of any script, half-spaces as spaces and case folded.
+    #[serde(default)]
+    pub shows: Option<Vec<String>>,
+    /// Words the walk must never show the user (an old wording, a wrong address), compared the
+    /// same way.
+    #[serde(default)]
+    pub never_shows: Option<Vec<String>>,
+    /// How sure the knowledge base must say it is of these nodes (`verified`, `sourced`,
+    /// `unverified`), each of which the walk must pass through.
+    #[serde(default)]
+    pub confidence: Option<BTreeMap<String, crate::model::Confidence>>,
 }
 
 impl Expect {
@@ -111,6 +127,9 @@ impl Expect {
             || self.questions.is_some()
             || self.visits.is_some()
             || self.end.is_some()
+            || self.shows.is_some()
+            || self.never_shows.is_some()
+            || self.confidence.is_some()
     }
 
     fn diagnoses(&self) -> bool {
@@ -198,7 +217,8 @@ pub fn parse(kb: &Kb, file: &ScenarioFile) -> Result<Scenario, Diagnostic> {
         .iter()
         .chain(sc.expect.remedy.iter())
         .chain(sc.answers.keys())
-        .chain(sc.remedy_outcomes.keys());
+        .chain(sc.remedy_outcomes.keys())
+        .chain(sc.expect.confidence.iter().flat_map(|c| c.keys()));
     for r in refs {
         if kb.node(r).is_none() {
             let at = doc.nearest("");
@@ -487,6 +507,86 @@ fn walk(
             report
                 .failures
                 .push(format!("end of the walk:\n  - {want}\n  + {got}"));
+        }
+    }
+    let args = crate::infer::TextArgs::from_evidence(kb, &walk.state.evidence);
+    shown_texts(kb, x, walk.steps(), &args, report);
+}
+
+/// Text compared loosely: any digits as ASCII, half-spaces and runs of white space as one space,
+/// case folded.
+fn fold(t: &str) -> String {
+    let mut out = String::with_capacity(t.len());
+    for c in t.chars() {
+        let c = match c {
+            '\u{06F0}'..='\u{06F9}' => char::from(b'0' + (c as u32 - 0x06F0) as u8),
+            '\u{0660}'..='\u{0669}' => char::from(b'0' + (c as u32 - 0x0660) as u8),
+            '\u{200C}' | '\u{00A0}' => ' ',
+            c if c.is_whitespace() => ' ',
+            c => c,
+        };
+        if c == ' ' && out.ends_with(' ') {
+            continue;
+        }
+        out.extend(c.to_lowercase());
+    }
+    out
+}
+
+/// `shows`, `never_shows` and `confidence`: what the walk put in front of the user, with its
+/// text arguments filled as the screen fills them (the token model's software).
+fn shown_texts(
+    kb: &Kb,
+    x: &Expect,
+    steps: &[crate::infer::session::Step],
+    args: &crate::infer::TextArgs,
+    report: &mut Report,
+) {
+    let nodes: Vec<&crate::model::Node> = steps.iter().filter_map(|s| kb.node(&s.node)).collect();
+    let shown: Vec<(String, String)> = nodes
+        .iter()
+        .flat_map(|n| {
+            n.texts()
+                .into_iter()
+                .map(|t| args.fill(t))
+                .flat_map(|t| t.iter().map(|(_, s)| fold(s)).collect::<Vec<_>>())
+                .map(|t| (n.id.clone(), t))
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    for w in x.shows.iter().flatten() {
+        let f = fold(w);
+        if !shown.iter().any(|(_, t)| t.contains(&f)) {
+            report.failures.push(format!(
+                "shows:\n  - «{w}»\n  + (no text of the walk says it)"
+            ));
+        }
+    }
+    for w in x.never_shows.iter().flatten() {
+        let f = fold(w);
+        let at: BTreeSet<&str> = shown
+            .iter()
+            .filter(|(_, t)| t.contains(&f))
+            .map(|(n, _)| n.as_str())
+            .collect();
+        if !at.is_empty() {
+            report.failures.push(format!(
+                "never_shows:\n  - «{w}» nowhere\n  + shown by {}",
+                at.into_iter().collect::<Vec<_>>().join(", ")
+            ));
+        }
+    }
+    for (id, want) in x.confidence.iter().flatten() {
+        match nodes.iter().find(|n| &n.id == id) {
+            None => report
+                .failures
+                .push(format!("confidence: the walk never reached `{id}`")),
+            Some(n) if n.confidence != *want => report.failures.push(format!(
+                "confidence of {id}:\n  - {}\n  + {}",
+                want.name(),
+                n.confidence.name()
+            )),
+            Some(_) => {}
         }
     }
 }

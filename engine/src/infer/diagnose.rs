@@ -210,6 +210,23 @@ pub fn diagnose(kb: &Arc<Kb>, facts: Arc<dyn Facts>, system: Option<&str>) -> Di
     findings.retain(|_| keep.next().unwrap_or(false));
     // Worst first; the knowledge base's order within a severity.
     findings.sort_by_key(|f| f.severity);
+    // Remedies name the software of the token model the checks found.
+    let maps: Vec<&serde_json::Map<String, serde_json::Value>> = checks
+        .iter()
+        .map(|c| &c.evidence)
+        .chain(
+            findings
+                .iter()
+                .flat_map(|f| f.trace.evidence.iter().map(|e| &e.result.evidence)),
+        )
+        .collect();
+    let args = super::TextArgs::from_maps(kb, maps.into_iter());
+    for f in &mut findings {
+        if let Some(r) = f.remedy.as_mut() {
+            r.title = args.fill(&r.title);
+            r.steps = args.fill_all(&r.steps);
+        }
+    }
     Diagnosis {
         tool: "tokenyar",
         version: crate::VERSION,

@@ -9,6 +9,7 @@ pub mod diagnose;
 pub mod explain;
 pub mod saved;
 pub mod session;
+pub mod text_args;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -19,6 +20,7 @@ use crate::probe::{ProbeResult, RunInput};
 
 pub use diagnose::{Diagnosis, Finding, diagnose};
 pub use session::{Need, Session};
+pub use text_args::TextArgs;
 
 /// Runs probe nodes against one set of facts, remembering results for the run so a probe that
 /// several checks share runs once.

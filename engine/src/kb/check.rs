@@ -25,6 +25,9 @@ pub fn check(kb: &Kb) -> Vec<Diagnostic> {
     cycles(kb, &mut out);
     reachability(kb, &mut out);
     persian_style(kb, &mut out);
+    wording(kb, &mut out);
+    text_arguments(kb, &mut out);
+    confirmed(kb, &mut out);
     out
 }
 
@@ -73,6 +76,30 @@ pub fn persian_style_issues(text: &str) -> Vec<String> {
             i += 1;
         }
     }
+    // Persian digits inside a Latin token («UTC+۰۳:۳۰», «epass۳۰۰۳»): Latin tokens keep Latin
+    // digits, as the screen shows them.
+    let mut i = 0;
+    while i < chars.len() {
+        if ('\u{06F0}'..='\u{06F9}').contains(&chars[i]) {
+            let start = i;
+            while i < chars.len() && ('\u{06F0}'..='\u{06F9}').contains(&chars[i]) {
+                i += 1;
+            }
+            let before = start.checked_sub(1).and_then(|j| chars.get(j));
+            let glued = before.is_some_and(|c| c.is_ascii_alphanumeric() || "+_#".contains(*c))
+                || chars
+                    .get(i)
+                    .is_some_and(|c| c.is_ascii_alphabetic() || *c == '_');
+            if glued {
+                let digits: String = chars[start..i].iter().collect();
+                out.push(format!(
+                    "Persian digits `{digits}` inside a Latin token (write them as the screen shows them, in Latin digits)"
+                ));
+            }
+        } else {
+            i += 1;
+        }
+    }
     for a in SPACED_AFFIXES {
         if outside.contains(a) {
             out.push(format!(
@@ -84,44 +111,40 @@ pub fn persian_style_issues(text: &str) -> Vec<String> {
     out
 }
 
-fn persian_style(kb: &Kb, out: &mut Vec<Diagnostic>) {
-    let mut report = |pos: &Pos, node: Option<&str>, what: &str, t: &Text| {
-        for issue in persian_style_issues(t.exact(Lang::Fa).unwrap_or_default()) {
-            out.push(Diagnostic::new(
-                Code::W003PersianStyle,
-                pos,
-                node,
-                format!("the Persian {what} has {issue}"),
-            ));
-        }
-    };
+/// Every text a user reads, with where it is written, the node it belongs to and what it is.
+fn user_texts(kb: &Kb) -> Vec<(Pos, Option<&str>, String, &Text)> {
+    let mut out: Vec<(Pos, Option<&str>, String, &Text)> = Vec::new();
     for n in &kb.nodes {
         let id = Some(n.id.as_str());
-        report(n.pos_of("title"), id, "title", &n.title);
+        let mut add = |field: &str, what: &str, t| {
+            out.push((n.pos_of(field).clone(), id, what.to_string(), t))
+        };
+        add("title", "title", &n.title);
         if let Some(t) = &n.text {
-            report(n.pos_of("text"), id, "text", t);
+            add("text", "text", t);
         }
         match &n.body {
             Body::Question { choices, .. } => {
                 for (i, c) in choices.iter().enumerate() {
-                    report(
-                        n.pos_of(&format!("choices[{i}].next")),
-                        id,
-                        "choice",
-                        &c.text,
-                    );
+                    add(&format!("choices[{i}].next"), "choice", &c.text);
                 }
             }
             Body::Remedy {
-                steps, escalate, ..
+                steps,
+                escalate,
+                revert,
+                ..
             } => {
                 for s in steps {
-                    report(n.pos_of("steps"), id, "step", s);
+                    add("steps", "step", s);
+                }
+                for s in revert {
+                    add("revert", "step back", s);
                 }
                 if let Some(e) = escalate {
-                    report(n.pos_of("escalate"), id, "contact", &e.contact);
+                    add("escalate", "contact", &e.contact);
                     for c in &e.collect {
-                        report(n.pos_of("escalate"), id, "item to collect", c);
+                        add("escalate", "item to collect", c);
                     }
                 }
             }
@@ -135,24 +158,228 @@ fn persian_style(kb: &Kb, out: &mut Vec<Diagnostic>) {
     };
     for s in &kb.systems {
         let pos = s.pos.clone().unwrap_or_else(|| file("kb/systems.yaml"));
-        report(&pos, None, "system name", &s.name);
+        out.push((pos.clone(), None, "system name".into(), &s.name));
         if let Some(t) = &s.support {
-            report(&pos, None, "support text", t);
+            out.push((pos.clone(), None, "support text".into(), t));
         }
         for p in &s.prerequisites {
-            report(&pos, None, "prerequisite name", &p.name);
+            out.push((pos.clone(), None, "prerequisite name".into(), &p.name));
         }
     }
-    let systems = file("kb/systems.yaml");
     for t in &kb.certificate_types {
-        report(&systems, None, "certificate type name", &t.name);
+        out.push((
+            file("kb/systems.yaml"),
+            None,
+            "certificate type name".into(),
+            &t.name,
+        ));
     }
-    let tokens = file("kb/tokens.yaml");
+    if let Some(t) = &kb.meta.support {
+        out.push((file("kb/kb.yaml"), None, "support text".into(), t));
+    }
+    for (name, t) in &kb.tokens.texts {
+        out.push((
+            file("kb/tokens.yaml"),
+            None,
+            format!("text argument {name}"),
+            t,
+        ));
+    }
+    for m in &kb.tokens.models {
+        for (name, t) in &m.texts {
+            out.push((
+                file("kb/tokens.yaml"),
+                None,
+                format!("text argument {name} of {}", m.id),
+                t,
+            ));
+        }
+    }
     for (name, e) in &kb.tokens.pkcs11_errors {
-        report(&tokens, None, &format!("cause of {name}"), &e.cause);
+        out.push((
+            file("kb/tokens.yaml"),
+            None,
+            format!("cause of {name}"),
+            &e.cause,
+        ));
     }
     for (name, e) in &kb.tokens.reader_errors {
-        report(&tokens, None, &format!("cause of {name}"), &e.cause);
+        out.push((
+            file("kb/tokens.yaml"),
+            None,
+            format!("cause of {name}"),
+            &e.cause,
+        ));
+    }
+    out
+}
+
+fn persian_style(kb: &Kb, out: &mut Vec<Diagnostic>) {
+    for (pos, node, what, t) in user_texts(kb) {
+        for issue in persian_style_issues(t.exact(Lang::Fa).unwrap_or_default()) {
+            out.push(Diagnostic::new(
+                Code::W003PersianStyle,
+                &pos,
+                node,
+                format!("the Persian {what} has {issue}"),
+            ));
+        }
+    }
+}
+
+/// The text outside «» quotes (on-screen messages are written as the system writes them); each
+/// quotation becomes « », so words on either side of it are not neighbours.
+fn unquoted(text: &str) -> String {
+    text.split('«')
+        .map(|part| part.split_once('»').map_or(part, |(_, rest)| rest))
+        .collect::<Vec<_>>()
+        .join(" « ")
+}
+
+/// Whether `needle` (lowercase) occurs in `hay` (lowercase) as whole words: no letter or digit
+/// right before or after it (a half-space is a boundary).
+fn has_words(hay: &str, needle: &str) -> bool {
+    if needle.is_empty() {
+        return false;
+    }
+    let word = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric());
+    let mut from = 0;
+    while let Some(at) = hay[from..].find(needle) {
+        let start = from + at;
+        let end = start + needle.len();
+        let first = needle.chars().next().is_some_and(char::is_alphanumeric);
+        let last = needle.chars().last().is_some_and(char::is_alphanumeric);
+        if (!first || !word(hay[..start].chars().last()))
+            && (!last || !word(hay[end..].chars().next()))
+        {
+            return true;
+        }
+        from = start + needle.chars().next().map_or(1, char::len_utf8);
+    }
+    false
+}
+
+/// Wording mistakes in one text of one language: entries of kb.yaml's `wording` list, a word
+/// written twice in a row, ASCII double quotes.
+pub fn wording_issues(text: &str, lang: Lang, list: &[Wording]) -> Vec<String> {
+    let mut out = Vec::new();
+    let outside = unquoted(text).to_lowercase();
+    for w in list {
+        if w.lang.is_some_and(|l| l != lang) {
+            continue;
+        }
+        if has_words(&outside, &w.avoid.to_lowercase()) {
+            let why = w
+                .why
+                .as_deref()
+                .map(|y| format!("; {y}"))
+                .unwrap_or_default();
+            out.push(format!("«{}» (write «{}»{why})", w.avoid, w.instead));
+        }
+    }
+    // Neighbours are words with only white space between them («دستینه: دستینه» is fine).
+    let words: Vec<&str> = outside.split_whitespace().collect();
+    for pair in words.windows(2) {
+        if pair[0] == pair[1] && pair[0].chars().all(char::is_alphabetic) {
+            out.push(format!("«{} {}», a word twice in a row", pair[0], pair[1]));
+        }
+    }
+    if text.contains('"') {
+        out.push("ASCII double quotes (quote with «»)".to_string());
+    }
+    out
+}
+
+/// The `{name}` text arguments a text uses (lowercase letters, digits and `_` in braces).
+pub fn text_arguments_in(s: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut rest = s;
+    while let Some(open) = rest.find('{') {
+        let after = &rest[open + 1..];
+        let Some(close) = after.find('}') else { break };
+        let name = &after[..close];
+        if !name.is_empty()
+            && name
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+        {
+            out.push(name);
+        }
+        rest = &after[close + 1..];
+    }
+    out
+}
+
+/// E019: every `{name}` in a node's text is an argument kb/tokens.yaml's `texts` defines (the
+/// words for a token of no known model), so the walk can always fill it in.
+fn text_arguments(kb: &Kb, out: &mut Vec<Diagnostic>) {
+    for (pos, node, what, t) in user_texts(kb) {
+        if node.is_none() {
+            continue;
+        }
+        for (_, s) in t.iter() {
+            for name in text_arguments_in(s) {
+                if !kb.tokens.texts.contains_key(name) {
+                    out.push(Diagnostic::new(
+                        Code::E019UnknownTextArgument,
+                        &pos,
+                        node,
+                        format!(
+                            "the {what} names the text argument `{{{name}}}`, which kb/tokens.yaml `texts` does not define"
+                        ),
+                    ));
+                }
+            }
+        }
+    }
+}
+
+/// W008: «it helped» must rest on something: a `verify` probe that sees the fix, the user's
+/// word after trying again (a step that names «it helped» / «درست شد»), or an escalation.
+fn confirmed(kb: &Kb, out: &mut Vec<Diagnostic>) {
+    for n in &kb.nodes {
+        let Body::Remedy {
+            steps,
+            verify: None,
+            escalate: None,
+            ..
+        } = &n.body
+        else {
+            continue;
+        };
+        if kb.meta.it_helped.is_empty() {
+            return;
+        }
+        let asks = steps.iter().any(|s| {
+            kb.meta.it_helped.iter().any(|w| {
+                let w = w.to_lowercase();
+                s.iter().any(|(_, s)| s.to_lowercase().contains(&w))
+            })
+        });
+        if !asks {
+            out.push(Diagnostic::new(
+                Code::W008Unconfirmed,
+                n.pos_of("steps"),
+                Some(&n.id),
+                "nothing confirms this remedy: add `verify:` (a probe that sees the fix, one that failed before it), or end the steps with «try again; if the message is gone, choose «it helped»»",
+            ));
+        }
+    }
+}
+
+fn wording(kb: &Kb, out: &mut Vec<Diagnostic>) {
+    for (pos, node, what, t) in user_texts(kb) {
+        for (lang, text) in t.iter() {
+            let name = &lang.info().english_name;
+            for issue in wording_issues(text, lang, &kb.meta.wording) {
+                out.push(Diagnostic::new(
+                    Code::W007Wording,
+                    &pos,
+                    node,
+                    format!("the {name} {what} has {issue}"),
+                ));
+            }
+        }
     }
 }
 
@@ -506,7 +733,8 @@ fn risky(kb: &Kb) -> std::collections::HashMap<&str, Risk> {
 
 /// The rules for remedies that cost money, lower security or cannot be undone:
 /// E015 entered only through a choice the user makes (the confirmation step);
-/// E016 that confirmation never reached on an `unknown` or `warn` reading;
+/// E016 that confirmation never reached on an `unknown` or `warn` reading, on any path (only a
+/// `fail` or the user's own answer on the way settles the doubt);
 /// E017 a remedy that lowers security says how to undo it (`revert:`);
 /// E018 a remedy whose words (kb.yaml `risk_words`) put something at stake carries `risk:`.
 fn risks(kb: &Kb, out: &mut Vec<Diagnostic>) {
@@ -565,16 +793,23 @@ fn risks(kb: &Kb, out: &mut Vec<Diagnostic>) {
             _ => Vec::new(),
         };
         for (field, to) in edges {
-            if confirmations.contains(to) || risky.contains_key(to) {
-                out.push(Diagnostic::new(
-                    Code::E016RiskOnUnknown,
-                    n.pos_of(&field),
-                    Some(&n.id),
-                    format!(
-                        "`{field}` is taken on a reading that is not positive evidence, and leads to `{to}`, the way to a risky remedy: a costly, insecure or final step needs a `fail` (or the user's own answer), never `unknown` or `warn`"
-                    ),
-                ));
-            }
+            let Some(path) = doubtful_path(kb, to, &confirmations, &risky) else {
+                continue;
+            };
+            let via = if path.len() > 1 {
+                format!(", through {},", path[..path.len() - 1].join(" → "))
+            } else {
+                String::new()
+            };
+            let end = path.last().map(String::as_str).unwrap_or(to);
+            out.push(Diagnostic::new(
+                Code::E016RiskOnUnknown,
+                n.pos_of(&field),
+                Some(&n.id),
+                format!(
+                    "`{field}` is taken on a reading that is not positive evidence, and leads{via} to `{end}`, the way to a risky remedy, with no `fail` and no answer of the user's on the way: a costly, insecure or final step needs a `fail` (or the user's own answer), never `unknown` or `warn`"
+                ),
+            ));
         }
     }
     let mut words: Vec<(Risk, String)> = Vec::new();
@@ -631,6 +866,64 @@ fn risks(kb: &Kb, out: &mut Vec<Diagnostic>) {
             ));
         }
     }
+}
+
+/// Where a walk may go from `n`, each step with whether it settles a doubt: a probe's `fail`, an
+/// `auto` choice taken only on `fail`, or the user's own word: an answer at a question that is
+/// not itself the confirmation of a risky step, or "it did not help" after a remedy they tried.
+/// `unknown`, `warn`, `ok` and plain `next` leave a doubt as it was.
+fn walk_steps<'a>(n: &'a Node, confirmations: &HashSet<&str>) -> Vec<(&'a str, bool)> {
+    match &n.body {
+        Body::Symptom { next, .. } | Body::Info { next } => {
+            next.iter().map(|t| (t.as_str(), false)).collect()
+        }
+        Body::Remedy { unresolved, .. } => unresolved.iter().map(|t| (t.as_str(), true)).collect(),
+        Body::Probe { outcomes, .. } => outcomes.all().map(|(k, t)| (t, k == "fail")).collect(),
+        Body::Question { choices, .. } => choices
+            .iter()
+            .map(|c| {
+                let settles = if c.when.is_empty() {
+                    !confirmations.contains(n.id.as_str())
+                } else {
+                    c.when.iter().all(|w| *w == Status::Fail)
+                };
+                (c.next.as_str(), settles)
+            })
+            .collect(),
+    }
+}
+
+/// E016 on every path: from a node reached on a doubtful reading, the shortest way (as node ids)
+/// to a risky remedy or its confirmation that no `fail` and no answer of the user's settles.
+fn doubtful_path(
+    kb: &Kb,
+    from: &str,
+    confirmations: &HashSet<&str>,
+    risky: &std::collections::HashMap<&str, Risk>,
+) -> Option<Vec<String>> {
+    let mut back: std::collections::HashMap<&str, &str> = std::collections::HashMap::new();
+    let mut queue = std::collections::VecDeque::from([from]);
+    let mut seen: HashSet<&str> = HashSet::from([from]);
+    while let Some(id) = queue.pop_front() {
+        if confirmations.contains(id) || risky.contains_key(id) {
+            let mut path = vec![id.to_string()];
+            let mut at = id;
+            while let Some(prev) = back.get(at) {
+                path.push(prev.to_string());
+                at = prev;
+            }
+            path.reverse();
+            return Some(path);
+        }
+        let Some(n) = kb.node(id) else { continue };
+        for (to, settles) in walk_steps(n, confirmations) {
+            if !settles && seen.insert(to) {
+                back.insert(to, id);
+                queue.push_back(to);
+            }
+        }
+    }
+    None
 }
 
 fn systems(kb: &Kb, out: &mut Vec<Diagnostic>) {

@@ -52,6 +52,9 @@ pub enum Code {
     E017NoRevert,
     /// A remedy whose words put something at stake, with no `risk:`.
     E018UntaggedRisk,
+    /// A text names a text argument (`{token_software}`) that kb/tokens.yaml's `texts` does not
+    /// define, so it would reach the user as written.
+    E019UnknownTextArgument,
     /// A node no walk, symptom or probe reference can reach.
     W001Unreachable,
     /// A script file no probe uses.
@@ -64,6 +67,13 @@ pub enum Code {
     W005LookupMiss,
     /// A script reads a fact no provider offers (a misspelt key is `unknown` on every machine).
     W006UnknownFact,
+    /// A user-facing text uses wording kb.yaml's `wording` list replaces (a colloquial word, a
+    /// second term for one concept, an unofficial spelling, a calque; review §3), a word twice
+    /// in a row, or ASCII double quotes instead of «».
+    W007Wording,
+    /// A remedy nothing confirms: no `verify` probe, no `escalate`, and no step asking the user to
+    /// try again and say «it helped» (kb/README §3.3).
+    W008Unconfirmed,
 }
 
 impl Code {
@@ -87,12 +97,15 @@ impl Code {
             Code::E016RiskOnUnknown => "E016",
             Code::E017NoRevert => "E017",
             Code::E018UntaggedRisk => "E018",
+            Code::E019UnknownTextArgument => "E019",
             Code::W001Unreachable => "W001",
             Code::W002UnusedScript => "W002",
             Code::W003PersianStyle => "W003",
             Code::W004Coverage => "W004",
             Code::W005LookupMiss => "W005",
             Code::W006UnknownFact => "W006",
+            Code::W007Wording => "W007",
+            Code::W008Unconfirmed => "W008",
         }
     }
 

@@ -97,6 +97,8 @@ impl Kb {
             version: "0".into(),
             support: None,
             risk_words: Default::default(),
+            wording: Vec::new(),
+            it_helped: Vec::new(),
         });
         let systems_file = l.single::<SystemsFile>(source, "kb/systems.yaml");
         let tokens = l.tokens(source).unwrap_or_default();

@@ -3,6 +3,7 @@
 use std::collections::{HashMap, HashSet};
 
 use super::text::{normalize, words};
+use super::translit::Translit;
 use crate::model::lookup::LookupData;
 
 /// [`LookupData`] folded once, ready for queries.
@@ -15,6 +16,10 @@ pub(crate) struct Language {
     pub synonyms: HashMap<String, Vec<String>>,
     pub joins_next: HashSet<String>,
     pub joins_previous: HashSet<String>,
+    /// Words and phrases (each as its words) after which a number is not an error code.
+    pub not_code_after: Vec<Vec<String>>,
+    /// Finglish read back into Persian letters.
+    pub translit: Translit,
 }
 
 impl Language {
@@ -59,7 +64,30 @@ impl Language {
         };
         l.joins_next = one(&d.joins_next);
         l.joins_previous = one(&d.joins_previous);
+        l.not_code_after = d
+            .not_code_after
+            .iter()
+            .map(|p| words(&normalize(p)))
+            .filter(|p| !p.is_empty())
+            .collect();
+        l.translit = Translit::new(&d.transliteration);
         l
+    }
+
+    /// One word as the lookup reads it: its spelling from `spellings`, or itself.
+    pub fn spell(&self, w: &str) -> Vec<String> {
+        match self.spellings.get(w) {
+            Some(to) => to.clone(),
+            None => vec![w.to_string()],
+        }
+    }
+
+    /// Whether the words before a number (`before`, in order) end with a word after which a
+    /// number is a version or a product's name («ویندوز 11»), not an error code.
+    pub fn names_a_version(&self, before: &[String]) -> bool {
+        self.not_code_after.iter().any(|p| {
+            before.len() >= p.len() && before[before.len() - p.len()..].iter().eq(p.iter())
+        })
     }
 
     /// The words of a text as the lookup sees them: normalised, with spellings applied.

@@ -142,6 +142,12 @@ pub struct Index {
     /// Per system: its aliases, each as words.
     systems: Vec<(String, Vec<Vec<String>>)>,
     lang: Language,
+    /// The Persian words a Finglish word may be read as (the index's, the stop words, the
+    /// spellings' own), and every prefix of them.
+    readable: HashSet<String>,
+    readable_prefixes: HashSet<String>,
+    /// Latin words that name a system («setad», «sabt»): read as they are.
+    alias_words: HashSet<String>,
 }
 
 impl std::fmt::Debug for Index {
@@ -324,7 +330,7 @@ impl Index {
         }
         let unknown_gram_idf = idf(nf.max(1), 1);
 
-        let systems = kb
+        let systems: Vec<(String, Vec<Vec<String>>)> = kb
             .systems
             .iter()
             .map(|s| {
@@ -336,6 +342,26 @@ impl Index {
                     .collect();
                 (s.id.clone(), aliases)
             })
+            .collect();
+
+        // What a Finglish word may turn into: a Persian word the lookup knows.
+        let readable: HashSet<String> = if lang.translit.is_empty() {
+            HashSet::new()
+        } else {
+            vocab
+                .keys()
+                .cloned()
+                .chain(lang.stop.iter().cloned())
+                .chain(lang.spellings.keys().cloned())
+                .chain(lang.spellings.values().flatten().cloned())
+                .chain(lang.synonyms.keys().cloned())
+                .filter(|w| text::has_arabic(w))
+                .collect()
+        };
+        let readable_prefixes = super::translit::prefixes(readable.iter().map(String::as_str));
+        let alias_words = systems
+            .iter()
+            .flat_map(|(_, a)| a.iter().flatten().cloned())
             .collect();
 
         Index {
@@ -350,7 +376,31 @@ impl Index {
             min_matched_idf: idf(n, ((n as f32 * COMMON_SHARE).round() as usize).max(1)) - 1e-4,
             systems,
             lang,
+            readable,
+            readable_prefixes,
+            alias_words,
         }
+    }
+
+    /// A Latin word the index does not know, read as Finglish: its Persian word (spelled as
+    /// `spellings` says), or `None` when it is English, a system's name, or reads as nothing known.
+    fn finglish(&self, w: &str) -> Option<Vec<String>> {
+        let latin = !w.is_empty() && w.chars().all(|c| c.is_ascii_lowercase());
+        if !latin
+            || self.known(w)
+            || self.lang.stop.contains(w)
+            || self.lang.synonyms.contains_key(w)
+            || self.alias_words.contains(w)
+        {
+            return None;
+        }
+        let read = self.lang.translit.read(
+            w,
+            &|p| self.readable_prefixes.contains(p),
+            &|p| self.readable.contains(p),
+            &|l| self.known(l),
+        )?;
+        Some(self.lang.spell(&read))
     }
 
     /// How many symptoms the index holds.
@@ -414,6 +464,7 @@ impl Index {
             .lang
             .words(raw)
             .into_iter()
+            .flat_map(|w| self.finglish(&w).unwrap_or_else(|| vec![w]))
             .map(|w| Tok {
                 stop: self.lang.stop.contains(&w),
                 alias: false,
@@ -510,14 +561,26 @@ impl Index {
         let mut grams = Vec::new();
         let mut run: Vec<String> = Vec::new();
         let mut numbers = Vec::new();
-        for t in &toks {
-            if is_number(&t.text) {
+        let texts: Vec<String> = toks.iter().map(|t| t.text.clone()).collect();
+        for (i, t) in toks.iter().enumerate() {
+            // A number right after a product's name («ویندوز 11», «java 8») is its version: neither
+            // an error code nor a word of the problem.
+            let version = is_number(&t.text) && self.lang.names_a_version(&texts[..i]);
+            if is_number(&t.text) && !version {
                 numbers.push(t.text.clone());
+            }
+            if version {
+                if !run.is_empty() {
+                    grams_of(&run, &mut grams);
+                    run.clear();
+                }
+                continue;
             }
             if content(t) {
                 // A number is a word when the KB's texts have it, and a code when its codes do;
                 // any other number is an unknown code, which counts against every symptom.
-                let code = is_number(&t.text) && !self.known(&t.text) && self.is_code(&t.text);
+                let code =
+                    is_number(&t.text) && !version && !self.known(&t.text) && self.is_code(&t.text);
                 if !code && !terms.contains(&t.text) {
                     terms.push(t.text.clone());
                 }
@@ -645,12 +708,16 @@ impl Index {
             .iter()
             .filter(|f| f.ids.len() >= 2)
             .map(|f| {
-                let have: f32 = f
+                let held: Vec<f32> = f
                     .ids
                     .iter()
                     .filter_map(|id| sims.get(id).map(|s| s * self.words[*id as usize].idf))
-                    .sum();
-                have / f.word_mass.max(f32::EPSILON)
+                    .collect();
+                // One word of a text is not «most of» it, however rare («چند» of «چند گواهی»).
+                if held.len() < 2 {
+                    return 0.0;
+                }
+                held.iter().sum::<f32>() / f.word_mass.max(f32::EPSILON)
             })
             .fold(0.0, f32::max)
     }

@@ -2,12 +2,14 @@
 //!
 //! The index is built once when the knowledge base loads, over every symptom's messages, codes,
 //! titles and keywords in both languages. The language knowledge it needs (stop words, common
-//! spellings, synonyms) is KB data: `kb/lookup.yaml`.
+//! spellings, synonyms, the Finglish letters, the words after which a number is a version) is
+//! KB data: `kb/lookup.yaml`.
 
 mod data;
 mod fuzzy;
 mod index;
 mod text;
+mod translit;
 
 #[cfg(test)]
 mod tests;

@@ -448,3 +448,115 @@ fn a_mistake_in_lookup_yaml_is_reported_with_its_line() {
         "{shown:?}"
     );
 }
+
+// ---------------------------------------------------------------- versions and Finglish
+
+/// A knowledge base with an error 11 and a «token not detected», and `lookup` as given.
+fn versions_and_finglish(lookup: &str) -> Kb {
+    let files = [
+        ("kb/kb.yaml", "version: \"1\"\n".to_string()),
+        ("kb/catalog.yaml", "cases: []\n".to_string()),
+        ("kb/tokens.yaml", "{}\n".to_string()),
+        (
+            "kb/systems.yaml",
+            "systems:\n  - {id: general, name: {fa: عمومی, en: General}, root: general/a}\n  - {id: amlak, name: {fa: املاک, en: Amlak}, root: general/a}\n".to_string(),
+        ),
+        ("kb/lookup.yaml", lookup.to_string()),
+        (
+            "kb/general/a.yaml",
+            r#"
+- id: general/not-detected
+  kind: symptom
+  case: general/token-not-detected
+  title: {fa: توکن شناسایی نمی‌شود, en: The token is not detected}
+  messages: ["عدم شناسایی توکن"]
+- id: general/pin
+  kind: symptom
+  case: general/pin-locked
+  title: {fa: رمز توکن قفل شده, en: The token PIN is locked}
+  messages: ["رمز توکن قفل شده"]
+"#
+            .to_string(),
+        ),
+        (
+            "kb/amlak/a.yaml",
+            r#"
+- id: amlak/error-11
+  kind: symptom
+  case: amlak/error-11
+  title: {fa: خطای ۱۱ املاک, en: Registry error 11}
+  messages: ["خطای 11"]
+  codes: ["11"]
+"#
+            .to_string(),
+        ),
+    ];
+    let source = Source {
+        files: files
+            .iter()
+            .map(|(p, t)| (p.to_string(), t.clone()))
+            .collect(),
+        origin: "fixture".into(),
+        digest: None,
+        trusted: false,
+    };
+    let (kb, diags) = Kb::load(&source);
+    assert!(diags.iter().all(|d| !d.is_error()), "{diags:?}");
+    kb
+}
+
+const FINGLISH_RULES: &str = r#"stop_words: [شده]
+transliteration:
+  letters: {gh: [ق, غ], sh: [ش], a: [ا, ""], e: ["", ی], o: ["", و], i: [ی], r: [ر], m: [م], z: [ز], f: [ف], l: [ل], d: [د], t: [ت], k: [ک], n: [ن], s: [س]}
+  final: {e: [ه, ""]}
+  suffixes: [am]
+"#;
+
+#[test]
+fn a_number_after_a_product_name_is_no_error_code() {
+    let with = Index::build(&versions_and_finglish(
+        "not_code_after: [ویندوز, windows]\n",
+    ));
+    let q = "ویندوز 11 دارم و عدم شناسایی توکن";
+    assert_eq!(top(&with, q).as_deref(), Some("general/token-not-detected"));
+    assert!(
+        with.search(q, 5)
+            .iter()
+            .all(|h| h.case.as_deref() != Some("amlak/error-11")),
+        "a version is no code at all"
+    );
+    assert_eq!(
+        top(&with, "windows 11 token not detected").as_deref(),
+        Some("general/token-not-detected")
+    );
+    // The same number anywhere else is the code.
+    assert_eq!(top(&with, "خطای 11").as_deref(), Some("amlak/error-11"));
+    assert_eq!(
+        top(&with, "خطای 11 روی ویندوز").as_deref(),
+        Some("amlak/error-11")
+    );
+    // The word list is data: without it the number is read as the code.
+    let without = Index::build(&versions_and_finglish("{}\n"));
+    assert_eq!(top(&without, q).as_deref(), Some("amlak/error-11"));
+}
+
+#[test]
+fn finglish_is_read_letter_by_letter() {
+    let index = Index::build(&versions_and_finglish(FINGLISH_RULES));
+    // No `spellings` entry: «ramz», «ghofl», «shode» are spelled by the letter rules.
+    assert_eq!(
+        top(&index, "ramz token ghofl shode").as_deref(),
+        Some("general/pin-locked")
+    );
+    // A Finglish ending comes off a word the index knows: «tokenam» is «token».
+    assert_eq!(
+        top(&index, "ramze tokenam ghofl shode").as_deref(),
+        Some("general/pin-locked")
+    );
+    // English stays English, and nonsense finds nothing.
+    assert!(index.search("printer is out of paper", 3).is_empty());
+    assert!(index.search("qwrtzp", 3).is_empty());
+    // Without the rules the same query finds nothing.
+    let none = Index::build(&versions_and_finglish("{}\n"));
+    assert!(none.search("ramz ghofl shode", 3).is_empty());
+}

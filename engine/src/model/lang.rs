@@ -315,6 +315,11 @@ impl Text {
         Text(self.0.iter().map(|(l, s)| (*l, f(s))).collect())
     }
 
+    /// The same text with `f` applied in every language, told which one it is.
+    pub fn map_lang(&self, mut f: impl FnMut(Lang, &str) -> String) -> Text {
+        Text(self.0.iter().map(|(l, s)| (*l, f(*l, s))).collect())
+    }
+
     /// A text built from a function of the language, in every language tokenyar has.
     pub fn from_fn(mut f: impl FnMut(Lang) -> String) -> Text {
         Text(Lang::all().map(|l| (l, f(l))).collect())

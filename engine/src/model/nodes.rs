@@ -318,6 +318,31 @@ pub struct Node {
 }
 
 impl Node {
+    /// Every user-facing text of the node, in order: title, text, choices, steps, the way back,
+    /// the contact and what to have ready.
+    pub fn texts(&self) -> Vec<&Text> {
+        let mut out: Vec<&Text> = vec![&self.title];
+        out.extend(self.text.iter());
+        match &self.body {
+            Body::Question { choices, .. } => out.extend(choices.iter().map(|c| &c.text)),
+            Body::Remedy {
+                steps,
+                revert,
+                escalate,
+                ..
+            } => {
+                out.extend(steps.iter());
+                out.extend(revert.iter());
+                if let Some(e) = escalate {
+                    out.push(&e.contact);
+                    out.extend(e.collect.iter());
+                }
+            }
+            _ => {}
+        }
+        out
+    }
+
     /// Every node id this node refers to, with the field that names it.
     pub fn references(&self) -> Vec<(String, &str)> {
         let mut out: Vec<(String, &str)> = Vec::new();
@@ -482,4 +507,29 @@ pub struct KbMeta {
     /// the engine.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub risk_words: BTreeMap<String, Vec<String>>,
+    /// Wording the knowledge base does not use in what users read (`kb check`, W007): each
+    /// entry's `avoid`, found in a text outside «» quotes, is reported with what to `use`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub wording: Vec<Wording>,
+    /// How remedies name the answer «it helped» in each language, as they quote it: a remedy
+    /// with no `verify` and no `escalate` must have a step that asks for it (`kb check`, W008).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub it_helped: Vec<String>,
+}
+
+/// One entry of kb.yaml's `wording` list.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Wording {
+    /// The word or phrase not to write (compared case-insensitively, as whole words).
+    pub avoid: String,
+    /// What to write instead.
+    #[serde(rename = "use")]
+    pub instead: String,
+    /// The language of the texts it applies to (`fa` or `en`); both when absent.
+    #[serde(default)]
+    pub lang: Option<Lang>,
+    /// Why (shown in the warning): colloquial, a second term, the official spelling, ...
+    #[serde(default)]
+    pub why: Option<String>,
 }

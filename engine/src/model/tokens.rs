@@ -26,6 +26,10 @@ pub struct TokensFile {
     /// Trust anchors, by id.
     #[serde(default)]
     pub trust: BTreeMap<String, TrustAnchor>,
+    /// Text arguments of node texts (`{token_software}` in a remedy's steps), for a token whose
+    /// model is not known; each model's own `texts` replace them for that model.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub texts: BTreeMap<String, Text>,
 }
 
 /// One token model.
@@ -53,6 +57,10 @@ pub struct TokenModel {
     pub kind: Option<ModelKind>,
     #[serde(default)]
     pub modules: Vec<ModuleLocation>,
+    /// This model's values of the text arguments (`token_software`, `token_software_site`):
+    /// remedies name the software of the model the machine found.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub texts: BTreeMap<String, Text>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]

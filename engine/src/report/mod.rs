@@ -352,6 +352,7 @@ pub fn build_from_session(
         kb,
         opts,
         finish(
+            kb,
             Report {
                 format: FORMAT.into(),
                 version: VERSION,
@@ -410,6 +411,7 @@ pub fn build_from_bundle(
         kb,
         opts,
         finish(
+            kb,
             Report {
                 format: FORMAT.into(),
                 version: VERSION,
@@ -544,6 +546,7 @@ pub fn build_live(
                 None => read.clone(),
             };
             finish(
+                kb,
                 Report {
                     format: FORMAT.into(),
                     version: VERSION,
@@ -678,7 +681,8 @@ fn redactor(facts: &BTreeMap<String, Fact>, on: bool) -> Option<Redactor> {
 }
 
 /// Last touches: the source's file name and the certificates' serials through the redactor.
-fn finish(mut report: Report, r: Option<&mut Redactor>) -> Report {
+fn finish(kb: &Kb, mut report: Report, r: Option<&mut Redactor>) -> Report {
+    fill_text_args(kb, &mut report);
     if let Some(r) = r {
         report.source.name = report.source.name.as_deref().map(|n| r.text(n));
         for c in &mut report.machine.certificates {
@@ -691,6 +695,35 @@ fn finish(mut report: Report, r: Option<&mut Redactor>) -> Report {
         }
     }
     report
+}
+
+/// Remedies name the software of the token model the report's probes found (`{token_software}`
+/// in the knowledge base's texts; `kb/tokens.yaml`).
+fn fill_text_args(kb: &Kb, report: &mut Report) {
+    let args =
+        crate::infer::TextArgs::from_maps(kb, report.evidence.iter().map(|e| &e.probe.evidence));
+    let s = &mut report.summary;
+    s.problem = args.fill(&s.problem);
+    if let Some(c) = s.cause.as_mut() {
+        c.title = args.fill(&c.title);
+    }
+    for t in &mut s.tried {
+        t.title = args.fill(&t.title);
+    }
+    for n in &mut s.next {
+        n.title = args.fill(&n.title);
+        n.items = args.fill_all(&n.items);
+    }
+    if let Some(c) = s.contact.as_mut() {
+        c.who = args.fill(&c.who);
+        c.collect = args.fill_all(&c.collect);
+    }
+    for f in &mut report.findings {
+        if let Some(r) = f.remedy.as_mut() {
+            r.title = args.fill(&r.title);
+            r.steps = args.fill_all(&r.steps);
+        }
+    }
 }
 
 fn system_info(kb: &Kb, system: Option<&str>) -> Option<SystemInfo> {

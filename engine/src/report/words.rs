@@ -178,8 +178,16 @@ const SKIP: [&str; 7] = [
     "self_signed",
 ];
 
-/// Keys shown to support agents only.
-const AGENT_ONLY: [&str; 5] = ["detail", "subject_dn", "issuer_dn", "sha256", "path"];
+/// Keys shown to support agents only (`kb_model` repeats a token's model as the knowledge base
+/// names it).
+const AGENT_ONLY: [&str; 6] = [
+    "detail",
+    "subject_dn",
+    "issuer_dn",
+    "sha256",
+    "path",
+    "kb_model",
+];
 
 fn is_text(o: &Map<String, Value>) -> bool {
     !o.is_empty()
@@ -388,7 +396,9 @@ impl<'a> Words<'a> {
             Value::Number(n) => {
                 let f = n.as_f64().unwrap_or_default();
                 match key {
-                    "lifetime_days" => self.ta("ev-days", &[("n", f.into())]),
+                    "lifetime_days" | "fresh_days" | "days_until" => {
+                        self.ta("ev-days", &[("n", f.into())])
+                    }
                     "warn_days" => self.ta("ev-days-before-expiry", &[("n", f.into())]),
                     "utc_offset_minutes" => self.offset(f as i64),
                     "enable_lua" | "filter_administrator_token" => {
@@ -404,7 +414,7 @@ impl<'a> Words<'a> {
                 }
                 "now" | "checked_at" => self.stamp(s),
                 "software" => self.software_name(s),
-                "model" => self.model_name(s),
+                "model" | "token_model" | "kb_model" => self.model_name(s),
                 "system" => self.system_name(s),
                 "type" => self.type_name(s),
                 "anchor" => self.anchor_name(s),

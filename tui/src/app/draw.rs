@@ -444,9 +444,11 @@ fn walk(m: &Model, area: Rect, buf: &mut Buffer) -> Hits {
             d.item(" ", m.t("walk-slow"), Style::default().fg(Color::Yellow));
         }
     } else if let Some(node) = m.kb.node(&current) {
-        d.para(node.title.get(lang), bold());
+        // A remedy names the software of the token model the walk's probes found.
+        let args = tokenyar_engine::infer::TextArgs::from_evidence(&m.kb, &s.state.evidence);
+        d.para(args.fill(&node.title).get(lang), bold());
         if let Some(t) = &node.text {
-            d.para(t.get(lang), Style::default());
+            d.para(args.fill(t).get(lang), Style::default());
         }
         match (&node.body, &need) {
             (Body::Question { choices, .. }, Need::Answer { .. }) => {
@@ -484,7 +486,7 @@ fn walk(m: &Model, area: Rect, buf: &mut Buffer) -> Hits {
                     for (i, st) in steps.iter().enumerate() {
                         d.item(
                             format!("{}.", dates::digits(lang, &(i + 1).to_string())),
-                            st.get(lang),
+                            args.fill(st).get(lang),
                             Style::default(),
                         )
                         .marker_width(3);
@@ -503,7 +505,13 @@ fn walk(m: &Model, area: Rect, buf: &mut Buffer) -> Hits {
                 {
                     d.blank();
                     d.para(
-                        m.ta("walk-contact", &[("contact", e.contact.get(lang).into())]),
+                        m.ta(
+                            "walk-contact",
+                            &[(
+                                "contact",
+                                args.fill(&e.contact).get(lang).to_string().into(),
+                            )],
+                        ),
                         bold(),
                     );
                     if !e.collect.is_empty() {
