@@ -63,17 +63,24 @@ pub fn load_kb(common: &Common) -> Result<Arc<Kb>, CliError> {
     load_kb_parts(common, Parts::RUN)
 }
 
-/// Like [`load_kb`], reading only `parts` of the embedded knowledge base (`lookup` needs no
-/// scripts).
+/// The embedded knowledge base, loaded, checked and frozen by build.rs (`kb::frozen`).
+static FROZEN_KB: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/kb.frozen"));
+
+/// The knowledge base built into this binary: thawed from the bytes build.rs froze after
+/// checking it, in about a millisecond (parsing its YAML took tens).
+pub fn embedded_kb() -> Result<Kb, CliError> {
+    kb::frozen::thaw(FROZEN_KB).map_err(|e| CliError::Usage(e.to_string()))
+}
+
+/// Like [`load_kb`]. `parts` is what the command needs of a knowledge base (`lookup` needs no
+/// scripts); the built-in one is whole either way, since thawing it costs less than choosing.
 pub fn load_kb_parts(common: &Common, parts: Parts) -> Result<Arc<Kb>, CliError> {
+    if common.kb.is_none() {
+        return Ok(Arc::new(embedded_kb()?));
+    }
     let src = source_parts(common, parts)?;
-    // The embedded knowledge base passed every checker rule before this binary was built (the
-    // test suite refuses it otherwise): loading is enough. A working copy is checked in full.
-    let (kb, diags) = if common.kb.is_none() {
-        Kb::load(&src)
-    } else {
-        load_checked(&src)
-    };
+    // A working copy is checked in full before use.
+    let (kb, diags) = load_checked(&src);
     let errors: Vec<&Diagnostic> = diags.iter().filter(|d| d.is_error()).collect();
     if let Some(first) = errors.first() {
         return Err(CliError::BrokenKb {
@@ -186,11 +193,11 @@ pub fn live_options(
 /// Starts reading the token now, from `kb/tokens.yaml` alone, so the read overlaps with
 /// loading the rest of the knowledge base; hand it to [`live_facts`].
 pub fn start_token_read(common: &Common, args: &LiveArgs) -> Result<Prefetch, CliError> {
-    let src = match &common.kb {
-        Some(dir) => Source::from_dir(dir)?,
-        None => Source::embedded_files(&["kb/tokens.yaml"]),
+    let tokens = match &common.kb {
+        Some(dir) => kb::tokens_only(&Source::from_dir(dir)?),
+        None => kb::frozen::thaw_tokens(FROZEN_KB).unwrap_or_default(),
     };
-    let tokens = Arc::new(kb::tokens_only(&src));
+    let tokens = Arc::new(tokens);
     Ok(Prefetch::start(live_options(args, tokens, Arc::default())?))
 }
 
@@ -215,4 +222,27 @@ pub fn token_deadline(seconds: f64) -> Result<Duration, CliError> {
         )));
     }
     Ok(Duration::from_secs_f64(seconds))
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use super::*;
+
+    /// The frozen knowledge base is kb/ as it is now: freezing what the YAML loader reads from
+    /// the folder gives the bytes build.rs embedded (and the engine's tests show that thawing
+    /// gives back what was frozen).
+    #[test]
+    fn the_built_in_knowledge_base_is_the_one_in_the_kb_folder() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../kb");
+        let (mut kb, diags) = kb::load_and_check(&Source::from_dir(&dir).unwrap());
+        assert!(!diags.iter().any(|d| d.is_error()), "{diags:?}");
+        kb.origin = "embedded".into();
+        assert!(kb::frozen::freeze(&kb).unwrap() == FROZEN_KB);
+        let thawed = embedded_kb().unwrap();
+        assert_eq!(thawed.version, kb.version);
+        assert_eq!(thawed.nodes.len(), kb.nodes.len());
+        assert_eq!(thawed.scripts.len(), kb.scripts.len());
+    }
 }

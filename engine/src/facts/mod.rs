@@ -101,6 +101,10 @@ impl Facts for std::sync::Arc<dyn Facts> {
     fn refresh(&self) {
         self.as_ref().refresh();
     }
+
+    fn prefetch(&self, keys: &FactReads) {
+        self.as_ref().prefetch(keys);
+    }
 }
 
 impl<F: Facts> Facts for Recorder<F> {

@@ -591,13 +591,21 @@ impl Redactor {
 
     /// Plain text: national ids, then user and host names as whole words.
     pub fn text(&mut self, s: &str) -> String {
-        let mut out = String::with_capacity(s.len());
-        let chars: Vec<char> = s.chars().collect();
-        let mut i = 0;
         // Digits in any script: Persian and Arabic-Indic ids are ids too.
         let digit = |c: char| {
-            crate::text::ascii_digits(&c.to_string()).starts_with(|d: char| d.is_ascii_digit())
+            c.is_ascii_digit()
+                || ('\u{06F0}'..='\u{06F9}').contains(&c)
+                || ('\u{0660}'..='\u{0669}').contains(&c)
         };
+        let mut out = String::with_capacity(s.len());
+        let chars: Vec<char> = if s.chars().any(digit) {
+            s.chars().collect()
+        } else {
+            // No digits, so no id: most texts (titles, notes, evidence words).
+            out.push_str(s);
+            Vec::new()
+        };
+        let mut i = 0;
         while i < chars.len() {
             if digit(chars[i]) && (i == 0 || !digit(chars[i - 1])) {
                 let end = (i..chars.len())
@@ -626,8 +634,17 @@ impl Redactor {
         // Longest first: a host named after its user ("sara-pc") is one placeholder, not two.
         let mut names: Vec<&(String, String)> = self.names.iter().collect();
         names.sort_by_key(|(n, _)| std::cmp::Reverse(n.len()));
+        // Names are lower-case: a text whose lower-case form holds none has nothing to replace.
+        let mut lower = if names.is_empty() {
+            String::new()
+        } else {
+            out.to_lowercase()
+        };
         for (name, placeholder) in names {
-            out = replace_word(&out, name, placeholder);
+            if lower.contains(name.as_str()) {
+                out = replace_word(&out, name, placeholder);
+                lower = out.to_lowercase();
+            }
         }
         out
     }

@@ -1,7 +1,9 @@
 //! `diagnose`: run every check of a system (or all) and report what is wrong, worst first, each
 //! finding with its evidence, its remedy and the path that led there.
 
-use std::sync::Arc;
+use std::collections::HashSet;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 
 use serde::Serialize;
 
@@ -9,7 +11,6 @@ use super::Runner;
 use super::session::{Evidence, Need, Session, Step};
 use crate::facts::Facts;
 use crate::kb::Kb;
-use crate::kb::graph::WalkGraph;
 use crate::model::{Body, Kind, Lang, Severity, Status, Text};
 use crate::probe::{FactReads, ProbeResult};
 
@@ -81,70 +82,208 @@ impl Diagnosis {
     }
 }
 
-/// The facts a diagnosis of `system` (or of every system) may read: those of the checks it runs
-/// (symptoms' `check:` and the system's prerequisites) and of every probe the walks from those
-/// symptoms can reach on the way to a remedy.
-pub fn facts_needed(kb: &Kb, system: Option<&str>) -> FactReads {
+/// The probe nodes a diagnosis of `system` (or of every system) may run: its checks (symptoms'
+/// `check:` and the system's prerequisites) and every probe the walks from those symptoms can
+/// reach on the way to a remedy. Sorted, each once.
+pub fn probes_needed<'k>(kb: &'k Kb, system: Option<&str>) -> Vec<&'k str> {
     let wanted = |s: &str| system.is_none_or(|sys| s == sys || s == "general");
-    let mut starts: Vec<&str> = kb
+    let mut stack: Vec<&str> = kb
         .nodes
         .iter()
         .filter(|n| wanted(&n.system) && matches!(n.body, Body::Symptom { check: Some(_), .. }))
         .map(|n| n.id.as_str())
         .collect();
     for s in kb.systems.iter().filter(|s| system == Some(s.id.as_str())) {
-        starts.extend(s.prerequisites.iter().filter_map(|p| p.check.as_deref()));
+        stack.extend(s.prerequisites.iter().filter_map(|p| p.check.as_deref()));
     }
-    let graph = WalkGraph::build_with(kb, true);
+    // Every edge, probes' `check`, `auto` and `verify` included: one traversal of what is
+    // reachable (each node once).
+    let mut seen: HashSet<&str> = HashSet::new();
+    let mut probes = Vec::new();
+    while let Some(id) = stack.pop() {
+        let Some(n) = kb.node(id) else { continue };
+        if !seen.insert(n.id.as_str()) {
+            continue;
+        }
+        if n.kind == Kind::Probe {
+            probes.push(n.id.as_str());
+        }
+        stack.extend(n.references().into_iter().map(|(_, to)| to));
+    }
+    probes.sort_unstable();
+    probes
+}
+
+/// The facts a diagnosis of `system` (or of every system) may read: those of the probes
+/// [`probes_needed`] lists.
+pub fn facts_needed(kb: &Kb, system: Option<&str>) -> FactReads {
     let mut reads = FactReads::default();
-    for id in graph.reachable_from(&starts) {
+    for id in probes_needed(kb, system) {
         // A missing script runs nothing, so it reads nothing.
-        if let Some(Body::Probe { script, .. }) = kb.node(id).map(|n| &n.body)
-            && let Some(s) = kb.script(script)
-        {
+        if let Some(s) = script_of(kb, id) {
             reads.extend(&s.reads);
         }
     }
     reads
 }
 
+fn script_of<'k>(kb: &'k Kb, probe: &str) -> Option<&'k crate::kb::Script> {
+    match kb.node(probe).map(|n| &n.body) {
+        Some(Body::Probe { script, .. }) => kb.script(script),
+        _ => None,
+    }
+}
+
+/// How many checks run at once. A check that waits for a slow fact (the token, read in a child
+/// process) holds only its worker; the others go on with checks that need no such fact, so
+/// the diagnosis is done soon after the slowest fact, not after it plus every check in turn.
+const WORKERS: usize = 6;
+
+/// One check to run: a symptom's `check:` or a system prerequisite.
+enum Task<'k> {
+    Symptom {
+        node: &'k crate::model::Node,
+        probe: &'k str,
+        severity: Severity,
+    },
+    Prerequisite {
+        system: &'k crate::model::System,
+        prerequisite: &'k crate::model::Prerequisite,
+        probe: &'k str,
+    },
+}
+
 /// Runs the checks of `system` (plus the general ones), or of every system.
+///
+/// A live diagnosis overlaps its work: the facts every check may need are read in the
+/// background (each provider on its own thread; the token's child was started even earlier),
+/// the checks' scripts are compiled meanwhile, and the checks run on a few workers, so the
+/// ones that need only quick facts are done while the token is still being read. The result
+/// does not depend on that order: checks are gathered in the knowledge base's order.
 pub fn diagnose(kb: &Arc<Kb>, facts: Arc<dyn Facts>, system: Option<&str>) -> Diagnosis {
-    // A live world reads what the checks need all at once, in parallel; recorded facts ignore it.
-    facts.prefetch(&facts_needed(kb, system));
-    let runner = Runner::new(Arc::clone(kb), facts, system.map(str::to_string));
+    let runner = Runner::new(
+        Arc::clone(kb),
+        Arc::clone(&facts),
+        system.map(str::to_string),
+    );
     let wanted = |s: &str| system.is_none_or(|sys| s == sys || s == "general");
-    let mut checks = Vec::new();
-    let mut findings = Vec::new();
+    let mut tasks = Vec::new();
     for n in kb.nodes.iter().filter(|n| wanted(&n.system)) {
-        let Body::Symptom {
+        if let Body::Symptom {
             check: Some(probe),
             severity,
             ..
         } = &n.body
-        else {
+        {
+            tasks.push(Task::Symptom {
+                node: n,
+                probe,
+                severity: *severity,
+            });
+        }
+    }
+    for s in kb.systems.iter().filter(|s| system == Some(s.id.as_str())) {
+        for p in &s.prerequisites {
+            if let Some(probe) = &p.check {
+                tasks.push(Task::Prerequisite {
+                    system: s,
+                    prerequisite: p,
+                    probe,
+                });
+            }
+        }
+    }
+    let probes = probes_needed(kb, system);
+    let mut reads = FactReads::default();
+    for s in probes.iter().filter_map(|p| script_of(kb, p)) {
+        reads.extend(&s.reads);
+    }
+    let run_task = |task: &Task<'_>| -> (CheckResult, Option<Finding>) {
+        match task {
+            Task::Symptom {
+                node,
+                probe,
+                severity,
+            } => {
+                let r = runner.run(probe);
+                let finding = match r.status {
+                    Status::Fail => Some(*severity),
+                    Status::Warn => Some((*severity).max(Severity::Warning)),
+                    _ => None,
+                }
+                .map(|sev| finding_for(kb, &runner, &node.id, sev, probe, &r));
+                let check = CheckResult {
+                    id: node.id.clone(),
+                    probe: probe.to_string(),
+                    system: node.system.clone(),
+                    case: node.case.clone(),
+                    title: check_title(kb, probe).unwrap_or_else(|| node.title.clone()),
+                    status: r.status,
+                    evidence: r.evidence,
+                    note: r.note,
+                    reason: r.reason,
+                    not_applicable: r.not_applicable,
+                };
+                (check, finding)
+            }
+            Task::Prerequisite {
+                system,
+                prerequisite: p,
+                probe,
+            } => {
+                let r = runner.run(probe);
+                let check = CheckResult {
+                    id: format!("{}/prerequisite/{}", system.id, p.id),
+                    probe: probe.to_string(),
+                    system: system.id.clone(),
+                    case: None,
+                    title: p.name.clone(),
+                    status: r.status,
+                    evidence: r.evidence,
+                    note: r.note,
+                    reason: r.reason,
+                    not_applicable: r.not_applicable,
+                };
+                (check, None)
+            }
+        }
+    };
+    let done: Vec<Option<(CheckResult, Option<Finding>)>> = std::thread::scope(|scope| {
+        // A live world reads what the checks need all at once, in parallel; recorded facts
+        // ignore it.
+        let facts = &facts;
+        let reads = &reads;
+        scope.spawn(move || facts.prefetch(reads));
+        // The checks' own scripts compile now, while those facts are read; a script only a
+        // walk reaches compiles when (and if) the walk gets there.
+        let programs = crate::probe::Programs::shared();
+        let sources: Vec<&Arc<str>> = tasks
+            .iter()
+            .filter_map(|t| match t {
+                Task::Symptom { probe, .. } | Task::Prerequisite { probe, .. } => {
+                    script_of(kb, probe)
+                }
+            })
+            .map(|s| &s.source)
+            .collect();
+        programs.prepare(sources, 1);
+        in_parallel(&tasks, WORKERS, &run_task)
+    });
+    let mut checks = Vec::new();
+    let mut findings = Vec::new();
+    let mut prerequisites = Vec::new();
+    for (done, task) in done.into_iter().zip(&tasks) {
+        // Every task ran (a worker that panicked would have ended the scope above).
+        let Some((check, finding)) = done else {
             continue;
         };
-        let r = runner.run(probe);
-        let finding = match r.status {
-            Status::Fail => Some(*severity),
-            Status::Warn => Some((*severity).max(Severity::Warning)),
-            _ => None,
+        match task {
+            Task::Symptom { .. } => {
+                checks.push(check);
+                findings.extend(finding);
+            }
+            Task::Prerequisite { .. } => prerequisites.push(check),
         }
-        .map(|sev| finding_for(kb, &runner, &n.id, sev, probe, &r));
-        checks.push(CheckResult {
-            id: n.id.clone(),
-            probe: probe.clone(),
-            system: n.system.clone(),
-            case: n.case.clone(),
-            title: check_title(kb, probe).unwrap_or_else(|| n.title.clone()),
-            status: r.status,
-            evidence: r.evidence.clone(),
-            note: r.note.clone(),
-            reason: r.reason.clone(),
-            not_applicable: r.not_applicable,
-        });
-        findings.extend(finding);
     }
     // Symptoms of several systems may share one check: list it once, under the general symptom
     // when there is one (the list says what was checked, not which messages it explains).
@@ -164,26 +303,10 @@ pub fn diagnose(kb: &Arc<Kb>, facts: Arc<dyn Facts>, system: Option<&str>) -> Di
         }
     }
     let mut checks = unique;
-    for s in kb.systems.iter().filter(|s| system == Some(s.id.as_str())) {
-        for p in &s.prerequisites {
-            let Some(probe) = &p.check else { continue };
-            // A prerequisite that a symptom's check already covers is not run twice.
-            if checks.iter().any(|c| &c.probe == probe) {
-                continue;
-            }
-            let r = runner.run(probe);
-            checks.push(CheckResult {
-                id: format!("{}/prerequisite/{}", s.id, p.id),
-                probe: probe.clone(),
-                system: s.id.clone(),
-                case: None,
-                title: p.name.clone(),
-                status: r.status,
-                evidence: r.evidence.clone(),
-                note: r.note.clone(),
-                reason: r.reason.clone(),
-                not_applicable: r.not_applicable,
-            });
+    for c in prerequisites {
+        // A prerequisite that a symptom's check already covers is listed once.
+        if !checks.iter().any(|k| k.probe == c.probe) {
+            checks.push(c);
         }
     }
     // One finding per problem. Symptoms that share a check say the same thing once: the system's
@@ -235,6 +358,36 @@ pub fn diagnose(kb: &Arc<Kb>, facts: Arc<dyn Facts>, system: Option<&str>) -> Di
         checks,
         findings,
     }
+}
+
+/// `f` of every item, on up to `workers` threads (this one included), in the items' order.
+fn in_parallel<T: Sync, R: Send>(
+    items: &[T],
+    workers: usize,
+    f: &(dyn Fn(&T) -> R + Sync),
+) -> Vec<Option<R>> {
+    let next = AtomicUsize::new(0);
+    let slots: Vec<Mutex<Option<R>>> = items.iter().map(|_| Mutex::new(None)).collect();
+    let work = || {
+        loop {
+            let i = next.fetch_add(1, Ordering::Relaxed);
+            let Some(item) = items.get(i) else { break };
+            let r = f(item);
+            if let Ok(mut slot) = slots[i].lock() {
+                *slot = Some(r);
+            }
+        }
+    };
+    std::thread::scope(|scope| {
+        for _ in 1..workers.clamp(1, items.len().max(1)) {
+            scope.spawn(work);
+        }
+        work();
+    });
+    slots
+        .into_iter()
+        .map(|s| s.into_inner().ok().flatten())
+        .collect()
 }
 
 /// What a check looked at: its probe's title, when it has one.

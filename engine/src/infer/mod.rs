@@ -16,17 +16,18 @@ use std::sync::{Arc, Mutex};
 
 use crate::facts::Facts;
 use crate::kb::{Body, Kb};
-use crate::probe::{ProbeResult, RunInput};
+use crate::probe::{ProbeResult, Programs, RunInput};
 
 pub use diagnose::{Diagnosis, Finding, diagnose};
 pub use session::{Need, Session};
 pub use text_args::TextArgs;
 
 /// Runs probe nodes against one set of facts, remembering results for the run so a probe that
-/// several checks share runs once.
+/// several checks share runs once. Scripts are compiled by [`Programs`] when first run.
 pub struct Runner {
     kb: Arc<Kb>,
     facts: Arc<dyn Facts>,
+    programs: &'static Programs,
     system: Option<String>,
     cache: Mutex<HashMap<(Option<String>, String), ProbeResult>>,
 }
@@ -36,6 +37,7 @@ impl Runner {
         Runner {
             kb,
             facts,
+            programs: Programs::shared(),
             system,
             cache: Mutex::new(HashMap::new()),
         }
@@ -94,19 +96,18 @@ impl Runner {
         let Body::Probe { script, args, .. } = &node.body else {
             return ProbeResult::unknown(format!("`{probe_id}` is not a probe"));
         };
-        let Some(ast) = self.kb.script(script).and_then(|s| s.ast.clone()) else {
-            return ProbeResult::unknown(format!(
-                "the script `scripts/{script}` is missing or does not compile"
-            ));
+        let Some(source) = self.kb.script(script).map(|s| &s.source) else {
+            return ProbeResult::unknown(format!("the script `scripts/{script}` is missing"));
         };
         let input = RunInput {
             system: system.map(str::to_string),
             args: args.clone(),
         };
-        self.kb.sandbox.run(
-            &ast,
+        self.programs.run(
+            script,
+            source,
             Arc::clone(&self.facts),
-            Arc::clone(&self.kb.data),
+            Arc::clone(self.kb.data()),
             &input,
         )
     }

@@ -651,6 +651,24 @@ fn scripts(kb: &Kb, out: &mut Vec<Diagnostic>) {
             }
         }
     }
+    // Loading keeps scripts as text; whether each compiles is a rule of its own. The compiled
+    // programs are kept, so a walk or test run in this process does not compile them again.
+    let programs = crate::probe::Programs::shared();
+    for s in kb.scripts.values() {
+        if let Err(e) = programs.get(&s.source) {
+            let pos = Pos {
+                line: e.line,
+                col: e.col,
+                ..s.pos.clone()
+            };
+            out.push(Diagnostic::new(
+                Code::E007Script,
+                &pos,
+                None,
+                format!("the script does not compile: {}", e.message),
+            ));
+        }
+    }
     for (name, s) in &kb.scripts {
         if !used.contains(name.as_str()) {
             out.push(Diagnostic::new(

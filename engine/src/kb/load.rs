@@ -5,23 +5,23 @@
 //! mistakes in one run and the tool still works around a broken node.
 
 use std::collections::{BTreeMap, HashMap};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
-use rhai::AST;
 use serde::de::DeserializeOwned;
 
 use super::diag::{Code, Diagnostic};
 use super::source::Source;
 use super::yaml::{self, Document, LineCol};
 use crate::model::*;
-use crate::probe::{FactReads, KbData, Sandbox, fact_reads};
+use crate::probe::{FactReads, KbData, fact_reads};
 
-/// A compiled probe script.
+/// A probe script, as text: the knowledge base is plain data. The probe layer compiles a script
+/// when a run first needs it (`probe::Programs`), so loading compiles nothing.
 #[derive(Debug, Clone)]
 pub struct Script {
     /// Relative to `scripts/`: `cert/expired.rhai`.
     pub name: String,
-    pub ast: Option<Arc<AST>>,
+    pub source: Arc<str>,
     pub pos: Pos,
     /// The facts it reads (found by scanning its text), so a live diagnosis gathers only those.
     pub reads: FactReads,
@@ -41,7 +41,7 @@ pub struct Kb {
     /// The declared version plus a digest of the content, so two different KBs never share one.
     pub version: String,
     pub nodes: Vec<Node>,
-    index: HashMap<String, usize>,
+    pub(super) index: HashMap<String, usize>,
     pub systems: Vec<System>,
     pub catalog: Vec<CatalogCase>,
     pub scripts: BTreeMap<String, Script>,
@@ -55,9 +55,9 @@ pub struct Kb {
     pub software: Arc<SoftwareCatalog>,
     /// `kb/lookup.yaml`: the lookup's language data.
     pub lookup: LookupData,
-    /// The typed data above as one JSON view, built once at load, for scripts (`kb_data`).
-    pub data: KbData,
-    pub sandbox: Arc<Sandbox>,
+    /// The typed data above as one JSON view for scripts (`kb_data`), built when a script
+    /// first asks (see [`Kb::data`]).
+    pub(crate) data: OnceLock<KbData>,
     pub origin: String,
 }
 
@@ -83,12 +83,26 @@ impl Kb {
         self.scripts.get(name)
     }
 
-    /// Loads and reports every problem found while reading. Graph rules are in `check`.
-    pub fn load(source: &Source) -> (Kb, Vec<Diagnostic>) {
-        Kb::load_with(source, Arc::new(Sandbox::default()))
+    /// The typed data files as one JSON view, which scripts read (`kb_data("systems")`); built
+    /// the first time a script asks, then shared by every run.
+    pub fn data(&self) -> &KbData {
+        self.data.get_or_init(|| {
+            // Serializing our own types cannot fail, and a default would hide a bug, hence
+            // `json` below.
+            let mut data = serde_json::Map::new();
+            data.insert("systems".into(), json(&self.systems));
+            data.insert("certificate_types".into(), json(&self.certificate_types));
+            data.insert("tokens".into(), json(&*self.tokens));
+            data.insert("lookup".into(), json(&self.lookup));
+            data.insert("software".into(), json(&*self.software));
+            data.insert("kb".into(), json(&self.meta));
+            Arc::new(data)
+        })
     }
 
-    pub fn load_with(source: &Source, sandbox: Arc<Sandbox>) -> (Kb, Vec<Diagnostic>) {
+    /// Loads and reports every problem found while reading. Graph rules (and whether scripts
+    /// compile) are in `check`.
+    pub fn load(source: &Source) -> (Kb, Vec<Diagnostic>) {
         let mut l = Loader {
             diags: Vec::new(),
             trusted: source.trusted,
@@ -155,40 +169,17 @@ impl Kb {
                 ["kb", _system, file] if is_yaml(file) => l.node_file(path, text, &mut nodes),
                 ["scripts", rest @ ..] if path.ends_with(".rhai") => {
                     let name = rest.join("/");
-                    let (ast, pos) = match sandbox.compile(text) {
-                        Ok(ast) => (
-                            Some(Arc::new(ast)),
-                            Pos {
-                                file: Arc::from(path.as_str()),
-                                line: 1,
-                                col: 1,
-                            },
-                        ),
-                        Err(e) => {
-                            let pos = Pos {
-                                file: Arc::from(path.as_str()),
-                                line: e.line,
-                                col: e.col,
-                            };
-                            l.diags.push(Diagnostic::new(
-                                Code::E007Script,
-                                &pos,
-                                None,
-                                format!("the script does not compile: {}", e.message),
-                            ));
-                            (None, pos)
-                        }
-                    };
-                    let reads = fact_reads(text);
-                    scripts.insert(
-                        name.clone(),
-                        Script {
-                            name,
-                            ast,
-                            pos,
-                            reads,
+                    let script = Script {
+                        pos: Pos {
+                            file: Arc::from(path.as_str()),
+                            line: 1,
+                            col: 1,
                         },
-                    );
+                        reads: fact_reads(text),
+                        source: Arc::from(text.as_str()),
+                        name: name.clone(),
+                    };
+                    scripts.insert(name, script);
                 }
                 _ => {}
             }
@@ -212,16 +203,6 @@ impl Kb {
             }
         }
 
-        // Scripts see the typed data as JSON: serializing our own types cannot fail, and a
-        // default would hide a bug, hence `json` below.
-        let mut data = serde_json::Map::new();
-        data.insert("systems".into(), json(&systems));
-        data.insert("certificate_types".into(), json(&certificate_types));
-        data.insert("tokens".into(), json(&tokens));
-        data.insert("lookup".into(), json(&lookup));
-        data.insert("software".into(), json(&software));
-        data.insert("kb".into(), json(&meta));
-
         let digest = source.digest.clone().unwrap_or_else(|| {
             super::source::content_digest(
                 source.files.iter().map(|(p, t)| (p.as_str(), t.as_str())),
@@ -242,12 +223,20 @@ impl Kb {
             scripts,
             scenarios,
             test_data,
-            data: Arc::new(data),
-            sandbox,
+            data: OnceLock::new(),
             origin: source.origin.clone(),
         };
         (kb, l.diags)
     }
+}
+
+/// Each node id's position in `nodes` (the first node, when an id is used twice).
+pub(super) fn first_index(nodes: &[Node]) -> HashMap<String, usize> {
+    let mut index = HashMap::with_capacity(nodes.len());
+    for (i, n) in nodes.iter().enumerate() {
+        index.entry(n.id.clone()).or_insert(i);
+    }
+    index
 }
 
 /// `kb/tokens.yaml` alone, without loading the rest: what a token read started before the

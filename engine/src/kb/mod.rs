@@ -4,6 +4,7 @@
 
 pub mod check;
 pub mod diag;
+pub mod frozen;
 pub mod graph;
 pub mod load;
 pub mod source;

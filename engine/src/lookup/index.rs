@@ -14,7 +14,6 @@ use crate::kb::{Body, Kb, Kind, Text};
 use super::data::Language;
 use super::fuzzy;
 use super::text;
-use crate::model::LookupData;
 
 /// The system whose cases apply everywhere: preferred when a query names no system.
 const GENERAL: &str = "general";
@@ -184,12 +183,7 @@ fn is_number(w: &str) -> bool {
 
 impl Index {
     pub fn build(kb: &Kb) -> Index {
-        let data: LookupData = kb
-            .data
-            .get("lookup")
-            .and_then(|v| serde_json::from_value(v.clone()).ok())
-            .unwrap_or_default();
-        let lang = Language::new(&data);
+        let lang = Language::new(&kb.lookup);
 
         let mut entries = Vec::new();
         let mut fields = Vec::new();

@@ -1,6 +1,10 @@
 //! The Rhai sandbox that runs probe scripts.
 //!
-//! One engine is built per knowledge base and shared by every run (threads included). Scripts see
+//! The knowledge base holds scripts as text; this layer compiles them, lazily: [`Programs`]
+//! compiles a script the first time a run needs it and keeps the result for the process, so a
+//! command compiles only the scripts it runs (`lookup` none, `diagnose --system setad` a few).
+//! One engine is built per process, when the first script compiles, and shared by every run
+//! (threads included). Scripts see
 //! the world only through the read-only host API below; every run has an operation budget, a
 //! call-depth limit, size limits and a wall-clock deadline. Whatever a script does wrong (a syntax
 //! error at load, a runtime error, a loop, a limit, a fact that could not be read) ends as a
@@ -10,7 +14,8 @@ mod host;
 pub mod reads;
 
 use std::cell::RefCell;
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
@@ -225,7 +230,7 @@ impl Sandbox {
         &self.limits
     }
 
-    /// Compiles a script once, when the knowledge base loads.
+    /// Compiles a script (see [`Programs`], which compiles each once, when first needed).
     pub fn compile(&self, source: &str) -> Result<AST, CompileError> {
         // Plain variables, not constants: the optimiser would fold a constant's compile-time
         // value (an empty map) into the script.
@@ -302,6 +307,118 @@ impl Sandbox {
         result.at = at;
         result.elapsed_ms = started.elapsed().as_millis() as u64;
         result
+    }
+}
+
+/// Scripts compiled on first use and kept: the knowledge base is plain data (a script is its
+/// text), and whoever runs probes asks here for the compiled form. A script is looked up by its
+/// text, so two knowledge bases in one process (a test's, the embedded one) never share a
+/// program by mistake, and the same text is compiled once. A compile error is kept too: the
+/// run that needs it ends `unknown` with the message (`kb check` reports it as E007).
+pub struct Programs {
+    sandbox: OnceLock<Sandbox>,
+    limits: Limits,
+    compiled: Mutex<HashMap<Arc<str>, Compiled>>,
+}
+
+/// A script's compiled form, or why it has none.
+type Compiled = Result<Arc<AST>, CompileError>;
+
+impl std::fmt::Debug for Programs {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Programs")
+            .field("limits", &self.limits)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Programs {
+    /// Programs run under `limits`; the engine is built when the first script compiles.
+    pub fn new(limits: Limits) -> Programs {
+        Programs {
+            sandbox: OnceLock::new(),
+            limits,
+            compiled: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// The process's programs, under the default limits: what every [`crate::infer::Runner`]
+    /// uses unless it is given others.
+    pub fn shared() -> &'static Programs {
+        static SHARED: OnceLock<Programs> = OnceLock::new();
+        SHARED.get_or_init(|| Programs::new(Limits::default()))
+    }
+
+    /// The sandbox the programs run in (built now if no script compiled yet).
+    pub fn sandbox(&self) -> &Sandbox {
+        self.sandbox
+            .get_or_init(|| Sandbox::new(self.limits.clone()))
+    }
+
+    /// The compiled form of a script's text, compiling it on first use.
+    pub fn get(&self, source: &Arc<str>) -> Compiled {
+        if let Some(done) = self
+            .compiled
+            .lock()
+            .ok()
+            .and_then(|c| c.get(source).cloned())
+        {
+            return done;
+        }
+        // Compiled outside the lock: two threads that need different scripts compile them at
+        // once; two that need the same one may both compile it, and one result is kept.
+        let done = self.sandbox().compile(source).map(Arc::new);
+        if let Ok(mut c) = self.compiled.lock() {
+            c.entry(Arc::clone(source)).or_insert_with(|| done.clone());
+        }
+        done
+    }
+
+    /// Compiles every script of `sources` not compiled yet, on up to `threads` threads: what a
+    /// command that knows which scripts it will run does while it waits for facts.
+    pub fn prepare<'a>(&self, sources: impl IntoIterator<Item = &'a Arc<str>>, threads: usize) {
+        let todo: Vec<&Arc<str>> = {
+            let Ok(c) = self.compiled.lock() else { return };
+            let mut seen = std::collections::HashSet::new();
+            sources
+                .into_iter()
+                .filter(|s| !c.contains_key(*s) && seen.insert(Arc::as_ptr(s)))
+                .collect()
+        };
+        let next = std::sync::atomic::AtomicUsize::new(0);
+        let work = || {
+            while let Some(s) = todo.get(next.fetch_add(1, std::sync::atomic::Ordering::Relaxed)) {
+                let _ = self.get(s);
+            }
+        };
+        std::thread::scope(|scope| {
+            for _ in 1..threads.clamp(1, todo.len().max(1)) {
+                scope.spawn(work);
+            }
+            work();
+        });
+    }
+
+    /// Runs a script (compiling it first if need be). A script that does not compile is
+    /// `unknown`, with the compiler's message.
+    pub fn run(
+        &self,
+        name: &str,
+        source: &Arc<str>,
+        facts: Arc<dyn Facts>,
+        kb_data: KbData,
+        input: &RunInput,
+    ) -> ProbeResult {
+        match self.get(source) {
+            Ok(ast) => self.sandbox().run(&ast, facts, kb_data, input),
+            Err(e) => ProbeResult::unknown(Message::new("probe-failed").arg(
+                "detail",
+                format!(
+                    "the script `scripts/{name}` does not compile (line {}): {}",
+                    e.line, e.message
+                ),
+            )),
+        }
     }
 }
 

@@ -1,0 +1,474 @@
+//! The knowledge base in a compact binary form, made at build time, so that a command starts
+//! without parsing YAML.
+//!
+//! The `tokenyar` binary's build script loads `kb/` and `scripts/` with the YAML loader, runs
+//! the checker's rules (a knowledge base with an error does not build), and writes
+//! [`freeze`]'s bytes; at run time [`thaw`] turns them back into the same [`Kb`] in about a
+//! millisecond, where parsing ≈ 600 KB of YAML took tens. A working copy (`--kb DIR`) never
+//! comes this way: it is read from YAML and checked in full.
+//!
+//! The form is `postcard` (serde, no field names): the nodes through the mirror types below,
+//! which a change of [`Node`] or [`Body`] breaks at compile time (the conversions destructure
+//! every field); the small data files (systems, tokens, software, lookup, catalog, meta) as JSON
+//! text inside it, since their serde attributes (`skip_serializing_if`, untyped values) need a
+//! self-describing format. The token data comes first, so a token read can start from it alone
+//! ([`thaw_tokens`]). The scenario tests and their files are not in it: `kb test` reads YAML.
+
+use std::collections::BTreeMap;
+use std::sync::{Arc, OnceLock};
+
+use serde::{Deserialize, Serialize};
+
+use super::load::{Kb, Script};
+use crate::facts::FactReads;
+use crate::model::*;
+
+/// Changes whenever the layout below does; a blob of another format is refused, not misread.
+const FORMAT: u32 = 1;
+
+/// Why frozen bytes could not be read (a build of mismatched parts; never expected).
+#[derive(Debug, thiserror::Error)]
+#[error("the built-in knowledge base cannot be read: {0}")]
+pub struct FrozenError(String);
+
+fn err(what: &str, e: impl std::fmt::Display) -> FrozenError {
+    FrozenError(format!("{what}: {e}"))
+}
+
+/// What a token read needs, first, so it can be read without the rest.
+#[derive(Serialize, Deserialize)]
+struct Head {
+    format: u32,
+    version: String,
+    /// `kb/tokens.yaml`, as JSON.
+    tokens: String,
+}
+
+#[derive(Serialize, Deserialize)]
+struct Body_ {
+    origin: String,
+    /// The data files, each as JSON.
+    meta: String,
+    systems: String,
+    certificate_types: String,
+    catalog: String,
+    software: String,
+    lookup: String,
+    /// The node files' paths; a node names its file by index.
+    files: Vec<String>,
+    nodes: Vec<FNode>,
+    scripts: Vec<FScript>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct FNode {
+    id: String,
+    kind: Kind,
+    system: String,
+    case: Option<String>,
+    confidence: Confidence,
+    title: Text,
+    text: Option<Text>,
+    body: FBody,
+    file: u32,
+    line: u32,
+    col: u32,
+}
+
+/// [`Body`] without serde's internal tag (which needs a self-describing format).
+#[derive(Serialize, Deserialize)]
+enum FBody {
+    Symptom {
+        messages: Vec<String>,
+        codes: Vec<String>,
+        keywords: Vec<String>,
+        check: Option<String>,
+        severity: Severity,
+        next: Option<String>,
+    },
+    Question {
+        choices: Vec<FChoice>,
+        auto: Option<String>,
+    },
+    Probe {
+        script: String,
+        /// The `args:` map, as JSON (values of any shape).
+        args: String,
+        outcomes: Outcomes,
+    },
+    Remedy {
+        steps: Vec<Text>,
+        verify: Option<String>,
+        unresolved: Option<String>,
+        escalate: Option<Escalate>,
+        audience: Audience,
+        risk: Option<Risk>,
+        revert: Vec<Text>,
+    },
+    Info {
+        next: Option<String>,
+    },
+}
+
+#[derive(Serialize, Deserialize)]
+struct FChoice {
+    text: Text,
+    next: String,
+    when: Vec<Status>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct FScript {
+    name: String,
+    source: String,
+    /// The fact keys it reads; `None` for "any".
+    reads: Option<Vec<String>>,
+}
+
+/// JSON with its maps' keys sorted (through `serde_json::Value`, whose maps are ordered), so
+/// the same knowledge base always freezes to the same bytes.
+fn to_json<T: Serialize>(v: &T) -> Result<String, FrozenError> {
+    serde_json::to_value(v)
+        .and_then(|v| serde_json::to_string(&v))
+        .map_err(|e| err("encoding", e))
+}
+
+fn from_json<T: serde::de::DeserializeOwned>(what: &str, s: &str) -> Result<T, FrozenError> {
+    serde_json::from_str(s).map_err(|e| err(what, e))
+}
+
+/// The knowledge base as bytes [`thaw`] reads. Its scenario tests are left out.
+pub fn freeze(kb: &Kb) -> Result<Vec<u8>, FrozenError> {
+    let head = Head {
+        format: FORMAT,
+        version: kb.version.clone(),
+        tokens: to_json(&*kb.tokens)?,
+    };
+    let mut files: Vec<String> = Vec::new();
+    let mut file_index: BTreeMap<Arc<str>, u32> = BTreeMap::new();
+    let mut nodes = Vec::with_capacity(kb.nodes.len());
+    for n in &kb.nodes {
+        let Node {
+            id,
+            kind,
+            system,
+            case,
+            confidence,
+            title,
+            text,
+            body,
+            pos,
+            // Where each field was written: only the checker's messages use it, and a frozen
+            // knowledge base was checked before it was frozen.
+            field_pos: _,
+        } = n;
+        let file = *file_index.entry(Arc::clone(&pos.file)).or_insert_with(|| {
+            files.push(pos.file.to_string());
+            (files.len() - 1) as u32
+        });
+        nodes.push(FNode {
+            id: id.clone(),
+            kind: *kind,
+            system: system.clone(),
+            case: case.clone(),
+            confidence: *confidence,
+            title: title.clone(),
+            text: text.clone(),
+            body: freeze_body(body)?,
+            file,
+            line: pos.line,
+            col: pos.col,
+        });
+    }
+    let scripts = kb
+        .scripts
+        .values()
+        .map(|s| FScript {
+            name: s.name.clone(),
+            source: s.source.to_string(),
+            reads: s.reads.keys().map(|k| k.iter().cloned().collect()),
+        })
+        .collect();
+    let body = Body_ {
+        origin: kb.origin.clone(),
+        meta: to_json(&kb.meta)?,
+        systems: to_json(&kb.systems)?,
+        certificate_types: to_json(&kb.certificate_types)?,
+        catalog: to_json(&kb.catalog)?,
+        software: to_json(&*kb.software)?,
+        lookup: to_json(&kb.lookup)?,
+        files,
+        nodes,
+        scripts,
+    };
+    let mut out = postcard::to_allocvec(&head).map_err(|e| err("encoding", e))?;
+    out.extend(postcard::to_allocvec(&body).map_err(|e| err("encoding", e))?);
+    Ok(out)
+}
+
+fn freeze_body(b: &Body) -> Result<FBody, FrozenError> {
+    Ok(match b {
+        Body::Symptom {
+            messages,
+            codes,
+            keywords,
+            check,
+            severity,
+            next,
+        } => FBody::Symptom {
+            messages: messages.clone(),
+            codes: codes.clone(),
+            keywords: keywords.clone(),
+            check: check.clone(),
+            severity: *severity,
+            next: next.clone(),
+        },
+        Body::Question { choices, auto } => FBody::Question {
+            choices: choices
+                .iter()
+                .map(|Choice { text, next, when }| FChoice {
+                    text: text.clone(),
+                    next: next.clone(),
+                    when: when.clone(),
+                })
+                .collect(),
+            auto: auto.clone(),
+        },
+        Body::Probe {
+            script,
+            args,
+            outcomes,
+        } => FBody::Probe {
+            script: script.clone(),
+            args: to_json(args)?,
+            outcomes: outcomes.clone(),
+        },
+        Body::Remedy {
+            steps,
+            verify,
+            unresolved,
+            escalate,
+            audience,
+            risk,
+            revert,
+        } => FBody::Remedy {
+            steps: steps.clone(),
+            verify: verify.clone(),
+            unresolved: unresolved.clone(),
+            escalate: escalate.clone(),
+            audience: *audience,
+            risk: *risk,
+            revert: revert.clone(),
+        },
+        Body::Info { next } => FBody::Info { next: next.clone() },
+    })
+}
+
+fn head(bytes: &[u8]) -> Result<(Head, &[u8]), FrozenError> {
+    let (head, rest) =
+        postcard::take_from_bytes::<Head>(bytes).map_err(|e| err("its header", e))?;
+    if head.format != FORMAT {
+        return Err(FrozenError(format!(
+            "it is of format {}, this program reads format {FORMAT}",
+            head.format
+        )));
+    }
+    Ok((head, rest))
+}
+
+/// The token data alone (`kb/tokens.yaml`): what a token read started before the rest of the
+/// knowledge base loads needs.
+pub fn thaw_tokens(bytes: &[u8]) -> Result<TokensFile, FrozenError> {
+    let (head, _) = head(bytes)?;
+    from_json("kb/tokens.yaml", &head.tokens)
+}
+
+/// The knowledge base [`freeze`] wrote.
+pub fn thaw(bytes: &[u8]) -> Result<Kb, FrozenError> {
+    let (head, rest) = head(bytes)?;
+    let body: Body_ = postcard::from_bytes(rest).map_err(|e| err("its nodes", e))?;
+    let files: Vec<Arc<str>> = body.files.iter().map(|f| Arc::from(f.as_str())).collect();
+    let mut nodes = Vec::with_capacity(body.nodes.len());
+    for n in body.nodes {
+        let FNode {
+            id,
+            kind,
+            system,
+            case,
+            confidence,
+            title,
+            text,
+            body,
+            file,
+            line,
+            col,
+        } = n;
+        let file = files
+            .get(file as usize)
+            .cloned()
+            .ok_or_else(|| FrozenError(format!("the node {id} names no file")))?;
+        nodes.push(Node {
+            id,
+            kind,
+            system,
+            case,
+            confidence,
+            title,
+            text,
+            body: thaw_body(body)?,
+            pos: Pos { file, line, col },
+            field_pos: BTreeMap::new(),
+        });
+    }
+    let scripts = body
+        .scripts
+        .into_iter()
+        .map(|s| {
+            let script = Script {
+                pos: Pos {
+                    file: Arc::from(format!("scripts/{}", s.name)),
+                    line: 1,
+                    col: 1,
+                },
+                source: Arc::from(s.source),
+                reads: match s.reads {
+                    None => FactReads::All,
+                    Some(keys) => FactReads::Only(keys.into_iter().collect()),
+                },
+                name: s.name.clone(),
+            };
+            (s.name, script)
+        })
+        .collect();
+    let index = super::load::first_index(&nodes);
+    Ok(Kb {
+        meta: from_json("kb/kb.yaml", &body.meta)?,
+        version: head.version,
+        nodes,
+        index,
+        systems: from_json("kb/systems.yaml", &body.systems)?,
+        certificate_types: from_json("kb/systems.yaml", &body.certificate_types)?,
+        catalog: from_json("kb/catalog.yaml", &body.catalog)?,
+        scripts,
+        scenarios: Vec::new(),
+        test_data: BTreeMap::new(),
+        tokens: Arc::new(from_json("kb/tokens.yaml", &head.tokens)?),
+        software: Arc::new(from_json("kb/software.yaml", &body.software)?),
+        lookup: from_json("kb/lookup.yaml", &body.lookup)?,
+        data: OnceLock::new(),
+        origin: body.origin,
+    })
+}
+
+fn thaw_body(b: FBody) -> Result<Body, FrozenError> {
+    Ok(match b {
+        FBody::Symptom {
+            messages,
+            codes,
+            keywords,
+            check,
+            severity,
+            next,
+        } => Body::Symptom {
+            messages,
+            codes,
+            keywords,
+            check,
+            severity,
+            next,
+        },
+        FBody::Question { choices, auto } => Body::Question {
+            choices: choices
+                .into_iter()
+                .map(|FChoice { text, next, when }| Choice { text, next, when })
+                .collect(),
+            auto,
+        },
+        FBody::Probe {
+            script,
+            args,
+            outcomes,
+        } => Body::Probe {
+            script,
+            args: from_json("a probe's args", &args)?,
+            outcomes,
+        },
+        FBody::Remedy {
+            steps,
+            verify,
+            unresolved,
+            escalate,
+            audience,
+            risk,
+            revert,
+        } => Body::Remedy {
+            steps,
+            verify,
+            unresolved,
+            escalate,
+            audience,
+            risk,
+            revert,
+        },
+        FBody::Info { next } => Body::Info { next },
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use super::*;
+    use crate::kb::Source;
+
+    /// Everything a command reads of a knowledge base, as one JSON value.
+    fn view(kb: &Kb) -> serde_json::Value {
+        let scripts: Vec<_> = kb
+            .scripts
+            .iter()
+            .map(|(k, s)| {
+                serde_json::json!({
+                    "key": k, "name": s.name, "source": &*s.source, "pos": s.pos,
+                    "reads": s.reads.keys(),
+                })
+            })
+            .collect();
+        let found: Vec<bool> = kb.nodes.iter().map(|n| kb.node(&n.id).is_some()).collect();
+        serde_json::json!({
+            "version": kb.version,
+            "nodes": kb.nodes,
+            "found": found,
+            "scripts": scripts,
+            "data": **kb.data(),
+            "catalog": kb.catalog,
+        })
+    }
+
+    #[test]
+    fn thawing_gives_back_the_knowledge_base_that_was_frozen() {
+        let (kb, diags) = Kb::load(&Source::embedded_parts(super::super::Parts::RUN));
+        assert!(diags.is_empty(), "{diags:?}");
+        let bytes = freeze(&kb).unwrap();
+        let back = thaw(&bytes).unwrap();
+        assert_eq!(view(&back), view(&kb));
+        assert_eq!(back.origin, kb.origin);
+        assert!(back.scenarios.is_empty() && back.test_data.is_empty());
+        // The same knowledge base always gives the same bytes (the build is reproducible).
+        assert_eq!(freeze(&back).unwrap(), bytes);
+        let tokens = thaw_tokens(&bytes).unwrap();
+        assert_eq!(
+            serde_json::to_value(&tokens).unwrap(),
+            serde_json::to_value(&*kb.tokens).unwrap()
+        );
+    }
+
+    #[test]
+    fn bytes_of_another_format_are_refused_not_misread() {
+        let (kb, _) = Kb::load(&Source::embedded_parts(super::super::Parts::RUN));
+        let mut bytes = freeze(&kb).unwrap();
+        bytes[0] = bytes[0].wrapping_add(1);
+        assert!(thaw(&bytes).is_err());
+        assert!(thaw(&[]).is_err());
+        assert!(thaw(&bytes[..bytes.len() / 2]).is_err());
+    }
+}
