@@ -116,7 +116,7 @@ impl Stamp {
 
 /// A date (no time) in both calendars, in one language: `۱۴۰۴/۰۸/۳۰ (2025-11-21)` or
 /// `2025-11-21 (1404/08/30)`.
-pub fn date_text(date: NaiveDate, lang: Lang) -> String {
+pub(crate) fn date_text(date: NaiveDate, lang: Lang) -> String {
     let g = date.format("%Y-%m-%d").to_string();
     let Some(j) = to_jalali(date) else { return g };
     if lang.jalali_first() {

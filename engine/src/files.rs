@@ -10,7 +10,7 @@ use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
 /// The largest bundle tokenyar reads. A real one is well under 2 MB (64 certificates at most).
-pub const MAX_BUNDLE_BYTES: u64 = 16 * 1024 * 1024;
+pub(crate) const MAX_BUNDLE_BYTES: u64 = 16 * 1024 * 1024;
 /// The largest saved session: its facts plus a walk of a few hundred steps.
 pub const MAX_SESSION_BYTES: u64 = 16 * 1024 * 1024;
 /// The largest single knowledge-base file (the biggest shipped one is well under 200 KB).
@@ -161,7 +161,7 @@ fn free_name(path: &Path) -> PathBuf {
 
 /// Whether two paths name the same file (links and `./` spellings included). A path that does
 /// not exist is no file at all.
-pub fn same_file(a: &Path, b: &Path) -> bool {
+pub(crate) fn same_file(a: &Path, b: &Path) -> bool {
     #[cfg(unix)]
     {
         use std::os::unix::fs::MetadataExt;
@@ -181,7 +181,7 @@ pub fn same_file(a: &Path, b: &Path) -> bool {
 
 /// Reads a text file of at most `limit` bytes; a larger one is refused before it is read, and
 /// a FIFO or device (which has no size) is refused outright.
-pub fn read_text(path: &Path, limit: u64, what: &'static str) -> Result<String, FileError> {
+pub(crate) fn read_text(path: &Path, limit: u64, what: &'static str) -> Result<String, FileError> {
     let name = path.display().to_string();
     let read_err = |source| FileError::Read {
         path: name.clone(),

@@ -277,7 +277,7 @@ impl Message {
 
     /// The same message with `f` applied to its free text (the id when it is a saved sentence,
     /// and every string argument): for redaction.
-    pub fn map_text(&self, mut f: impl FnMut(&str) -> String) -> Message {
+    pub(crate) fn map_text(&self, mut f: impl FnMut(&str) -> String) -> Message {
         fn walk(v: &serde_json::Value, f: &mut dyn FnMut(&str) -> String) -> serde_json::Value {
             match v {
                 serde_json::Value::String(s) => serde_json::Value::String(f(s)),
@@ -312,7 +312,7 @@ impl Message {
 
     /// From a script's `note`/`reason` value: a message id (`"probe-x"`), a map
     /// `#{id: "probe-x", args: #{..}}`, or any other value shown as its text.
-    pub fn from_json(v: serde_json::Value) -> Option<Message> {
+    pub(crate) fn from_json(v: serde_json::Value) -> Option<Message> {
         match v {
             serde_json::Value::Null => None,
             serde_json::Value::String(s) => Some(Message::new(s)),

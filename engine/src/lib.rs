@@ -51,7 +51,7 @@ pub mod model;
 pub mod probe;
 pub mod report;
 pub mod text;
-pub mod versioned;
+pub(crate) mod versioned;
 
 pub use authoring::load_checked;
 pub use facts::live::LiveFacts;

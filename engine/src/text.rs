@@ -14,7 +14,7 @@ pub fn glob_match(pattern: &str, text: &str) -> bool {
 }
 
 /// `*` and `?` wildcards, case-folded or exact (file systems differ).
-pub fn wildcard(pattern: &str, text: &str, fold_case: bool) -> bool {
+pub(crate) fn wildcard(pattern: &str, text: &str, fold_case: bool) -> bool {
     // Names are short; refuse absurd input instead of working on it.
     if pattern.len() > 1024 || text.len() > 16 * 1024 {
         return false;
@@ -28,7 +28,7 @@ pub fn wildcard(pattern: &str, text: &str, fold_case: bool) -> bool {
 
 /// Whether a `/`-separated path matches a glob whose `*` and `?` stay within one component
 /// (`kb/*/tests/*.yaml`), case-sensitively, as editors' schema mappings do.
-pub fn wildcard_path(pattern: &str, path: &str) -> bool {
+pub(crate) fn wildcard_path(pattern: &str, path: &str) -> bool {
     let (p, t): (Vec<&str>, Vec<&str>) = (pattern.split('/').collect(), path.split('/').collect());
     p.len() == t.len() && p.iter().zip(&t).all(|(p, t)| wildcard(p, t, false))
 }
@@ -54,7 +54,7 @@ pub fn version_order(a: &str, b: &str) -> Ordering {
 
 /// Expands `%NAME%`, `$NAME` and `${NAME}` in a KB path; `None` when a variable is not set or
 /// empty (the path does not apply on this machine).
-pub fn expand_env(text: &str, env: &dyn Fn(&str) -> Option<String>) -> Option<String> {
+pub(crate) fn expand_env(text: &str, env: &dyn Fn(&str) -> Option<String>) -> Option<String> {
     let mut out = String::new();
     let mut rest = text;
     while let Some(i) = rest.find(['%', '$']) {
@@ -124,7 +124,7 @@ pub fn is_national_id(s: &str) -> bool {
 
 /// The check digit an 11-digit Iranian legal-person id (شناسه ملی) ends with, from its first
 /// ten: each digit plus (the tenth + 2), weighted 29, 27, 23, 19, 17 in turn, modulo 11.
-pub fn legal_person_id_check_digit(first_ten: &[u32]) -> u32 {
+pub(crate) fn legal_person_id_check_digit(first_ten: &[u32]) -> u32 {
     const W: [u32; 5] = [29, 27, 23, 19, 17];
     let Some(tenth) = first_ten.get(9) else {
         return 0;
@@ -141,7 +141,7 @@ pub fn legal_person_id_check_digit(first_ten: &[u32]) -> u32 {
 }
 
 /// Whether `s` is exactly a valid 11-digit legal-person id (ASCII digits, right check digit).
-pub fn is_legal_person_id(s: &str) -> bool {
+pub(crate) fn is_legal_person_id(s: &str) -> bool {
     let d: Vec<u32> = s.chars().filter_map(|c| c.to_digit(10)).collect();
     if d.len() != 11 || s.len() != 11 || d.iter().all(|x| *x == d[0]) {
         return false;
@@ -150,7 +150,7 @@ pub fn is_legal_person_id(s: &str) -> bool {
 }
 
 /// All but the last `keep` characters replaced by `•`: how a national id is shown.
-pub fn mask(text: &str, keep: usize) -> String {
+pub(crate) fn mask(text: &str, keep: usize) -> String {
     let chars: Vec<char> = text.chars().collect();
     let keep = keep.min(chars.len());
     let hidden = chars.len() - keep;
@@ -218,7 +218,7 @@ pub fn mask_national_ids_in(v: &serde_json::Value) -> serde_json::Value {
 }
 
 /// What stands in for a character that must not reach a terminal.
-pub const REPLACEMENT: char = '\u{FFFD}';
+pub(crate) const REPLACEMENT: char = '\u{FFFD}';
 
 /// Whether `c` would act on a terminal rather than print: C0 and C1 controls and DEL (ESC
 /// starts colour, clear-screen and title sequences; CR overwrites a line; BEL rings).
@@ -235,7 +235,7 @@ fn is_bidi_control(c: char) -> bool {
 /// One untrusted value (a certificate label or subject, a token label, a program name, a module
 /// error) made safe to print on one line: every control character, line breaks included, and
 /// every bidi embedding, override or isolate becomes [`REPLACEMENT`].
-pub fn terminal_safe(s: &str) -> std::borrow::Cow<'_, str> {
+pub(crate) fn terminal_safe(s: &str) -> std::borrow::Cow<'_, str> {
     if !s.chars().any(|c| is_control(c) || is_bidi_control(c)) {
         return std::borrow::Cow::Borrowed(s);
     }

@@ -4,7 +4,7 @@
 
 pub mod coverage;
 pub mod graph;
-pub mod rules;
+pub(crate) mod rules;
 pub mod scenario;
 pub mod schema;
 pub mod to_test;

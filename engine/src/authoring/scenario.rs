@@ -139,7 +139,7 @@ impl Expect {
 
 impl Scenario {
     /// Every case this scenario asserts, for coverage.
-    pub fn named_cases(&self) -> BTreeSet<String> {
+    pub(crate) fn named_cases(&self) -> BTreeSet<String> {
         let mut s: BTreeSet<String> = BTreeSet::new();
         s.extend(self.expect.cases.iter().flatten().cloned());
         s.extend(self.expect.findings.iter().flatten().cloned());
@@ -245,7 +245,7 @@ pub fn parse(kb: &Kb, file: &ScenarioFile) -> Result<Scenario, Diagnostic> {
 }
 
 /// Scenario files that cannot be read are knowledge-base errors (`kb check`).
-pub fn check_files(kb: &Kb) -> Vec<Diagnostic> {
+pub(crate) fn check_files(kb: &Kb) -> Vec<Diagnostic> {
     kb.scenarios
         .iter()
         .filter_map(|f| parse(kb, f).err())
@@ -668,7 +668,7 @@ pub fn run(kb: &Arc<Kb>, file: &ScenarioFile) -> Report {
 
 /// Runs a scenario held in memory whose facts are built (`kb add-test` observes a field case
 /// this way before writing it as a test).
-pub fn run_parsed(
+pub(crate) fn run_parsed(
     kb: &Arc<Kb>,
     sc: &Scenario,
     facts: BTreeMap<String, Fact>,

@@ -7,7 +7,7 @@
 use sha2::{Digest, Sha256};
 
 /// One DER element: tag, definite length, content.
-pub fn tlv(tag: u8, content: &[u8]) -> Vec<u8> {
+pub(crate) fn tlv(tag: u8, content: &[u8]) -> Vec<u8> {
     let mut out = vec![tag];
     let n = content.len();
     if n < 0x80 {
@@ -25,12 +25,12 @@ pub fn tlv(tag: u8, content: &[u8]) -> Vec<u8> {
     out
 }
 
-pub fn seq(parts: &[Vec<u8>]) -> Vec<u8> {
+pub(crate) fn seq(parts: &[Vec<u8>]) -> Vec<u8> {
     tlv(0x30, &parts.concat())
 }
 
 /// An OBJECT IDENTIFIER from its arcs.
-pub fn oid(arcs: &[u64]) -> Vec<u8> {
+pub(crate) fn oid(arcs: &[u64]) -> Vec<u8> {
     let mut body = Vec::new();
     let mut push = |mut v: u64| {
         let mut chunk = vec![(v & 0x7F) as u8];
@@ -52,7 +52,7 @@ pub fn oid(arcs: &[u64]) -> Vec<u8> {
 }
 
 /// A positive INTEGER from big-endian magnitude bytes.
-pub fn integer(magnitude: &[u8]) -> Vec<u8> {
+pub(crate) fn integer(magnitude: &[u8]) -> Vec<u8> {
     let trimmed: Vec<u8> = magnitude.iter().copied().skip_while(|b| *b == 0).collect();
     let mut body = if trimmed.is_empty() { vec![0] } else { trimmed };
     if body[0] & 0x80 != 0 {
@@ -65,7 +65,6 @@ pub fn integer(magnitude: &[u8]) -> Vec<u8> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Str {
     Utf8,
-    Printable,
     /// UTF-16BE, as many Iranian certificates write Persian names.
     Bmp,
 }
@@ -73,7 +72,6 @@ pub enum Str {
 pub fn string(kind: Str, text: &str) -> Vec<u8> {
     match kind {
         Str::Utf8 => tlv(0x0C, text.as_bytes()),
-        Str::Printable => tlv(0x13, text.as_bytes()),
         Str::Bmp => tlv(
             0x1E,
             &text

@@ -20,7 +20,7 @@ pub struct LiveFacts {
 }
 
 /// The fact keys some provider reads, sorted: what scripts may name (`kb check` warns of others).
-pub fn provided_keys() -> Vec<&'static str> {
+pub(crate) fn provided_keys() -> Vec<&'static str> {
     let mut keys: Vec<&'static str> = all_providers().iter().map(|p| p.key).collect();
     keys.sort_unstable();
     keys
@@ -60,7 +60,7 @@ impl LiveFacts {
     }
 
     /// Adds or replaces a provider that may take up to `deadline` (instead of the options').
-    pub fn register_with_deadline(
+    pub(crate) fn register_with_deadline(
         &mut self,
         key: &str,
         deadline: Duration,

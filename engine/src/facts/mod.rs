@@ -7,12 +7,12 @@
 
 pub mod bundle;
 pub mod cert;
-pub mod der;
+pub(crate) mod der;
 pub mod live;
 pub mod net;
 pub mod os;
 pub mod provider;
-pub mod reads;
+pub(crate) mod reads;
 pub mod redact;
 pub mod token;
 
@@ -22,7 +22,7 @@ use std::sync::Mutex;
 use serde::{Deserialize, Serialize};
 
 pub use bundle::{Bundle, BundleError};
-pub use reads::FactReads;
+pub(crate) use reads::FactReads;
 
 /// One fact as read, or why it could not be.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -47,10 +47,10 @@ impl Default for LiveOptions {
 }
 
 /// Reads one fact from the live machine.
-pub type ReadFn = Arc<dyn Fn(&LiveOptions) -> Fact + Send + Sync>;
+pub(crate) type ReadFn = Arc<dyn Fn(&LiveOptions) -> Fact + Send + Sync>;
 
 /// One fact key and how to read it.
-pub struct Provider {
+pub(crate) struct Provider {
     pub key: &'static str,
     pub read: ReadFn,
     /// How long a read may take before the fact is `unknown`.
@@ -73,7 +73,7 @@ impl Provider {
 
 /// Runs `f` on its own thread and gives up on it after `deadline`: a provider stuck in a system
 /// call cannot stall the diagnosis. (Providers that run commands kill them at their own deadline.)
-pub fn with_deadline(
+pub(crate) fn with_deadline(
     key: &str,
     deadline: Duration,
     f: impl FnOnce() -> Fact + Send + 'static,

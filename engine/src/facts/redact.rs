@@ -63,7 +63,7 @@ pub fn strip_credentials(url: &str) -> String {
 
 /// Every URL with user information inside a text (an error message, a command line, an
 /// environment value) with its user information removed.
-pub fn strip_credentials_in(text: &str) -> std::borrow::Cow<'_, str> {
+pub(crate) fn strip_credentials_in(text: &str) -> std::borrow::Cow<'_, str> {
     if !text.contains('@') {
         return std::borrow::Cow::Borrowed(text);
     }
@@ -109,7 +109,7 @@ fn is_secret_key(k: &str) -> bool {
 }
 
 /// Drops every PIN or password value from a fact value, and the credentials of every URL in it.
-pub fn scrub_secrets(v: &mut Value) {
+pub(crate) fn scrub_secrets(v: &mut Value) {
     match v {
         Value::Object(m) => {
             m.retain(|k, val| !(is_secret_key(k) && (val.is_string() || val.is_number())));
@@ -271,11 +271,11 @@ pub struct Redactor {
 }
 
 impl Redactor {
-    pub fn add_user(&mut self, name: &str) {
+    pub(crate) fn add_user(&mut self, name: &str) {
         self.add(name, true);
     }
 
-    pub fn add_host(&mut self, name: &str) {
+    pub(crate) fn add_host(&mut self, name: &str) {
         self.add(name, false);
         // A host's short name appears as often as its full one.
         if let Some((short, _)) = name.split_once('.') {
@@ -285,7 +285,7 @@ impl Redactor {
 
     /// A serial number (a token's): `<serial-N>`. Short ones are left alone, since they would
     /// match unrelated numbers.
-    pub fn add_serial(&mut self, serial: &str) {
+    pub(crate) fn add_serial(&mut self, serial: &str) {
         let n = serial.trim().to_lowercase();
         if n.chars().count() < 6 || n.starts_with('<') || self.names.iter().any(|(k, _)| *k == n) {
             return;
@@ -298,7 +298,7 @@ impl Redactor {
     /// common name, it without its role, given name, surname): all of them, and each of their
     /// words long enough not to match unrelated text, get the one placeholder. A name already
     /// known (the same person's other certificate) keeps its number.
-    pub fn add_holder(&mut self, names: &[String]) {
+    pub(crate) fn add_holder(&mut self, names: &[String]) {
         let names: Vec<&str> = names
             .iter()
             .map(|n| n.trim())
@@ -454,7 +454,10 @@ impl Redactor {
             .clone()
     }
 
-    pub fn redact_facts(&mut self, facts: &BTreeMap<String, Fact>) -> BTreeMap<String, Fact> {
+    pub(crate) fn redact_facts(
+        &mut self,
+        facts: &BTreeMap<String, Fact>,
+    ) -> BTreeMap<String, Fact> {
         facts
             .iter()
             .map(|(k, f)| {

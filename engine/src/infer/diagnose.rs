@@ -85,7 +85,7 @@ impl Diagnosis {
 /// The probe nodes a diagnosis of `system` (or of every system) may run: its checks (symptoms'
 /// `check:` and the system's prerequisites) and every probe the walks from those symptoms can
 /// reach on the way to a remedy. Sorted, each once.
-pub fn probes_needed<'k>(kb: &'k Kb, system: Option<&str>) -> Vec<&'k str> {
+pub(crate) fn probes_needed<'k>(kb: &'k Kb, system: Option<&str>) -> Vec<&'k str> {
     let wanted = |s: &str| system.is_none_or(|sys| s == sys || s == "general");
     let mut stack: Vec<&str> = kb
         .nodes

@@ -299,7 +299,7 @@ pub fn value_text(v: &serde_json::Value, max: usize) -> String {
 }
 
 /// `key: value, key: value` of a probe's evidence.
-pub fn evidence_text(m: &serde_json::Map<String, serde_json::Value>) -> String {
+pub(crate) fn evidence_text(m: &serde_json::Map<String, serde_json::Value>) -> String {
     m.iter()
         .map(|(k, v)| format!("{k}: {}", value_text(v, 160)))
         .collect::<Vec<_>>()

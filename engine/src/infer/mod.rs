@@ -9,7 +9,7 @@ pub mod diagnose;
 pub mod explain;
 pub mod saved;
 pub mod session;
-pub mod text_args;
+pub(crate) mod text_args;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};

@@ -25,13 +25,13 @@ use crate::kb::Kb;
 use crate::model::Body;
 
 /// The `format` field of every session file.
-pub const FORMAT: &str = "tokenyar-session";
+pub(crate) const FORMAT: &str = "tokenyar-session";
 /// The newest session version this build reads and the one it writes.
 pub const VERSION: u32 = 1;
 /// Facts saved with every session whether the walk read them or not: what the machine is (the
 /// report shows it, and redaction learns the user and host names to mask from it) and its
 /// clock (reports show times in the user's offset from UTC).
-pub const CONTEXT_FACTS: [&str; 2] = ["os", "clock"];
+pub(crate) const CONTEXT_FACTS: [&str; 2] = ["os", "clock"];
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -113,7 +113,7 @@ impl std::fmt::Debug for Resumed {
 }
 
 /// How a step was reached, in words, for messages.
-pub fn via_words(via: &Via, prev: Option<&str>) -> String {
+pub(crate) fn via_words(via: &Via, prev: Option<&str>) -> String {
     let prev = prev.unwrap_or("?");
     match via {
         Via::Start => "where the walk started".into(),
@@ -145,7 +145,7 @@ impl SavedSession {
     }
 
     /// A session from a walk and the facts it read.
-    pub fn from_parts(
+    pub(crate) fn from_parts(
         kb_version: &str,
         mut walk: WalkState,
         mut facts: BTreeMap<String, Fact>,
@@ -327,7 +327,7 @@ pub fn utc_offset_minutes(facts: &BTreeMap<String, Fact>) -> i32 {
 }
 
 /// Masks personal data in what the walk's probes reported (never the node ids).
-pub fn redact_walk(r: &mut Redactor, walk: &mut WalkState) {
+pub(crate) fn redact_walk(r: &mut Redactor, walk: &mut WalkState) {
     for e in &mut walk.evidence {
         let v = r.value(&serde_json::Value::Object(std::mem::take(
             &mut e.result.evidence,

@@ -13,7 +13,7 @@ use crate::kb::Kb;
 use crate::model::{Lang, Text};
 
 /// The evidence key token probes report the model under (a `kb/tokens.yaml` id).
-pub const MODEL_KEY: &str = "token_model";
+pub(crate) const MODEL_KEY: &str = "token_model";
 
 /// The values of the text arguments for one walk or diagnosis.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -25,7 +25,7 @@ pub struct TextArgs {
 
 impl TextArgs {
     /// The arguments for a token model (`None`: not known).
-    pub fn for_model(kb: &Kb, model: Option<&str>) -> TextArgs {
+    pub(crate) fn for_model(kb: &Kb, model: Option<&str>) -> TextArgs {
         let mut values = kb.tokens.texts.clone();
         let found = model.and_then(|m| kb.tokens.models.iter().find(|t| t.id == m));
         if let Some(m) = found {
@@ -48,7 +48,7 @@ impl TextArgs {
     }
 
     /// The same, from plain probe evidence maps (a diagnosis's checks).
-    pub fn from_maps<'a>(
+    pub(crate) fn from_maps<'a>(
         kb: &Kb,
         maps: impl DoubleEndedIterator<Item = &'a serde_json::Map<String, Value>>,
     ) -> TextArgs {
@@ -75,7 +75,7 @@ impl TextArgs {
     }
 
     /// [`TextArgs::fill`] over a list.
-    pub fn fill_all(&self, ts: &[Text]) -> Vec<Text> {
+    pub(crate) fn fill_all(&self, ts: &[Text]) -> Vec<Text> {
         ts.iter().map(|t| self.fill(t)).collect()
     }
 }

@@ -45,7 +45,7 @@ const SPACED_AFFIXES: [&str; 3] = [
 /// Style mistakes in one Persian text: Arabic letter forms, Latin digits outside Latin words
 /// (epass3003, UTC+03:30 and tax.gov.ir keep theirs), affixes set off by a space. Quoted
 /// on-screen messages («...») are left as the system writes them.
-pub fn persian_style_issues(text: &str) -> Vec<String> {
+pub(crate) fn persian_style_issues(text: &str) -> Vec<String> {
     let outside: String = text
         .split('«')
         .map(|part| part.split_once('»').map_or(part, |(_, rest)| rest))
@@ -261,7 +261,7 @@ fn has_words(hay: &str, needle: &str) -> bool {
 
 /// Wording mistakes in one text of one language: entries of kb.yaml's `wording` list, a word
 /// written twice in a row, ASCII double quotes.
-pub fn wording_issues(text: &str, lang: Lang, list: &[Wording]) -> Vec<String> {
+pub(crate) fn wording_issues(text: &str, lang: Lang, list: &[Wording]) -> Vec<String> {
     let mut out = Vec::new();
     let outside = unquoted(text).to_lowercase();
     for w in list {
@@ -291,7 +291,7 @@ pub fn wording_issues(text: &str, lang: Lang, list: &[Wording]) -> Vec<String> {
 }
 
 /// The `{name}` text arguments a text uses (lowercase letters, digits and `_` in braces).
-pub fn text_arguments_in(s: &str) -> Vec<&str> {
+pub(crate) fn text_arguments_in(s: &str) -> Vec<&str> {
     let mut out = Vec::new();
     let mut rest = s;
     while let Some(open) = rest.find('{') {

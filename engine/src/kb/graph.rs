@@ -9,7 +9,7 @@ use petgraph::visit::Dfs;
 use super::load::Kb;
 
 /// Nodes and the edges a walk follows (plus `check`/`auto`/`verify` edges when asked).
-pub struct WalkGraph<'a> {
+pub(crate) struct WalkGraph<'a> {
     pub graph: DiGraph<&'a str, String>,
     pub index: HashMap<&'a str, NodeIndex>,
 }
@@ -20,7 +20,7 @@ impl<'a> WalkGraph<'a> {
         Self::build_with(kb, false)
     }
 
-    pub fn build_with(kb: &'a Kb, probe_edges: bool) -> Self {
+    pub(crate) fn build_with(kb: &'a Kb, probe_edges: bool) -> Self {
         let mut graph = DiGraph::new();
         let mut index = HashMap::new();
         for n in &kb.nodes {
@@ -44,7 +44,7 @@ impl<'a> WalkGraph<'a> {
 
     /// Every node reachable from any of `starts`, in one traversal: the visited set is shared,
     /// so a node reachable from many starts is visited once (linear, not starts × nodes).
-    pub fn reachable_from(&self, starts: &[&str]) -> HashSet<&'a str> {
+    pub(crate) fn reachable_from(&self, starts: &[&str]) -> HashSet<&'a str> {
         let mut seen = HashSet::new();
         let mut dfs = Dfs::empty(&self.graph);
         for s in starts {

@@ -3,7 +3,7 @@
 //! runs inference: scenario tests, coverage and other authoring tools are in `authoring`.
 
 pub mod check;
-pub mod diag;
+pub(crate) mod diag;
 pub mod frozen;
 pub mod graph;
 pub mod load;
@@ -12,7 +12,8 @@ pub mod yaml;
 
 pub use crate::model::{Body, Kind, Lang, Node, Status, Text};
 pub use diag::{Code, Diagnostic, Level};
-pub use load::{Kb, Script, tokens_only};
+pub(crate) use load::Script;
+pub use load::{Kb, tokens_only};
 pub use source::{Parts, Source};
 
 /// Loads and runs the checker's data rules (not the scenario and content rules of

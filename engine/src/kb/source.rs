@@ -99,26 +99,6 @@ impl Source {
         }
     }
 
-    /// Single files of the embedded knowledge base (`kb/tokens.yaml`), for work that starts
-    /// before the rest is loaded.
-    pub fn embedded_files(paths: &[&str]) -> Source {
-        let mut files: Vec<(String, String)> = paths
-            .iter()
-            .filter_map(|p| {
-                let inner = p.strip_prefix("kb/")?;
-                let text = EMBEDDED_KB.get_file(inner)?.contents_utf8()?;
-                Some((p.to_string(), text.to_string()))
-            })
-            .collect();
-        files.sort();
-        Source {
-            files,
-            origin: "embedded".into(),
-            digest: Some(EMBEDDED_DIGEST.to_string()),
-            trusted: true,
-        }
-    }
-
     /// A working copy: `dir` is the `kb/` folder; scripts are read from `dir/../scripts`,
     /// or from `dir/scripts` when the KB keeps them inside.
     pub fn from_dir(dir: &Path) -> Result<Source, SourceError> {

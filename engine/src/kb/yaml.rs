@@ -20,7 +20,7 @@ pub use serde_yaml::{Mapping, Value};
 use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
 use yaml_rust2::scanner::{Marker, TScalarStyle};
 
-pub use crate::model::nodes::LineCol;
+pub(crate) use crate::model::nodes::LineCol;
 
 /// A parsed YAML document and where each of its values and keys starts.
 #[derive(Debug)]
@@ -68,7 +68,7 @@ pub fn parse(text: &str) -> Result<Document, YamlError> {
 /// Like [`parse`]; without `positions` no path or position is recorded (every lookup then falls
 /// back to line 1), which halves the work: for a knowledge base that was checked before it was
 /// embedded, where no message will ever point into it.
-pub fn parse_with(text: &str, positions: bool) -> Result<Document, YamlError> {
+pub(crate) fn parse_with(text: &str, positions: bool) -> Result<Document, YamlError> {
     if !positions {
         // Without positions there is nothing the event pass adds, and libyaml's reader (serde_yaml
         // resolves scalars by the same YAML 1.2 core schema) is about twice as fast.
@@ -148,9 +148,9 @@ fn clean_serde_message(msg: &str) -> String {
 /// How many values aliases may copy in one file. YAML aliases let a few lines stand for billions
 /// of values (the "billion laughs"); the shipped knowledge base uses none, so a small budget
 /// costs nothing and stops a hostile `--kb` folder at once.
-pub const ALIAS_BUDGET: usize = 10_000;
+pub(crate) const ALIAS_BUDGET: usize = 10_000;
 /// How deeply collections may nest; the knowledge base needs fewer than ten levels.
-pub const MAX_DEPTH: usize = 64;
+pub(crate) const MAX_DEPTH: usize = 64;
 
 enum Frame {
     Seq {

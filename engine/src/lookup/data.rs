@@ -75,7 +75,7 @@ impl Language {
     }
 
     /// One word as the lookup reads it: its spelling from `spellings`, or itself.
-    pub fn spell(&self, w: &str) -> Vec<String> {
+    pub(crate) fn spell(&self, w: &str) -> Vec<String> {
         match self.spellings.get(w) {
             Some(to) => to.clone(),
             None => vec![w.to_string()],
@@ -84,7 +84,7 @@ impl Language {
 
     /// Whether the words before a number (`before`, in order) end with a word after which a
     /// number is a version or a product's name («ویندوز 11»), not an error code.
-    pub fn names_a_version(&self, before: &[String]) -> bool {
+    pub(crate) fn names_a_version(&self, before: &[String]) -> bool {
         self.not_code_after.iter().any(|p| {
             before.len() >= p.len() && before[before.len() - p.len()..].iter().eq(p.iter())
         })

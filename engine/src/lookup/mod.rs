@@ -14,6 +14,5 @@ mod translit;
 #[cfg(test)]
 mod tests;
 
-pub use crate::model::LookupData;
 pub use index::{Hit, Index, Options};
-pub use text::{normalize, visual_to_logical, words};
+pub use text::{normalize, words};

@@ -2,6 +2,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code may panic
 
+use super::text::visual_to_logical;
 use super::*;
 use crate::kb::{Kb, Source};
 

@@ -161,7 +161,7 @@ pub(crate) fn has_arabic(text: &str) -> bool {
 /// character by character, then every left-to-right run (Latin letters, digits and what sits
 /// between them) is turned back. Works on the raw text, before NFKC, so a lam-alef ligature
 /// (one character in visual text) comes out right.
-pub fn visual_to_logical(text: &str) -> String {
+pub(crate) fn visual_to_logical(text: &str) -> String {
     let rev: Vec<char> = text.chars().rev().collect();
     let mut out = String::with_capacity(text.len());
     let mut i = 0;

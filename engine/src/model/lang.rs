@@ -58,7 +58,7 @@ pub struct LangInfo {
 impl LangInfo {
     /// Reads the `language-*` messages of a message file. They are one-line plain values, so a
     /// line scan does; a file without them is a left-to-right language with 0–9 digits.
-    pub fn from_ftl(lang: Lang, src: &'static str) -> LangInfo {
+    pub(crate) fn from_ftl(lang: Lang, src: &'static str) -> LangInfo {
         let mut info = LangInfo {
             lang,
             name: lang.0.to_string(),
@@ -316,12 +316,12 @@ impl Text {
     }
 
     /// The same text with `f` applied in every language, told which one it is.
-    pub fn map_lang(&self, mut f: impl FnMut(Lang, &str) -> String) -> Text {
+    pub(crate) fn map_lang(&self, mut f: impl FnMut(Lang, &str) -> String) -> Text {
         Text(self.0.iter().map(|(l, s)| (*l, f(*l, s))).collect())
     }
 
     /// A text built from a function of the language, in every language tokenyar has.
-    pub fn from_fn(mut f: impl FnMut(Lang) -> String) -> Text {
+    pub(crate) fn from_fn(mut f: impl FnMut(Lang) -> String) -> Text {
         Text(Lang::all().map(|l| (l, f(l))).collect())
     }
 }

@@ -10,7 +10,7 @@ pub mod nodes;
 pub mod software;
 pub mod tokens;
 
-pub use lookup::{LookupData, Transliteration};
+pub(crate) use lookup::{LookupData, Transliteration};
 pub use nodes::*;
 pub use software::SoftwareCatalog;
 pub use tokens::TokensFile;

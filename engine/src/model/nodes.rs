@@ -167,7 +167,7 @@ impl Status {
 
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub struct RawChoice {
+pub(crate) struct RawChoice {
     pub text: Text,
     pub next: String,
     /// Probe statuses that pick this choice without asking, when the question has `auto:`.
@@ -224,7 +224,7 @@ pub struct Escalate {
 /// One node exactly as written. Which fields a kind allows is checked on conversion.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub struct RawNode {
+pub(crate) struct RawNode {
     pub id: String,
     pub kind: Kind,
     pub case: Option<String>,
@@ -344,7 +344,7 @@ impl Node {
     }
 
     /// Every node id this node refers to, with the field that names it.
-    pub fn references(&self) -> Vec<(String, &str)> {
+    pub(crate) fn references(&self) -> Vec<(String, &str)> {
         let mut out: Vec<(String, &str)> = Vec::new();
         match &self.body {
             Body::Symptom { check, next, .. } => {
@@ -387,17 +387,8 @@ impl Node {
         out
     }
 
-    /// The edges a walk can follow (not `check`, `auto` or `verify`, which run probes in place).
-    pub fn walk_edges(&self) -> Vec<&str> {
-        self.references()
-            .into_iter()
-            .filter(|(field, _)| !matches!(field.as_str(), "check" | "auto" | "verify"))
-            .map(|(_, to)| to)
-            .collect()
-    }
-
     /// The position of a field, else of the node.
-    pub fn pos_of(&self, field: &str) -> &Pos {
+    pub(crate) fn pos_of(&self, field: &str) -> &Pos {
         self.field_pos.get(field).unwrap_or(&self.pos)
     }
 }
@@ -435,7 +426,7 @@ pub struct System {
 
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub struct SystemsFile {
+pub(crate) struct SystemsFile {
     pub systems: Vec<System>,
     /// Certificate types and how to recognise them from a subject.
     #[serde(default)]
@@ -482,7 +473,7 @@ pub struct CertificateType {
 /// `kb/catalog.yaml`: the cases the knowledge base must cover.
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub struct CatalogFile {
+pub(crate) struct CatalogFile {
     pub cases: Vec<CatalogCase>,
 }
 

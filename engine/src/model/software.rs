@@ -220,7 +220,7 @@ impl SoftwareCatalog {
 impl SoftwareCatalog {
     /// The service names the programs name on one OS (`windows`, `linux`, `macos`), once each
     /// (case-insensitively), in the catalogue's order: the only services ever asked about.
-    pub fn service_names(&self, os: &str) -> Vec<String> {
+    pub(crate) fn service_names(&self, os: &str) -> Vec<String> {
         let mut out: Vec<String> = Vec::new();
         for r in self.programs.iter().filter_map(|p| p.on(os)) {
             for s in &r.services {
@@ -246,7 +246,7 @@ impl Program {
 }
 
 /// A case-insensitive regex from KB text (already validated by `kb check`).
-pub fn regex_ci(pattern: &str) -> Option<regex::Regex> {
+pub(crate) fn regex_ci(pattern: &str) -> Option<regex::Regex> {
     regex::RegexBuilder::new(pattern)
         .case_insensitive(true)
         .size_limit(1 << 20)

@@ -11,7 +11,7 @@
 //! result with status `unknown` and the reason: never a panic, never a hang.
 
 mod host;
-pub mod reads;
+pub(crate) mod reads;
 
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -26,12 +26,12 @@ use crate::facts::Facts;
 use crate::i18n::Message;
 use crate::model::Status;
 
-pub use crate::facts::FactReads;
-pub use reads::fact_reads;
+pub(crate) use crate::facts::FactReads;
+pub(crate) use reads::fact_reads;
 
 /// Resource limits of one probe run.
 #[derive(Debug, Clone)]
-pub struct Limits {
+pub(crate) struct Limits {
     pub max_operations: u64,
     pub max_call_levels: usize,
     pub max_expr_depth: usize,
@@ -64,7 +64,7 @@ impl Default for Limits {
 
 /// A script that failed to compile, with the position Rhai reported (1-based).
 #[derive(Debug, Clone)]
-pub struct CompileError {
+pub(crate) struct CompileError {
     pub line: u32,
     pub col: u32,
     pub message: String,
@@ -111,7 +111,7 @@ impl ProbeResult {
 
 /// What a script run may look at besides facts.
 #[derive(Clone, Default)]
-pub struct RunInput {
+pub(crate) struct RunInput {
     /// The system the diagnosis is for, if any.
     pub system: Option<String>,
     /// The probe node's `args:`.
@@ -119,7 +119,7 @@ pub struct RunInput {
 }
 
 /// Knowledge-base data scripts may read (`kb_data("systems")`, `system_rules()`).
-pub type KbData = Arc<serde_json::Map<String, serde_json::Value>>;
+pub(crate) type KbData = Arc<serde_json::Map<String, serde_json::Value>>;
 
 /// Per-run state the host functions read; one run per thread at a time.
 pub(crate) struct RunState {
@@ -146,7 +146,7 @@ pub(crate) fn with_run<T>(f: impl FnOnce(&mut RunState) -> T) -> Option<T> {
 }
 
 /// The sandboxed engine.
-pub struct Sandbox {
+pub(crate) struct Sandbox {
     engine: Engine,
     limits: Limits,
 }
@@ -226,12 +226,8 @@ impl Sandbox {
         Sandbox { engine, limits }
     }
 
-    pub fn limits(&self) -> &Limits {
-        &self.limits
-    }
-
     /// Compiles a script (see [`Programs`], which compiles each once, when first needed).
-    pub fn compile(&self, source: &str) -> Result<AST, CompileError> {
+    pub(crate) fn compile(&self, source: &str) -> Result<AST, CompileError> {
         // Plain variables, not constants: the optimiser would fold a constant's compile-time
         // value (an empty map) into the script.
         let mut scope = Scope::new();
@@ -315,7 +311,7 @@ impl Sandbox {
 /// text, so two knowledge bases in one process (a test's, the embedded one) never share a
 /// program by mistake, and the same text is compiled once. A compile error is kept too: the
 /// run that needs it ends `unknown` with the message (`kb check` reports it as E007).
-pub struct Programs {
+pub(crate) struct Programs {
     sandbox: OnceLock<Sandbox>,
     limits: Limits,
     compiled: Mutex<HashMap<Arc<str>, Compiled>>,
@@ -376,7 +372,11 @@ impl Programs {
 
     /// Compiles every script of `sources` not compiled yet, on up to `threads` threads: what a
     /// command that knows which scripts it will run does while it waits for facts.
-    pub fn prepare<'a>(&self, sources: impl IntoIterator<Item = &'a Arc<str>>, threads: usize) {
+    pub(crate) fn prepare<'a>(
+        &self,
+        sources: impl IntoIterator<Item = &'a Arc<str>>,
+        threads: usize,
+    ) {
         let todo: Vec<&Arc<str>> = {
             let Ok(c) = self.compiled.lock() else { return };
             let mut seen = std::collections::HashSet::new();

@@ -27,7 +27,7 @@ enum Tok {
 
 /// The facts `source` reads. A script that does not lex is [`FactReads::All`] (it will not
 /// compile either, so nothing runs it).
-pub fn fact_reads(source: &str) -> FactReads {
+pub(crate) fn fact_reads(source: &str) -> FactReads {
     let Some(toks) = lex(source) else {
         return FactReads::All;
     };

@@ -55,7 +55,7 @@ pub fn label(id: &str) -> Text {
 }
 
 /// The `format` field of a JSON report.
-pub const FORMAT: &str = "tokenyar-report";
+pub(crate) const FORMAT: &str = "tokenyar-report";
 pub const VERSION: u32 = 1;
 
 /// How to write a report.
@@ -375,7 +375,7 @@ pub fn build_from_session(
 }
 
 /// Builds the report of a bundle: every check of `opts.system` (or of every system).
-pub fn build_from_bundle(
+pub(crate) fn build_from_bundle(
     kb: &Arc<Kb>,
     bundle: &Bundle,
     opts: &Options,

@@ -16,15 +16,15 @@ use crate::facts::Fact;
 use crate::model::software::DastineConf;
 
 /// The largest message or frame accepted from Dastine: its answers are a few hundred bytes.
-pub const MAX_ANSWER: usize = 64 * 1024;
+pub(crate) const MAX_ANSWER: usize = 64 * 1024;
 /// The longest version string kept ("5,0,4,7" is seven characters).
-pub const MAX_VERSION: usize = 64;
+pub(crate) const MAX_VERSION: usize = 64;
 
 pub fn check(conf: &DastineConf, budget: Duration) -> Fact {
     check_at(conf, Ipv4Addr::LOCALHOST, budget)
 }
 
-pub fn check_at(conf: &DastineConf, ip: Ipv4Addr, budget: Duration) -> Fact {
+pub(crate) fn check_at(conf: &DastineConf, ip: Ipv4Addr, budget: Duration) -> Fact {
     let start = Instant::now();
     // Loopback connects answer at once; a port gets a short slice, the version request the rest.
     let per_port = (budget / 8).min(Duration::from_millis(1000));

@@ -14,7 +14,7 @@ use super::provider::{LiveOptions, Provider};
 use crate::model::software::{SoftwareCatalog, regex_ci};
 
 /// The facts this area reads.
-pub fn providers() -> Vec<Provider> {
+pub(crate) fn providers() -> Vec<Provider> {
     vec![
         Provider::new("clock.skew", |o: &LiveOptions| {
             if o.offline {

@@ -70,7 +70,7 @@ fn secs(d: chrono::TimeDelta) -> f64 {
 }
 
 /// `HEAD /` over plain HTTP; any status will do, as long as the reply carries `Date`.
-pub fn http_date(host: &str, timeout: Duration) -> Result<Measure, String> {
+pub(crate) fn http_date(host: &str, timeout: Duration) -> Result<Measure, String> {
     let addr = resolve(host, 80)?;
     let start = Instant::now();
     let t0 = Utc::now();

@@ -5,7 +5,7 @@ use serde::Serialize;
 
 /// One entry of Windows' uninstall lists.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct UninstallEntry {
+pub(crate) struct UninstallEntry {
     pub name: String,
     pub version: Option<String>,
     pub publisher: Option<String>,
@@ -25,12 +25,11 @@ pub struct Service {
 
 /// What a platform collector found, for matching.
 #[derive(Debug, Clone, Default)]
-pub struct Inventory {
+pub(crate) struct Inventory {
     pub uninstall: Vec<UninstallEntry>,
     /// `None` when the list could not be read.
     pub processes: Option<Vec<String>>,
     pub services: Option<Vec<Service>>,
-    pub arch: String,
     /// Why parts of the inventory are missing.
     pub problems: Vec<String>,
 }

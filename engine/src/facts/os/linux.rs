@@ -7,7 +7,7 @@ use super::system::System;
 use crate::facts::Fact;
 
 /// `x86_64` -> `x64` and so on, so every OS names architectures alike.
-pub fn normalise_arch(raw: &str) -> String {
+pub(crate) fn normalise_arch(raw: &str) -> String {
     match raw {
         "x86_64" | "amd64" => "x64".into(),
         "i386" | "i486" | "i586" | "i686" | "x86" => "x86".into(),
@@ -83,7 +83,7 @@ pub fn processes(sys: &dyn System) -> Result<Vec<String>, String> {
 /// Parses `systemctl show --property=Id,LoadState,SubState,Description UNIT...`: one block of
 /// `Key=value` lines per unit, blocks apart by a blank line. A unit that does not exist
 /// (`LoadState=not-found`) is left out.
-pub fn parse_systemctl_show(text: &str) -> Vec<Service> {
+pub(crate) fn parse_systemctl_show(text: &str) -> Vec<Service> {
     text.split("\n\n")
         .filter_map(|block| {
             let field = |key: &str| {
@@ -172,7 +172,10 @@ pub fn usb(sys: &dyn System, root: &str) -> Fact {
 
 /// Network interfaces that are up, with what marks a VPN: a tun/tap device, a WireGuard link,
 /// or a name the KB lists.
-pub fn interfaces(sys: &dyn System, root: &str) -> Result<Vec<(String, Option<String>)>, String> {
+pub(crate) fn interfaces(
+    sys: &dyn System,
+    root: &str,
+) -> Result<Vec<(String, Option<String>)>, String> {
     let base = format!("{root}/sys/class/net");
     let names = sys.list_dir(&base);
     if names.is_empty() {
@@ -202,7 +205,7 @@ pub fn interfaces(sys: &dyn System, root: &str) -> Result<Vec<(String, Option<St
 }
 
 /// The proxy the environment configures (`https_proxy` and friends).
-pub fn proxy_from_env(sys: &dyn System) -> Fact {
+pub(crate) fn proxy_from_env(sys: &dyn System) -> Fact {
     let vars = [
         "https_proxy",
         "HTTPS_PROXY",

@@ -42,7 +42,7 @@ pub fn processes(sys: &dyn System) -> Result<Vec<String>, String> {
 }
 
 /// Parses `launchctl list`: `PID  Status  Label`, a PID of `-` meaning not running.
-pub fn parse_launchctl(text: &str) -> Vec<Service> {
+pub(crate) fn parse_launchctl(text: &str) -> Vec<Service> {
     text.lines()
         .skip(1)
         .filter_map(|l| {
@@ -87,7 +87,7 @@ pub fn calendar(sys: &dyn System) -> Fact {
 }
 
 /// Parses `scutil --proxy`.
-pub fn parse_scutil_proxy(text: &str) -> Value {
+pub(crate) fn parse_scutil_proxy(text: &str) -> Value {
     let get = |k: &str| {
         text.lines().find_map(|l| {
             let (a, b) = l.split_once(':')?;
@@ -121,7 +121,7 @@ pub fn proxy(sys: &dyn System) -> Fact {
 }
 
 /// USB devices from `system_profiler SPUSBDataType -json` (a tree of `_items`).
-pub fn parse_system_profiler_usb(text: &str) -> Result<Vec<Value>, String> {
+pub(crate) fn parse_system_profiler_usb(text: &str) -> Result<Vec<Value>, String> {
     let v: Value =
         serde_json::from_str(text).map_err(|e| format!("system_profiler printed no JSON: {e}"))?;
     let mut out = Vec::new();

@@ -7,15 +7,17 @@
 //! [`Fact::Unknown`] with the reason.
 
 pub mod exec;
-pub mod inventory;
-pub mod linux;
-pub mod macos;
-pub mod registry;
+pub(crate) mod inventory;
+pub(crate) mod linux;
+pub(crate) mod macos;
+pub(crate) mod registry;
 pub mod session;
 pub mod software;
 pub mod system;
-pub mod win_api;
-pub mod windows;
+// Its readers run only on Windows; elsewhere only its tests call the conversions they share.
+#[cfg_attr(not(windows), allow(dead_code))]
+pub(crate) mod win_api;
+pub(crate) mod windows;
 
 use std::time::Duration;
 
@@ -28,7 +30,7 @@ use super::provider::{LiveOptions, Provider};
 use crate::model::SoftwareCatalog;
 
 /// The facts this area reads.
-pub fn providers() -> Vec<Provider> {
+pub(crate) fn providers() -> Vec<Provider> {
     vec![
         Provider::new("clock", |_| clock()),
         Provider::new("os", |o| os(&real(o))),
@@ -204,7 +206,7 @@ pub fn usb(sys: &dyn System) -> Fact {
 /// Everything `software` matches against, read in parallel (each part under the deadline), and
 /// only the parts the catalogue's recognisers for this OS use: on Linux it names no processes
 /// or services, and neither is then read.
-pub fn inventory(sys: &dyn System, catalog: &SoftwareCatalog) -> Inventory {
+pub(crate) fn inventory(sys: &dyn System, catalog: &SoftwareCatalog) -> Inventory {
     let family = sys.family();
     let recognisers: Vec<_> = catalog
         .programs
@@ -245,7 +247,6 @@ pub fn inventory(sys: &dyn System, catalog: &SoftwareCatalog) -> Inventory {
             uninstall,
             processes,
             services,
-            arch: arch.clone(),
             problems,
         }
     })

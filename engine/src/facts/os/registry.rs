@@ -44,7 +44,7 @@ impl RegKey {
 
 /// Parses the output of `reg query KEY [/v NAME] [/s]`: each key line followed by its values,
 /// indented by four spaces as `NAME    REG_TYPE    DATA`.
-pub fn parse_reg_query(text: &str) -> Vec<RegKey> {
+pub(crate) fn parse_reg_query(text: &str) -> Vec<RegKey> {
     let mut keys: Vec<RegKey> = Vec::new();
     for raw in text.lines() {
         let line = raw.trim_end_matches('\r');
@@ -86,7 +86,7 @@ fn parse_value_line(rest: &str) -> Option<RegValue> {
 }
 
 /// A key's own values, or why they could not be read. A missing key is `Ok(None)`.
-pub fn reg_key(sys: &dyn System, key: &str) -> Result<Option<RegKey>, String> {
+pub(crate) fn reg_key(sys: &dyn System, key: &str) -> Result<Option<RegKey>, String> {
     Ok(sys.registry(key, false)?.map(|keys| {
         keys.into_iter()
             .find(|k| same_key(&k.path, key))
@@ -100,7 +100,7 @@ pub fn reg_key(sys: &dyn System, key: &str) -> Result<Option<RegKey>, String> {
 /// [`System::registry`] through `reg query KEY [/s]`: how recorded machines answer (and the
 /// fallback where the API is not used). A missing key is `Ok(None)` (`reg` says "unable to find"
 /// and exits 1).
-pub fn reg_exe_query<S: System + ?Sized>(
+pub(crate) fn reg_exe_query<S: System + ?Sized>(
     sys: &S,
     key: &str,
     recursive: bool,

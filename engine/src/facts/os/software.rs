@@ -4,7 +4,7 @@
 
 use serde_json::{Map, Value, json};
 
-pub use super::inventory::{Inventory, Service, UninstallEntry};
+pub(crate) use super::inventory::{Inventory, Service};
 use super::system::{Family, System, glob};
 use crate::facts::Fact;
 use crate::model::software::{Program, Recognise, SoftwareCatalog, regex_ci};
@@ -29,7 +29,7 @@ fn recogniser(p: &Program, family: Family) -> Option<&Recognise> {
 
 /// Builds the `software` fact. Programs the KB has no way to recognise on this OS are left out,
 /// so probes say "cannot tell" rather than "not installed".
-pub fn software_fact(sys: &dyn System, catalog: &SoftwareCatalog, inv: &Inventory) -> Fact {
+pub(crate) fn software_fact(sys: &dyn System, catalog: &SoftwareCatalog, inv: &Inventory) -> Fact {
     let family = sys.family();
     let mut items = Map::new();
     for p in &catalog.programs {
@@ -171,7 +171,7 @@ fn item(sys: &dyn System, p: &Program, r: &Recognise, inv: &Inventory) -> Value 
 
 /// The value of `key` in a `KEY="value"` file (a Java `release` file, an os-release): the last
 /// assignment wins, as when a shell reads it; an empty value is none.
-pub fn release_value(text: &str, key: &str) -> Option<String> {
+pub(crate) fn release_value(text: &str, key: &str) -> Option<String> {
     text.lines()
         .filter_map(|l| {
             let (k, v) = l.split_once('=')?;

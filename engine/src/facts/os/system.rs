@@ -37,7 +37,7 @@ impl Family {
         }
     }
 
-    pub fn separator(self) -> char {
+    pub(crate) fn separator(self) -> char {
         if self == Family::Windows { '\\' } else { '/' }
     }
 }
@@ -217,7 +217,7 @@ fn system_program(program: &str) -> String {
 }
 
 /// The full path of one of the Windows programs tokenyar runs, under `system_root`.
-pub fn windows_program_path(system_root: &str, program: &str) -> Option<String> {
+pub(crate) fn windows_program_path(system_root: &str, program: &str) -> Option<String> {
     let sub = match program.to_ascii_lowercase().as_str() {
         "reg" | "reg.exe" => "reg.exe",
         "sc" | "sc.exe" => "sc.exe",
@@ -381,7 +381,7 @@ impl System for FakeSystem {
 
 /// Expands `%VAR%`, `$VAR`, `${VAR}` and (off Windows) a leading `~` in a KB path, with this
 /// system's environment; `None` when a variable is not set.
-pub fn expand_vars(sys: &dyn System, path: &str) -> Option<String> {
+pub(crate) fn expand_vars(sys: &dyn System, path: &str) -> Option<String> {
     let path = match path.strip_prefix('~') {
         Some(rest) if sys.family() != Family::Windows => format!("{}{rest}", sys.env("HOME")?),
         _ => path.to_string(),
@@ -391,7 +391,7 @@ pub fn expand_vars(sys: &dyn System, path: &str) -> Option<String> {
 
 /// Every existing path matching a KB path pattern: variables expanded, `*` and `?` allowed inside
 /// one path component (case-insensitive on Windows). Bounded: at most 64 results.
-pub fn glob(sys: &dyn System, pattern: &str) -> Vec<String> {
+pub(crate) fn glob(sys: &dyn System, pattern: &str) -> Vec<String> {
     let Some(expanded) = expand_vars(sys, pattern) else {
         return Vec::new();
     };
@@ -432,7 +432,7 @@ pub fn glob(sys: &dyn System, pattern: &str) -> Vec<String> {
     current
 }
 
-pub use crate::text::wildcard;
+use crate::text::wildcard;
 
 #[cfg(test)]
 mod tests {

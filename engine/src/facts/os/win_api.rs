@@ -10,10 +10,10 @@
 //! `reg query` outputs. The conversion of raw values is plain code, tested everywhere.
 
 #[cfg(windows)]
-use super::windows::{RegKey, RegValue};
+use super::registry::{RegKey, RegValue};
 
 /// `reg.exe`'s names of the value types it prints, by the type's number (winnt.h).
-pub fn type_name(kind: u32) -> &'static str {
+pub(crate) fn type_name(kind: u32) -> &'static str {
     match kind {
         0 => "REG_NONE",
         1 => "REG_SZ",
@@ -70,7 +70,7 @@ pub fn value_text(kind: u32, bytes: &[u8]) -> String {
 }
 
 /// `HKLM\X`, `HKEY_LOCAL_MACHINE\X`, ... split into the hive's long name and the path below it.
-pub fn split_hive(key: &str) -> Option<(&'static str, &str)> {
+pub(crate) fn split_hive(key: &str) -> Option<(&'static str, &str)> {
     let key = key.trim().trim_end_matches('\\');
     let (hive, rest) = key.split_once('\\').unwrap_or((key, ""));
     let long = match hive.to_ascii_uppercase().as_str() {
@@ -148,7 +148,7 @@ pub fn registry(key: &str, recursive: bool) -> Result<Option<Vec<RegKey>>, Strin
 /// clock probe needs to tell Tehran's zone with an outdated daylight-saving rule from another
 /// zone. Windows has no TZ variable or /etc/localtime to read it from.
 #[cfg(windows)]
-pub fn time_zone_name() -> Option<String> {
+pub(crate) fn time_zone_name() -> Option<String> {
     let keys = registry(
         r"HKLM\SYSTEM\CurrentControlSet\Control\TimeZoneInformation",
         false,
@@ -159,7 +159,7 @@ pub fn time_zone_name() -> Option<String> {
 
 /// The running processes' file names, from the process snapshot API (what Task Manager reads).
 #[cfg(windows)]
-pub fn process_names() -> Result<Vec<String>, String> {
+pub(crate) fn process_names() -> Result<Vec<String>, String> {
     ffi::process_names()
 }
 
@@ -249,7 +249,7 @@ mod ffi {
         String::from_utf16_lossy(unsafe { std::slice::from_raw_parts(p, n) })
     }
 
-    pub fn process_names() -> Result<Vec<String>, String> {
+    pub(crate) fn process_names() -> Result<Vec<String>, String> {
         // SAFETY: no pointer arguments; the handle is checked and closed below.
         let snap = unsafe { CreateToolhelp32Snapshot(TH32CS_SNAPPROCESS, 0) };
         if snap == INVALID_HANDLE_VALUE || snap.is_null() {

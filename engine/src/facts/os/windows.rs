@@ -10,13 +10,13 @@ use serde_json::{Value, json};
 
 use super::inventory::{Service, UninstallEntry};
 use super::registry::first_words;
-pub use super::registry::{RegKey, RegValue, parse_reg_query, reg_key};
+use super::registry::{RegKey, reg_key};
 pub use super::system::Adapter;
 use super::system::System;
 use crate::facts::Fact;
 
 /// Parses `tasklist /FO CSV /NH`: one quoted CSV row per process, the image name first.
-pub fn parse_tasklist(text: &str) -> Vec<String> {
+pub(crate) fn parse_tasklist(text: &str) -> Vec<String> {
     let mut names: Vec<String> = text
         .lines()
         .filter_map(|l| csv_fields(l.trim()).into_iter().next())
@@ -51,7 +51,7 @@ fn csv_fields(line: &str) -> Vec<String> {
 
 /// Parses `sc query type= service state= all`. The state is read from its number, which every
 /// language of Windows prints the same way.
-pub fn parse_sc_query(text: &str) -> Vec<Service> {
+pub(crate) fn parse_sc_query(text: &str) -> Vec<Service> {
     let mut out: Vec<Service> = Vec::new();
     for line in text.lines() {
         let t = line.trim();
@@ -87,7 +87,7 @@ pub fn parse_sc_query(text: &str) -> Vec<Service> {
 }
 
 /// The uninstall keys read, with the architecture of what each one lists.
-pub const UNINSTALL_ROOTS: [(&str, Option<&str>); 3] = [
+pub(crate) const UNINSTALL_ROOTS: [(&str, Option<&str>); 3] = [
     (
         r"HKLM\SOFTWARE\Microsoft\Windows\CurrentVersion\Uninstall",
         None,
@@ -103,7 +103,7 @@ pub const UNINSTALL_ROOTS: [(&str, Option<&str>); 3] = [
 ];
 
 /// Every program in Windows' uninstall lists (the "Programs and Features" entries).
-pub fn uninstall_entries(
+pub(crate) fn uninstall_entries(
     sys: &dyn System,
     native_arch: &str,
 ) -> (Vec<UninstallEntry>, Vec<String>) {
@@ -192,34 +192,6 @@ pub fn processes(sys: &dyn System) -> Result<Vec<String>, String> {
     Ok(names)
 }
 
-pub fn services(sys: &dyn System) -> Result<Vec<Service>, String> {
-    if let Some(listed) = sys.service_list() {
-        let list = listed?;
-        if list.is_empty() {
-            return Err(
-                "the service list was empty, which cannot be true of a running Windows".into(),
-            );
-        }
-        return Ok(list);
-    }
-    let out = sys
-        .run("sc", &["query", "type=", "service", "state=", "all"])
-        .map_err(|e| e.to_string())?;
-    if !out.success() {
-        return Err(format!(
-            "`sc query` failed: {}",
-            first_words(&out.stderr, &out.stdout)
-        ));
-    }
-    let list = parse_sc_query(&out.stdout);
-    if list.is_empty() {
-        return Err(
-            "`sc query` listed no service, which cannot be true of a running Windows".into(),
-        );
-    }
-    Ok(list)
-}
-
 /// `x64`, `x86` or `arm64`, from the variables Windows sets for every process (a 32-bit process
 /// on 64-bit Windows sees the machine's in `PROCESSOR_ARCHITEW6432`).
 pub fn arch(sys: &dyn System) -> String {
@@ -283,7 +255,7 @@ pub fn os(sys: &dyn System) -> Fact {
 }
 
 /// Windows' calendar type numbers (`CAL_GREGORIAN` = 1 ... `CAL_PERSIAN` = 22).
-pub fn calendar_kind(calendar_type: i64) -> &'static str {
+pub(crate) fn calendar_kind(calendar_type: i64) -> &'static str {
     match calendar_type {
         1 | 2 | 9 | 10 | 11 | 12 => "gregorian",
         22 => "persian",
@@ -356,7 +328,7 @@ pub fn proxy(sys: &dyn System) -> Fact {
 /// with the device's names as values. A device plugged in now also has a volatile `Control`
 /// subkey (PnP creates it when it starts the device, and removes it when the device goes);
 /// devices seen before and since unplugged keep their keys without it.
-pub const USB_ENUM: &str = r"HKLM\SYSTEM\CurrentControlSet\Enum\USB";
+pub(crate) const USB_ENUM: &str = r"HKLM\SYSTEM\CurrentControlSet\Enum\USB";
 
 /// The USB devices plugged in now, from the registry (no PowerShell: it is slow to start, stub or
 /// blocked in places, and printed nothing as often as a list). An empty or unreadable list is
@@ -378,7 +350,7 @@ pub fn usb(sys: &dyn System) -> Fact {
 
 /// The devices plugged in now, as rows of `device id, manufacturer, name`, from the keys below
 /// [`USB_ENUM`] (as `reg query /s` lists them: each key with its values).
-pub fn usb_enum_rows(keys: &[RegKey]) -> Vec<Vec<String>> {
+pub(crate) fn usb_enum_rows(keys: &[RegKey]) -> Vec<Vec<String>> {
     // Below `...\Enum\USB\`: `device\instance` and `device\instance\Control`.
     let below = |path: &str| -> Option<Vec<String>> {
         let lower = path.to_ascii_lowercase();
@@ -420,7 +392,7 @@ pub fn usb_enum_rows(keys: &[RegKey]) -> Vec<Vec<String>> {
 
 /// A registry name that points into a driver's resources (`@usb.inf,%usb.devicedesc%;USB
 /// Composite Device`) carries its English text after the last `;`.
-pub fn resource_text(s: &str) -> String {
+pub(crate) fn resource_text(s: &str) -> String {
     match s.strip_prefix('@') {
         Some(r) => r.rsplit(';').next().unwrap_or(r).trim().to_string(),
         None => s.trim().to_string(),
@@ -429,7 +401,7 @@ pub fn resource_text(s: &str) -> String {
 
 /// Rows of `DeviceID, Manufacturer, Name`; a composite device appears once per interface
 /// (`&MI_00`) and counts once.
-pub fn usb_devices(rows: &[Vec<String>]) -> Vec<Value> {
+pub(crate) fn usb_devices(rows: &[Vec<String>]) -> Vec<Value> {
     let re = regex::Regex::new(r"(?i)VID_([0-9a-f]{4})&PID_([0-9a-f]{4})").ok();
     let mut seen = std::collections::BTreeSet::new();
     let mut out = Vec::new();
@@ -456,7 +428,7 @@ pub fn usb_devices(rows: &[Vec<String>]) -> Vec<Value> {
 /// The network adapters that are up, from the system (Windows: `GetAdaptersAddresses`, no
 /// PowerShell), loopback left out. None at all is "cannot tell", not "no VPN": a machine this
 /// program runs on to reach a website has at least one.
-pub fn connected_adapters(sys: &dyn System) -> Result<Vec<Adapter>, String> {
+pub(crate) fn connected_adapters(sys: &dyn System) -> Result<Vec<Adapter>, String> {
     let all = sys
         .network_adapters()
         .ok_or_else(|| "the network adapters are not read on this system".to_string())??;
@@ -468,6 +440,7 @@ pub fn connected_adapters(sys: &dyn System) -> Result<Vec<Adapter>, String> {
 
 #[cfg(test)]
 mod tests {
+    use super::super::registry::parse_reg_query;
     use super::*;
 
     #[test]

@@ -8,11 +8,11 @@ use std::path::{Path, PathBuf};
 
 /// The file name of the 32-bit token reader that ships beside `tokenyar.exe` (the engine's
 /// `tokenyar-token-reader` built for i686).
-pub const READER32: &str = "tokenyar-reader32.exe";
+pub(crate) const READER32: &str = "tokenyar-reader32.exe";
 
 /// A module file's processor.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Arch {
+pub(crate) enum Arch {
     X86,
     X64,
     Arm64,
@@ -22,7 +22,7 @@ pub enum Arch {
 
 impl Arch {
     /// The processor this program was built for.
-    pub fn native() -> Arch {
+    pub(crate) fn native() -> Arch {
         if cfg!(target_arch = "x86") {
             Arch::X86
         } else if cfg!(target_arch = "x86_64") {
@@ -34,7 +34,7 @@ impl Arch {
         }
     }
 
-    pub fn bits(self) -> u32 {
+    pub(crate) fn bits(self) -> u32 {
         match self {
             Arch::X86 => 32,
             Arch::X64 | Arch::Arm64 => 64,
@@ -53,7 +53,7 @@ impl Arch {
 
     /// What `bits:` in kb/tokens.yaml means on this machine, when the file's header cannot be
     /// read: 32 is the x86 module of 64-bit Windows' SysWOW64.
-    pub fn from_kb_bits(bits: u32) -> Arch {
+    pub(crate) fn from_kb_bits(bits: u32) -> Arch {
         let native = Arch::native();
         if bits == native.bits() {
             native
@@ -67,7 +67,7 @@ impl Arch {
 
 /// The processor a PE (`.dll`) or ELF (`.so`) file is built for; `None` when the bytes are
 /// neither (the loader then says what is wrong with the file).
-pub fn of_bytes(head: &[u8]) -> Option<Arch> {
+pub(crate) fn of_bytes(head: &[u8]) -> Option<Arch> {
     let u16le = |at: usize| Some(u16::from_le_bytes([*head.get(at)?, *head.get(at + 1)?]));
     if head.starts_with(b"MZ") {
         let at = u32::from_le_bytes(head.get(0x3c..0x40)?.try_into().ok()?) as usize;
@@ -102,7 +102,7 @@ pub fn of_bytes(head: &[u8]) -> Option<Arch> {
 }
 
 /// The processor of a module file; `None` when it cannot be read or is no PE or ELF file.
-pub fn of_file(path: &Path) -> Option<Arch> {
+pub(crate) fn of_file(path: &Path) -> Option<Arch> {
     let mut head = Vec::new();
     // The PE header's offset is in the first 64 bytes and points a few hundred bytes in.
     std::fs::File::open(path)
@@ -114,7 +114,7 @@ pub fn of_file(path: &Path) -> Option<Arch> {
 }
 
 /// The 32-bit reader beside `program`, where this is 64-bit Windows and it was shipped.
-pub fn reader32_beside(program: &Path) -> Option<PathBuf> {
+pub(crate) fn reader32_beside(program: &Path) -> Option<PathBuf> {
     if !cfg!(windows) || Arch::native() != Arch::X64 {
         return None;
     }
@@ -124,7 +124,7 @@ pub fn reader32_beside(program: &Path) -> Option<PathBuf> {
 /// Which program reads a module built for `arch` (`None`: not known, left to the loader):
 /// `program` for this program's own processor, `program32` for a 32-bit x86 module on x64;
 /// otherwise why none can (the module's `detail`, with the error `wrong_architecture`).
-pub fn reader_for<'a>(
+pub(crate) fn reader_for<'a>(
     program: &'a Path,
     program32: Option<&'a Path>,
     arch: Option<Arch>,

@@ -49,7 +49,7 @@ const STDERR_KEEP: usize = 2048;
 /// How much of the child's standard output the parent reads at most: 64 certificates of the
 /// largest size a slot may carry fit many times over. A module that floods the pipe past it is
 /// cut off (the child then dies of the closed pipe, and is reported as crashed).
-pub const STDOUT_CAP: u64 = 16 * 1024 * 1024;
+pub(crate) const STDOUT_CAP: u64 = 16 * 1024 * 1024;
 
 /// A vendor module outside System32 (SafeNet's under Program Files, say) loads DLLs of its own
 /// from its folder, which `LoadLibraryExW(path, NULL, 0)` does not search; it then fails with
@@ -68,7 +68,7 @@ fn dll_search_path(cmd: &mut Command, module: &Path) {
 }
 
 /// Reads one module in a child process; never takes much longer than the deadline.
-pub fn read_module(settings: &ReaderSettings, module: &Path) -> Outcome {
+pub(crate) fn read_module(settings: &ReaderSettings, module: &Path) -> Outcome {
     let started = Instant::now();
     let deadline = started + settings.deadline;
     let mut out = Outcome::default();

@@ -9,7 +9,7 @@ use crate::text::{expand_env, glob_match};
 
 /// A module file found on disk.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Candidate {
+pub(crate) struct Candidate {
     pub path: PathBuf,
     pub model: String,
     pub confidence: String,
@@ -20,7 +20,7 @@ pub struct Candidate {
 
 /// Every module the knowledge base names for `os` that exists on this machine, in the
 /// knowledge base's order, each file once.
-pub fn discover(
+pub(crate) fn discover(
     tokens: &TokensFile,
     os: &str,
     env: &dyn Fn(&str) -> Option<String>,
@@ -53,7 +53,7 @@ pub fn discover(
 }
 
 /// The model whose module names match this file's name (for `--pkcs11-module` paths).
-pub fn model_of(tokens: &TokensFile, path: &Path) -> Option<String> {
+pub(crate) fn model_of(tokens: &TokensFile, path: &Path) -> Option<String> {
     let name = path.file_name()?.to_string_lossy().to_string();
     tokens
         .models
@@ -68,7 +68,7 @@ pub fn model_of(tokens: &TokensFile, path: &Path) -> Option<String> {
 }
 
 /// Whether two paths name one file (links resolved); falls back to comparing the text.
-pub fn same_file(a: &Path, b: &Path) -> bool {
+pub(crate) fn same_file(a: &Path, b: &Path) -> bool {
     match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
         (Ok(x), Ok(y)) => x == y,
         _ => a == b,

@@ -11,9 +11,9 @@
 //! Which modules to read comes from the knowledge base (`kb/tokens.yaml`, see [`discover`]) plus
 //! the `--pkcs11-module` arguments. The shape of the fact is ARCHITECTURE.md's FACTS CONTRACT.
 
-pub mod arch;
-pub mod child;
-pub mod discover;
+pub(crate) mod arch;
+pub(crate) mod child;
+pub(crate) mod discover;
 pub mod reader;
 
 use std::path::{Path, PathBuf};
@@ -27,14 +27,14 @@ use super::provider::{LiveOptions, Provider};
 
 /// The whole fact.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct TokenFact {
+pub(crate) struct TokenFact {
     pub modules: Vec<Module>,
     pub slots: Vec<Slot>,
 }
 
 /// One PKCS#11 module and how reading it went.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct Module {
+pub(crate) struct Module {
     pub path: String,
     /// The token model the knowledge base ties this module to, if any.
     pub model: Option<String>,
@@ -131,7 +131,7 @@ pub struct Certificate {
 
 /// Settings of the token provider (part of [`LiveOptions`]).
 #[derive(Debug, Clone)]
-pub struct ReaderSettings {
+pub(crate) struct ReaderSettings {
     /// The program that implements `probe-token` (normally this very program).
     pub program: PathBuf,
     /// The reader of 32-bit modules on 64-bit Windows (`tokenyar-reader32.exe` beside
@@ -142,7 +142,7 @@ pub struct ReaderSettings {
 }
 
 /// The facts this area reads: `token`, under its own deadline.
-pub fn providers() -> Vec<Provider> {
+pub(crate) fn providers() -> Vec<Provider> {
     vec![Provider {
         deadline,
         ..Provider::new("token", provide)
@@ -156,7 +156,7 @@ pub fn deadline(opts: &LiveOptions) -> Duration {
 }
 
 /// The `token` provider: discovers modules, reads each in a child under the deadline.
-pub fn provide(opts: &LiveOptions) -> Fact {
+pub(crate) fn provide(opts: &LiveOptions) -> Fact {
     let Some(program) = &opts.token_reader else {
         return Fact::Unknown(
             "this program was started without a token reader, so it cannot read tokens".into(),
@@ -275,7 +275,7 @@ impl Prefetch {
 
 /// The marker every line of the child's output starts with, so the parent can tell its lines
 /// from anything a module prints to standard output itself.
-pub const LINE_MARKER: &str = "{\"tokenyar_probe\":1,";
+pub(crate) const LINE_MARKER: &str = "{\"tokenyar_probe\":1,";
 
 /// One line of the child's output: what it is about to do, or what it found.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -316,7 +316,7 @@ struct Line {
 
 impl Event {
     /// The event as one output line (the marker first), without the newline.
-    pub fn to_line(&self) -> String {
+    pub(crate) fn to_line(&self) -> String {
         serde_json::to_string(&Line {
             tokenyar_probe: 1,
             event: self.clone(),
@@ -325,7 +325,7 @@ impl Event {
     }
 
     /// The event in a line of output, wherever in the line it starts; `None` for other text.
-    pub fn from_line(line: &str) -> Option<Event> {
+    pub(crate) fn from_line(line: &str) -> Option<Event> {
         let at = line.find(LINE_MARKER)?;
         let mut stream = serde_json::Deserializer::from_str(&line[at..]).into_iter::<Line>();
         stream.next()?.ok().map(|l| l.event)
