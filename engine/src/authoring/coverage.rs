@@ -5,9 +5,9 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
-use super::scenario;
-use crate::kb::Kb;
+use super::scenario::{self, Scenario};
 use crate::kb::graph::WalkGraph;
+use crate::kb::{Diagnostic, Kb};
 use crate::model::Kind;
 
 #[derive(Debug, Clone, Serialize)]
@@ -39,8 +39,9 @@ pub fn coverage(kb: &Arc<Kb>) -> Coverage {
     let mut visited: BTreeSet<String> = BTreeSet::new();
     let mut questions = Vec::new();
     let mut failed = 0;
-    for f in &kb.scenarios {
-        let r = scenario::run(kb, f);
+    let parsed = scenario::parse_all(kb);
+    for (f, p) in kb.scenarios.iter().zip(&parsed) {
+        let r = scenario::run_from(kb, f, p.as_ref());
         if !r.passed() {
             failed += 1;
         }
@@ -49,7 +50,7 @@ pub fn coverage(kb: &Arc<Kb>) -> Coverage {
         }
         visited.extend(r.visited);
     }
-    let cases = catalog(kb);
+    let cases = catalog(kb, &parsed);
     let unreached_nodes = kb
         .nodes
         .iter()
@@ -73,7 +74,8 @@ pub fn coverage(kb: &Arc<Kb>) -> Coverage {
 
 /// How far each catalog case is covered, without running the scenarios: nodes, tests that name
 /// it, a walk from its system's root, a symptom for the lookup. What `kb check` holds to.
-pub fn catalog(kb: &Kb) -> Vec<CaseCoverage> {
+/// `parsed` is [`scenario::parse_all`] of `kb`.
+pub(crate) fn catalog(kb: &Kb, parsed: &[Result<Scenario, Diagnostic>]) -> Vec<CaseCoverage> {
     let mut nodes_per_case: BTreeMap<&str, usize> = BTreeMap::new();
     for n in &kb.nodes {
         if let Some(c) = &n.case {
@@ -81,11 +83,9 @@ pub fn catalog(kb: &Kb) -> Vec<CaseCoverage> {
         }
     }
     let mut tests_per_case: BTreeMap<String, usize> = BTreeMap::new();
-    for f in &kb.scenarios {
-        if let Ok(sc) = scenario::parse(kb, f) {
-            for c in sc.named_cases() {
-                *tests_per_case.entry(c).or_default() += 1;
-            }
+    for sc in parsed.iter().flatten() {
+        for c in sc.named_cases() {
+            *tests_per_case.entry(c).or_default() += 1;
         }
     }
     let g = WalkGraph::build(kb);

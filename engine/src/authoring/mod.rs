@@ -15,8 +15,9 @@ use crate::kb::{self, Diagnostic, Kb, Source, diag};
 /// `kb check` prints.
 pub fn load_checked(source: &Source) -> (Kb, Vec<Diagnostic>) {
     let (kb, mut diags) = kb::load_and_check(source);
-    diags.extend(scenario::check_files(&kb));
-    diags.extend(rules::check(&kb, source));
+    let parsed = scenario::parse_all(&kb);
+    diags.extend(scenario::check_files(&parsed));
+    diags.extend(rules::check(&kb, source, &parsed));
     diag::sort(&mut diags);
     (kb, diags)
 }

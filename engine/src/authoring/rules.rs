@@ -6,23 +6,29 @@
 use std::sync::Arc;
 
 use super::coverage;
+use super::scenario::Scenario;
 use crate::kb::{Code, Diagnostic, Kb, Source, yaml};
 use crate::lookup::Index;
 use crate::model::{Body, Pos};
 
-/// Every content rule.
-pub fn check(kb: &Kb, source: &Source) -> Vec<Diagnostic> {
+/// Every content rule; `parsed` is `scenario::parse_all` of `kb`.
+pub fn check(kb: &Kb, source: &Source, parsed: &[Result<Scenario, Diagnostic>]) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    catalog(kb, source, &mut out);
+    catalog(kb, source, parsed, &mut out);
     lookup(kb, &mut out);
     out
 }
 
-fn catalog(kb: &Kb, source: &Source, out: &mut Vec<Diagnostic>) {
+fn catalog(
+    kb: &Kb,
+    source: &Source,
+    parsed: &[Result<Scenario, Diagnostic>],
+    out: &mut Vec<Diagnostic>,
+) {
     const PATH: &str = "kb/catalog.yaml";
     let file: Arc<str> = Arc::from(PATH);
     let doc = source.get(PATH).and_then(|t| yaml::parse(t).ok());
-    for (i, cc) in coverage::catalog(kb).iter().enumerate() {
+    for (i, cc) in coverage::catalog(kb, parsed).iter().enumerate() {
         let symptom_case = kb
             .catalog
             .iter()

@@ -244,11 +244,19 @@ pub fn parse(kb: &Kb, file: &ScenarioFile) -> Result<Scenario, Diagnostic> {
     Ok(sc)
 }
 
+/// Every scenario file of the knowledge base parsed, in `kb.scenarios`' order. `kb check` and
+/// `kb coverage` each need them twice (errors and the cases they name; runs and cases), and a
+/// scenario is parsed from YAML text, so they parse once and pass this around.
+pub(crate) fn parse_all(kb: &Kb) -> Vec<Result<Scenario, Diagnostic>> {
+    kb.scenarios.iter().map(|f| parse(kb, f)).collect()
+}
+
 /// Scenario files that cannot be read are knowledge-base errors (`kb check`).
-pub(crate) fn check_files(kb: &Kb) -> Vec<Diagnostic> {
-    kb.scenarios
+pub(crate) fn check_files(parsed: &[Result<Scenario, Diagnostic>]) -> Vec<Diagnostic> {
+    parsed
         .iter()
-        .filter_map(|f| parse(kb, f).err())
+        .filter_map(|p| p.as_ref().err())
+        .cloned()
         .collect()
 }
 
@@ -635,6 +643,15 @@ fn diagnosis(
 
 /// Runs one scenario.
 pub fn run(kb: &Arc<Kb>, file: &ScenarioFile) -> Report {
+    run_from(kb, file, parse(kb, file).as_ref())
+}
+
+/// Runs one scenario already parsed (or the reason it could not be).
+pub(crate) fn run_from(
+    kb: &Arc<Kb>,
+    file: &ScenarioFile,
+    parsed: Result<&Scenario, &Diagnostic>,
+) -> Report {
     let mut report = Report {
         path: file.path.clone(),
         name: String::new(),
@@ -647,15 +664,15 @@ pub fn run(kb: &Arc<Kb>, file: &ScenarioFile) -> Report {
         walk: Vec::new(),
         visited: Vec::new(),
     };
-    let sc = match parse(kb, file) {
+    let sc = match parsed {
         Ok(s) => s,
         Err(d) => {
-            report.failures.push(d.message);
+            report.failures.push(d.message.clone());
             return report;
         }
     };
     report.name = sc.name.clone();
-    let facts = match facts_of(kb, file, &sc) {
+    let facts = match facts_of(kb, file, sc) {
         Ok(f) => f,
         Err(e) => {
             report.failures.push(e);
@@ -663,7 +680,7 @@ pub fn run(kb: &Arc<Kb>, file: &ScenarioFile) -> Report {
         }
     };
     let system = sc.system.clone().unwrap_or_else(|| file.system.clone());
-    run_parsed(kb, &sc, facts, &system, &file.path)
+    run_parsed(kb, sc, facts, &system, &file.path)
 }
 
 /// Runs a scenario held in memory whose facts are built (`kb add-test` observes a field case
