@@ -618,6 +618,75 @@ fn text_arguments_are_kb_check_rules() {
     );
 }
 
+/// A probe's argument its script never reads is a typo (E020), reported on the key's own line
+/// with the argument the script does read; a script that reads `args` in a way the scan cannot
+/// follow may read any key and draws nothing.
+#[test]
+fn unread_probe_arguments_are_kb_check_rules() {
+    let dir = broken_kb(&[
+        (
+            "kb/general/a.yaml",
+            r#"- id: general/root
+  kind: question
+  title: {fa: "ریشه", en: Root}
+  text: {fa: "؟", en: "?"}
+  choices:
+    - {text: {fa: "الف", en: A}, next: general/typo}
+    - {text: {fa: "ب", en: B}, next: general/right}
+    - {text: {fa: "پ", en: C}, next: general/computed}
+- id: general/typo
+  kind: probe
+  script: version.rhai
+  args:
+    min_versoin: "5,0,4,5"
+  outcomes: {ok: general/end, fail: general/end, unknown: general/end}
+- id: general/right
+  kind: probe
+  script: version.rhai
+  args: {min_version: "5,0,4,5", fresh_days: 2}
+  outcomes: {ok: general/end, fail: general/end, unknown: general/end}
+- id: general/computed
+  kind: probe
+  script: computed.rhai
+  args: {whatever: 1}
+  outcomes: {ok: general/end, fail: general/end, unknown: general/end}
+- id: general/end
+  kind: info
+  title: {fa: "پایان", en: End}
+"#,
+        ),
+        (
+            "scripts/version.rhai",
+            "let min = if args.min_version != () { args.min_version } else { \"1\" };\n\
+             let days = args[\"fresh_days\"];\n\
+             #{ status: \"ok\", note: #{ id: \"x\", args: #{ min: min } } }\n",
+        ),
+        (
+            "scripts/computed.rhai",
+            "let k = \"what\" + \"ever\"; let v = args[k];\n#{ status: \"ok\" }\n",
+        ),
+    ]);
+    let (_, diags) = tokenyar_engine::authoring::load_checked(
+        &Source::from_dir(&dir.path().join("kb")).unwrap(),
+    );
+    let e020: Vec<_> = diags.iter().filter(|d| d.code.as_str() == "E020").collect();
+    assert_eq!(e020.len(), 1, "only the misspelt key: {diags:?}");
+    assert!(e020[0].is_error());
+    assert!(e020[0].file.ends_with("a.yaml"), "{:?}", e020[0]);
+    assert_eq!(
+        e020[0].line, 13,
+        "the line of `min_versoin:`: {:?}",
+        e020[0]
+    );
+    assert_eq!(e020[0].node.as_deref(), Some("general/typo"));
+    assert!(
+        e020[0].message.contains("`min_versoin`")
+            && e020[0].message.contains("did you mean `min_version`?"),
+        "{}",
+        e020[0].message
+    );
+}
+
 /// Issue 13: support numbers carry the confidence of where they come from. A node that gives a
 /// phone number is never `verified` (no source is the system's own); one whose number is in no
 /// source tokenyar has (shared/sources, or a support answer the review quotes) is `unverified`.

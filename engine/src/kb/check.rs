@@ -1,6 +1,6 @@
 //! `kb check`: the rules a knowledge base must keep, beyond what loading already enforces.
 
-use std::collections::{BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 use petgraph::algo::tarjan_scc;
 use petgraph::visit::EdgeRef;
@@ -18,6 +18,7 @@ pub fn check(kb: &Kb) -> Vec<Diagnostic> {
     translations(kb, &mut out);
     scripts(kb, &mut out);
     fact_keys(kb, &mut out);
+    probe_args(kb, &mut out);
     remedies(kb, &mut out);
     three_valued(kb, &mut out);
     risks(kb, &mut out);
@@ -698,6 +699,53 @@ fn fact_keys(kb: &Kb, out: &mut Vec<Diagnostic>) {
                     ),
                 ));
             }
+        }
+    }
+}
+
+/// E020: every key of a probe's `args:` is one its script reads (`args.key`, `args["key"]`).
+/// A script that reads `args` in a way the scan cannot follow may read any key, and is left
+/// alone; a missing script is E008's.
+fn probe_args(kb: &Kb, out: &mut Vec<Diagnostic>) {
+    let mut read: BTreeMap<&str, Option<BTreeSet<String>>> = BTreeMap::new();
+    for n in &kb.nodes {
+        let Body::Probe { script, args, .. } = &n.body else {
+            continue;
+        };
+        let Some(s) = kb.script(script).filter(|_| !args.is_empty()) else {
+            continue;
+        };
+        let reads = read
+            .entry(script.as_str())
+            .or_insert_with(|| crate::probe::arg_reads(&s.source));
+        let Some(reads) = reads else {
+            continue;
+        };
+        for key in args.keys().filter(|k| !reads.contains(k.as_str())) {
+            let close = reads
+                .iter()
+                .filter(|r| edit_distance(r, key) <= 2)
+                .min_by_key(|r| edit_distance(r, key));
+            let hint = match (close, reads.is_empty()) {
+                (Some(r), _) => format!("; did you mean `{r}`?"),
+                (None, true) => "; it reads no argument".to_string(),
+                (None, false) => format!(
+                    "; it reads {}",
+                    reads
+                        .iter()
+                        .map(|r| format!("`{r}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            };
+            out.push(Diagnostic::new(
+                Code::E020UnreadArgument,
+                n.field_pos
+                    .get(&format!("args.{key}"))
+                    .unwrap_or_else(|| n.pos_of("args")),
+                Some(&n.id),
+                format!("the argument `{key}` is passed to `scripts/{script}`, which never reads it{hint}"),
+            ));
         }
     }
 }

@@ -55,6 +55,9 @@ pub enum Code {
     /// A text names a text argument (`{token_software}`) that kb/tokens.yaml's `texts` does not
     /// define, so it would reach the user as written.
     E019UnknownTextArgument,
+    /// A probe passes an argument (`args: {min_versoin: …}`) its script never reads: a typo,
+    /// or a leftover the script no longer uses, so the value the author meant is not used.
+    E020UnreadArgument,
     /// A node no walk, symptom or probe reference can reach.
     W001Unreachable,
     /// A script file no probe uses.
@@ -98,6 +101,7 @@ impl Code {
             Code::E017NoRevert => "E017",
             Code::E018UntaggedRisk => "E018",
             Code::E019UnknownTextArgument => "E019",
+            Code::E020UnreadArgument => "E020",
             Code::W001Unreachable => "W001",
             Code::W002UnusedScript => "W002",
             Code::W003PersianStyle => "W003",

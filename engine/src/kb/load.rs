@@ -413,6 +413,7 @@ impl Loader {
                 "next",
                 "auto",
                 "script",
+                "args",
                 "verify",
                 "unresolved",
                 "escalate",
@@ -439,6 +440,19 @@ impl Loader {
             .filter(|_| !self.trusted)
         {
             let f = format!("choices[{i}].next");
+            if let Some(at) = doc.position(&yaml::join(base, &f)) {
+                field_pos.insert(f, Pos::new(file, at));
+            }
+        }
+        // Each argument's own line, so E020 points at the misspelt key.
+        for key in r
+            .args
+            .iter()
+            .flatten()
+            .map(|(k, _)| k)
+            .filter(|_| !self.trusted)
+        {
+            let f = format!("args.{key}");
             if let Some(at) = doc.position(&yaml::join(base, &f)) {
                 field_pos.insert(f, Pos::new(file, at));
             }

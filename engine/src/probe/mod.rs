@@ -27,7 +27,7 @@ use crate::i18n::Message;
 use crate::model::Status;
 
 pub(crate) use crate::facts::FactReads;
-pub(crate) use reads::fact_reads;
+pub(crate) use reads::{arg_reads, fact_reads};
 
 /// Resource limits of one probe run.
 #[derive(Debug, Clone)]

@@ -1,5 +1,6 @@
 //! Which facts a probe script reads, found by scanning its text: a live diagnosis then gathers
-//! only those facts instead of the whole machine.
+//! only those facts instead of the whole machine. The same scan finds which of its probe node's
+//! `args` a script reads, so `kb check` can call a passed argument nothing reads a typo (E020).
 //!
 //! The scan is conservative. A key is known only when a call is written `fact("key")`,
 //! `fact_or("key", ...)` or `fact_state("key")` with a plain string literal; anything that could
@@ -75,6 +76,61 @@ pub(crate) fn fact_reads(source: &str) -> FactReads {
         }
     }
     FactReads::Only(keys)
+}
+
+/// The keys of `args` that `source` reads: `args.key`, `args?.key`, `args["key"]`,
+/// `args?["key"]` and `"key" in args`, also inside `${...}`. `None` when it may read others: it
+/// uses `args` any other way (a computed key, a method such as `keys()`, passing it on, a
+/// parameter of that name), or does not lex. A key the scan adds wrongly only silences E020;
+/// `None` must cover every way to read one the scan does not name, or E020 would be wrong.
+pub(crate) fn arg_reads(source: &str) -> Option<BTreeSet<String>> {
+    let mut keys = BTreeSet::new();
+    arg_keys(&lex(source)?, &mut keys)?;
+    Some(keys)
+}
+
+fn arg_keys(toks: &[Tok], keys: &mut BTreeSet<String>) -> Option<()> {
+    for (i, t) in toks.iter().enumerate() {
+        match t {
+            Tok::Ident(name) if name == "args" => {
+                let before = |back: usize| i.checked_sub(back).and_then(|k| toks.get(k));
+                // `x.args` is a field of some other map, `#{ args: … }` a key of a new one (a
+                // message's arguments).
+                if before(1) == Some(&Tok::Punct('.')) || toks.get(i + 1) == Some(&Tok::Punct(':'))
+                {
+                    continue;
+                }
+                if matches!(before(1), Some(Tok::Ident(w)) if w == "in") {
+                    match before(2) {
+                        Some(Tok::Str(k)) => {
+                            keys.insert(k.clone());
+                            continue;
+                        }
+                        // `for x in args`, `k in args`: any key.
+                        _ => return None,
+                    }
+                }
+                let at = i + 1 + usize::from(toks.get(i + 1) == Some(&Tok::Punct('?')));
+                match (toks.get(at), toks.get(at + 1), toks.get(at + 2)) {
+                    // `args.contains(...)` and other methods are not a key.
+                    (Some(Tok::Punct('.')), Some(Tok::Ident(k)), next)
+                        if next != Some(&Tok::Punct('(')) =>
+                    {
+                        keys.insert(k.clone());
+                    }
+                    (Some(Tok::Punct('[')), Some(Tok::Str(k)), Some(Tok::Punct(']'))) => {
+                        keys.insert(k.clone());
+                    }
+                    _ => return None,
+                }
+            }
+            // The code inside `${...}` is lexed with its surrounding text; a word `args` in the
+            // text can only add a key or give up, never miss one.
+            Tok::Interpolated(s) if s.contains("args") => arg_keys(&lex(s)?, keys)?,
+            _ => {}
+        }
+    }
+    Some(())
 }
 
 /// Splits Rhai source into the tokens above, skipping comments and white space. `None` when a
@@ -209,6 +265,54 @@ mod tests {
     fn look_alike_names_are_not_readers() {
         let s = r#"let facts = 1; let my_fact = fact_sheet("x"); fact_or_not("y"); Fn("helper");"#;
         assert_eq!(fact_reads(s), only(&[]));
+    }
+
+    fn keys(names: &[&str]) -> Option<BTreeSet<String>> {
+        Some(names.iter().map(|k| k.to_string()).collect())
+    }
+
+    #[test]
+    fn literal_arg_keys_are_found() {
+        let s = r#"
+            // args.commented is not read
+            let v = args.min_version;
+            let d = args?.fresh_days ?? 30;
+            let y = args["years"] + args?["warn_days"];
+            if "only_if_needed" in args { }
+            let note = `at least ${args.at_least} days`;
+            let other = cert.args.not_ours;
+            let note = #{ id: "probe-x", args: #{ days: 3 } };
+            let text = "args.in_a_string is text";
+        "#;
+        assert_eq!(
+            arg_reads(s),
+            keys(&[
+                "at_least",
+                "fresh_days",
+                "min_version",
+                "only_if_needed",
+                "warn_days",
+                "years"
+            ])
+        );
+        assert_eq!(arg_reads("#{ status: \"ok\" }"), keys(&[]));
+    }
+
+    #[test]
+    fn arg_uses_the_scan_cannot_follow_are_any_key() {
+        for s in [
+            r#"let k = "id"; args[k]"#,
+            r#"for k in args.keys() { }"#,
+            r#"args.keys()"#,
+            r#"helper(args)"#,
+            r#"let a = args; a.id"#,
+            r#"fn f(args) { args.x }"#,
+            r#"for k in args { }"#,
+            r#"let s = `${args[k]}`;"#,
+            r#"let s = "never ends"#,
+        ] {
+            assert_eq!(arg_reads(s), None, "{s}");
+        }
     }
 
     #[test]
