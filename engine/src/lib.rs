@@ -19,8 +19,10 @@
 //!
 //! # The surface
 //!
-//! The types a program needs are re-exported here; the modules stay public for tests and
-//! tools, but this list is the API the `tokenyar` binary is written against.
+//! The types a program starts from are re-exported here. The floors stay public modules, but
+//! inside them an item is `pub` only when the `tokenyar` binary or a test names it (or a public
+//! field or signature carries it); the rest is `pub(crate)`. ARCHITECTURE.md lists what the
+//! binary uses of each floor.
 //!
 //! ```
 //! use std::sync::Arc;
