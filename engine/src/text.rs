@@ -252,9 +252,9 @@ pub(crate) fn terminal_safe(s: &str) -> std::borrow::Cow<'_, str> {
     )
 }
 
-/// A whole text made safe for a terminal: like [`terminal_safe`] but line breaks and tabs stay,
+/// A whole text made safe for a terminal: like `terminal_safe` but line breaks and tabs stay,
 /// and bidi marks stay too (the output's own layout may use them; values were cleaned with
-/// [`terminal_safe`] where they entered).
+/// `terminal_safe` where they entered).
 pub fn terminal_safe_text(s: &str) -> std::borrow::Cow<'_, str> {
     let bad = |c: char| is_control(c) && c != '\n' && c != '\t';
     if !s.chars().any(bad) {

@@ -216,7 +216,7 @@ pub struct SynthIssuer {
     pub key_id: Option<String>,
 }
 
-/// Generates the DER of a [`Synth`] certificate (see [`super::der`] for why nothing is signed).
+/// Generates the DER of a [`Synth`] certificate (see `facts/der.rs` for why nothing is signed).
 pub fn synthesise(spec: &Synth) -> Result<Vec<u8>, String> {
     use super::der::{CertSpec, Str, certificate};
     fn unhex(s: &str) -> Result<Vec<u8>, String> {

@@ -120,7 +120,7 @@ impl Facts for LiveFacts {
         }
     }
 
-    /// Reads the facts asked for (all of them for [`FactReads::All`]) at once, each on its own
+    /// Reads the facts asked for (all of them for `FactReads::All`) at once, each on its own
     /// thread under its own deadline: most providers wait on files, commands or devices, so the
     /// probes that follow find them cached instead of reading them one after another. A fact no
     /// one asks for is never read: the machine is not searched for what no check looks at.

@@ -9,7 +9,7 @@
 //! knowledge base may know them by fingerprint).
 //!
 //! Secrets are never written at all, redaction or not: proxy credentials are stripped when read,
-//! and [`scrub_secrets`] drops any PIN or password a fact might carry.
+//! and `scrub_secrets` drops any PIN or password a fact might carry.
 
 use std::collections::{BTreeMap, HashMap};
 

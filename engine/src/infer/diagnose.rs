@@ -115,7 +115,7 @@ pub(crate) fn probes_needed<'k>(kb: &'k Kb, system: Option<&str>) -> Vec<&'k str
 }
 
 /// The facts a diagnosis of `system` (or of every system) may read: those of the probes
-/// [`probes_needed`] lists.
+/// `probes_needed` lists.
 pub fn facts_needed(kb: &Kb, system: Option<&str>) -> FactReads {
     let mut reads = FactReads::default();
     for id in probes_needed(kb, system) {

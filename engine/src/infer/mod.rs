@@ -23,7 +23,7 @@ pub use session::{Need, Session};
 pub use text_args::TextArgs;
 
 /// Runs probe nodes against one set of facts, remembering results for the run so a probe that
-/// several checks share runs once. Scripts are compiled by [`Programs`] when first run.
+/// several checks share runs once. Scripts are compiled by `probe::Programs` when first run.
 pub struct Runner {
     kb: Arc<Kb>,
     facts: Arc<dyn Facts>,

@@ -6,7 +6,7 @@
 //!  "facts": {"token": {"value": …}, …}, "redacted": true}
 //! ```
 //! `facts` are the facts the walk's probes read (as in a bundle), plus the facts that describe
-//! the machine ([`CONTEXT_FACTS`]), so the agent's copy of the walk sees what the user's saw.
+//! the machine (`CONTEXT_FACTS`), so the agent's copy of the walk sees what the user's saw.
 //! Like bundles, a session never holds a PIN, and by default national ids, serial numbers, user
 //! and host names are placeholders, in the facts and in the walk's evidence alike (one
 //! [`Redactor`] for both, so a placeholder means the same thing everywhere).

@@ -1,6 +1,6 @@
 //! The Rhai sandbox that runs probe scripts.
 //!
-//! The knowledge base holds scripts as text; this layer compiles them, lazily: [`Programs`]
+//! The knowledge base holds scripts as text; this layer compiles them, lazily: `Programs`
 //! compiles a script the first time a run needs it and keeps the result for the process, so a
 //! command compiles only the scripts it runs (`lookup` none, `diagnose --system setad` a few).
 //! One engine is built per process, when the first script compiles, and shared by every run

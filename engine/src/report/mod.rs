@@ -1,5 +1,5 @@
 //! Case reports: what a support agent hands to the next tier. A [`Report`] is built from a saved
-//! session ([`build_from_session`]) or a bundle ([`build_from_bundle`]) and rendered as Markdown
+//! session ([`build_from_session`]) or a bundle (`build_from_bundle`) and rendered as Markdown
 //! (for a ticket), JSON (schema: `schemas/report.schema.json`) or one self-contained HTML file
 //! ([`render`]).
 //!

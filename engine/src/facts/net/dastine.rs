@@ -2,8 +2,8 @@
 //! `GetVersion` request over its plain WebSocket, the exact text the knowledge base gives.
 //! Nothing else is ever sent: no other command, no keep-alive, not even a close frame, and no
 //! answer to a ping (the WebSocket library would queue a pong; the check ends before anything
-//! flushes it). An answer larger than [`MAX_ANSWER`] is refused, a version longer than
-//! [`MAX_VERSION`] is not a version.
+//! flushes it). An answer larger than `MAX_ANSWER` is refused, a version longer than
+//! `MAX_VERSION` is not a version.
 
 use std::io::ErrorKind;
 use std::net::{Ipv4Addr, SocketAddr, TcpStream};

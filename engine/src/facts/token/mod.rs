@@ -4,11 +4,11 @@
 //! Vendor modules hang and crash, so no module is ever loaded into this process. For each module
 //! the provider starts a child (the same program, hidden subcommand `probe-token --module PATH`,
 //! see [`reader`]) that walks the read-only sequence and prints one JSON line per step; the parent
-//! ([`child`]) collects the lines under a deadline, kills a child that overruns it and reports
+//! (`child`) collects the lines under a deadline, kills a child that overruns it and reports
 //! that module as `timeout` (or `crashed`), keeping whatever the child had already said. All
 //! modules are read in parallel, so one hung module neither delays nor hides another.
 //!
-//! Which modules to read comes from the knowledge base (`kb/tokens.yaml`, see [`discover`]) plus
+//! Which modules to read comes from the knowledge base (`kb/tokens.yaml`, see `discover`) plus
 //! the `--pkcs11-module` arguments. The shape of the fact is ARCHITECTURE.md's FACTS CONTRACT.
 
 pub(crate) mod arch;
