@@ -8,9 +8,9 @@
 use fluent_bundle::FluentValue;
 use tokenyar_engine::Lang;
 use tokenyar_engine::authoring::to_test::AddTestError;
-use tokenyar_engine::facts::BundleError;
+use tokenyar_engine::facts::{BundleError, bundle};
 use tokenyar_engine::files::FileError;
-use tokenyar_engine::infer::saved::SessionFileError;
+use tokenyar_engine::infer::saved::{self, SessionFileError};
 use tokenyar_engine::kb::source::SourceError;
 use tokenyar_engine::report::ReportError;
 
@@ -161,12 +161,21 @@ fn bundle(e: &BundleError, lang: Lang) -> String {
                 ("detail", message.as_str().into()),
             ],
         ),
-        BundleError::NotBundle { path, .. } => {
-            m("err-not-bundle", &[("path", path.as_str().into())])
-        }
+        BundleError::NotBundle { path, found } => m(
+            "err-not-bundle",
+            &[
+                ("path", path.as_str().into()),
+                ("found", format!("{found:?}").into()),
+                ("expected", format!("{:?}", bundle::FORMAT).into()),
+            ],
+        ),
         BundleError::FromTheFuture { path, found } => m(
             "err-bundle-newer",
-            &[("path", path.as_str().into()), ("version", (*found).into())],
+            &[
+                ("path", path.as_str().into()),
+                ("version", found.to_string().into()),
+                ("max", bundle::VERSION.to_string().into()),
+            ],
         ),
     }
 }
@@ -187,24 +196,34 @@ fn session(e: &SessionFileError, lang: Lang) -> String {
                 ("detail", message.as_str().into()),
             ],
         ),
-        SessionFileError::NotSession { path, .. } => {
-            m("err-not-session", &[("path", path.as_str().into())])
-        }
+        SessionFileError::NotSession { path, found } => m(
+            "err-not-session",
+            &[
+                ("path", path.as_str().into()),
+                ("found", format!("{found:?}").into()),
+                ("expected", format!("{:?}", saved::FORMAT).into()),
+            ],
+        ),
         SessionFileError::FromTheFuture { path, found } => m(
             "err-session-newer",
-            &[("path", path.as_str().into()), ("version", (*found).into())],
+            &[
+                ("path", path.as_str().into()),
+                ("version", found.to_string().into()),
+                ("max", saved::VERSION.to_string().into()),
+            ],
         ),
         SessionFileError::StepGone {
             step,
             node,
+            how,
             kb_version,
             saved_with,
-            ..
         } => m(
             "err-session-step-gone",
             &[
-                ("step", (*step).into()),
+                ("step", step.to_string().into()),
                 ("node", node.as_str().into()),
+                ("how", how.as_str().into()),
                 ("kb", kb_version.as_str().into()),
                 ("saved", saved_with.as_str().into()),
             ],
