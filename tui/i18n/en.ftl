@@ -212,3 +212,46 @@ cli-add-test-findings = findings: { $findings }
 cli-add-test-diverged = note: replayed on this knowledge base, the walk leaves the saved one at step { $step }; the test expects the walk as it goes now
 cli-add-test-passes = it passes (`tokenyar kb test` runs it from now on)
 err-add-test-kb = kb add-test writes into a working copy of the knowledge base: give --kb DIR (or run it where ./kb is)
+
+## Why a command stopped (`errors.rs`). Paths and the details from outside tokenyar are quoted.
+
+err-unknown-system-plain = unknown system “{ $system }”
+err-built-in-kb = the built-in knowledge base cannot be read ({ $error }); reinstall tokenyar
+err-module-not-found = --pkcs11-module { $path }: file not found
+err-token-deadline = --token-deadline takes a number of seconds between 0 and 600, not { $value }
+err-bidi-mode = unknown --bidi “{ $value }”: use app, terminal or off
+err-shaping-mode = unknown --shaping “{ $value }”: use auto, on or off
+err-cannot-draw = { $kind ->
+    [legacy] this console (no VT support: Windows 7 or the legacy console)
+   *[other] this terminal
+} cannot draw the interactive screen ({ $error }); the commands work here: see `tokenyar --help`, for example `tokenyar diagnose`
+err-needs-terminal = the interactive screen needs a terminal; see `tokenyar --help` for the commands
+err-broken-kb = the knowledge base at { $origin } has { $count ->
+    [one] 1 error
+   *[other] { $count } errors
+}; run `tokenyar kb check` to see them
+    { $first }
+err-output = cannot write the output: { $error }
+err-cannot-read = cannot read { $path }: { $error }
+err-io-not-found = no such file or folder
+err-io-permission = permission denied
+err-io-exists = it already exists
+err-io-is-folder = it is a folder
+err-io-disk-full = the disk is full
+err-io-read-only = the disk is read-only
+err-file-exists = { $path } already exists; give --force to replace it, or another name
+err-file-is-input = { $path } is also an input of this run; write the output somewhere else
+err-file-too-large = { $path } is { $size } bytes, more than the { $limit } bytes tokenyar reads; it is not read
+err-not-a-file = { $path } is not a file
+err-not-kb = { $path } is not a knowledge base folder: it has no systems.yaml
+err-bundle-invalid = { $where }: not a valid bundle (a saved machine file): { $detail }
+err-not-bundle = { $path }: not a tokenyar bundle (its `format` is { $found }, expected { $expected })
+err-bundle-newer = { $path }: this bundle is version { $version }, newer than this tokenyar understands (up to { $max }); update tokenyar to read it
+err-session-invalid = { $where }: not a valid session file (a saved walk): { $detail }
+err-not-session = { $path }: not a tokenyar session (its `format` is { $found }, expected { $expected })
+err-session-newer = { $path }: this session is version { $version }, newer than this tokenyar understands (up to { $max }); update tokenyar to read it
+err-session-step-gone = step { $step } of the saved walk, `{ $node }` ({ $how }), no longer exists in this knowledge base (version { $kb }; the session was saved with { $saved }); the walk cannot resume there
+err-add-test-unrecognised = { $path }: neither a tokenyar session nor a bundle (its `format` must be "tokenyar-session" or "tokenyar-bundle")
+err-add-test-fails = the new test { $path } does not pass when run from disk:
+    { $failures }
+err-add-test-reload = cannot reload the knowledge base at { $origin }: { $error }

@@ -202,3 +202,43 @@ cli-add-test-findings = یافته‌ها: { $findings }
 cli-add-test-diverged = توجه: با این پایگاه دانش، مسیر در گام { $step } از مسیر ذخیره‌شده جدا می‌شود؛ آزمون مسیر کنونی را انتظار دارد
 cli-add-test-passes = آزمون درست اجرا می‌شود (از این پس `tokenyar kb test` آن را اجرا می‌کند)
 err-add-test-kb = افزودن آزمون در نسخه‌ی کاری پایگاه دانش می‌نویسد: ‎--kb DIR‎ را بدهید (یا آن را جایی اجرا کنید که ‎./kb‎ هست)
+
+## چرا فرمانی متوقف شد (`errors.rs`). مسیرها و جزئیاتی که از بیرون توکن‌یار می‌آیند همان‌طور نقل می‌شوند.
+
+err-unknown-system-plain = سامانه‌ی «{ $system }» شناخته نیست
+err-built-in-kb = پایگاه دانش درون برنامه خوانده نشد ({ $error })؛ توکن‌یار را دوباره نصب کنید
+err-module-not-found = ‎--pkcs11-module‎ { $path }: چنین فایلی نیست
+err-token-deadline = ‎--token-deadline‎ عددی از ثانیه‌ها میان ۰ و ۶۰۰ می‌گیرد، نه { $value }
+err-bidi-mode = ‎--bidi‎ «{ $value }» شناخته نیست: یکی از app، terminal یا off
+err-shaping-mode = ‎--shaping‎ «{ $value }» شناخته نیست: یکی از auto، on یا off
+err-cannot-draw = { $kind ->
+    [legacy] این کنسول (بدون پشتیبانی VT: ویندوز ۷ یا کنسول قدیمی)
+   *[other] این پایانه
+} نمی‌تواند صفحه‌ی تعاملی را نشان دهد ({ $error })؛ فرمان‌ها اینجا کار می‌کنند: ‎`tokenyar --help`‎ را ببینید، مثلاً ‎`tokenyar diagnose`‎
+err-needs-terminal = صفحه‌ی تعاملی به پایانه نیاز دارد؛ برای فرمان‌ها ‎`tokenyar --help`‎ را ببینید
+err-broken-kb = پایگاه دانش در { $origin } { $count } خطا دارد؛ برای دیدن آن‌ها ‎`tokenyar kb check`‎ را اجرا کنید
+    { $first }
+err-output = نوشتن خروجی ممکن نشد: { $error }
+err-cannot-read = خواندن { $path } ممکن نشد: { $error }
+err-io-not-found = چنین فایل یا پوشه‌ای نیست
+err-io-permission = اجازه‌ی دسترسی نیست
+err-io-exists = از پیش وجود دارد
+err-io-is-folder = پوشه است
+err-io-disk-full = دیسک پر است
+err-io-read-only = دیسک فقط‌خواندنی است
+err-file-exists = { $path } از پیش وجود دارد؛ برای جایگزینی ‎--force‎ را بدهید، یا نام دیگری
+err-file-is-input = { $path } ورودی همین اجرا هم هست؛ خروجی را جای دیگری بنویسید
+err-file-too-large = { $path } { $size } بایت است، بیش از { $limit } بایتی که توکن‌یار می‌خواند؛ خوانده نشد
+err-not-a-file = { $path } فایل نیست
+err-not-kb = { $path } پوشه‌ی پایگاه دانش نیست: systems.yaml ندارد
+err-bundle-invalid = { $where }: فایل ذخیره‌شده‌ی رایانه (bundle) معتبر نیست: { $detail }
+err-not-bundle = { $path } فایل ذخیره‌شده‌ی رایانه (bundle) توکن‌یار نیست (قالب آن { $found } است، نه { $expected })
+err-bundle-newer = { $path } را توکن‌یار جدیدتری ذخیره کرده است (نسخه‌ی { $version }؛ این توکن‌یار تا نسخه‌ی { $max } را می‌خواند)؛ برای خواندن آن توکن‌یار را به‌روز کنید
+err-session-invalid = { $where }: مسیر ذخیره‌شده (فایل جلسه) معتبر نیست: { $detail }
+err-not-session = { $path } مسیر ذخیره‌شده (فایل جلسه) توکن‌یار نیست (قالب آن { $found } است، نه { $expected })
+err-session-newer = { $path } را توکن‌یار جدیدتری ذخیره کرده است (نسخه‌ی { $version }؛ این توکن‌یار تا نسخه‌ی { $max } را می‌خواند)؛ برای خواندن آن توکن‌یار را به‌روز کنید
+err-session-step-gone = گام { $step } مسیر ذخیره‌شده، ‎`{ $node }`‎ ({ $how })، دیگر در این پایگاه دانش نیست (نسخه‌ی { $kb }؛ مسیر با نسخه‌ی { $saved } ذخیره شده بود): مسیر از آنجا ادامه نمی‌یابد
+err-add-test-unrecognised = { $path } نه مسیر ذخیره‌شده (جلسه) توکن‌یار است نه فایل ذخیره‌شده‌ی رایانه (bundle): قالب آن (`format`) باید "tokenyar-session" یا "tokenyar-bundle" باشد
+err-add-test-fails = آزمون تازه‌ی { $path } وقتی از دیسک اجرا می‌شود نمی‌گذرد:
+    { $failures }
+err-add-test-reload = بارگذاری دوباره‌ی پایگاه دانش در { $origin } ممکن نشد: { $error }

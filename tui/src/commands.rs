@@ -482,7 +482,7 @@ pub fn lookup_cmd(common: &Common, args: &LookupArgs) -> Result<i32, CliError> {
     known_system(&kb, args.system.as_deref())?;
     let query = args.text.join(" ");
     if lookup::words(&lookup::normalize(&query)).is_empty() {
-        return Err(CliError::Usage(msg(lang, "cli-lookup-empty", &[])));
+        return Err(CliError::usage("cli-lookup-empty", &[]));
     }
     let index = lookup::Index::build(&kb);
     let hits = index.search_with(
@@ -570,20 +570,15 @@ pub fn report_cmd(common: &Common, args: &ReportArgs) -> Result<i32, CliError> {
     let kb = load_kb(common)?;
     let langs = match &common.lang {
         Some(l) => LangChoice::parse(l).ok_or_else(|| {
-            CliError::Usage(msg(
-                env_lang().unwrap_or(Lang::En),
+            CliError::usage(
                 "err-unknown-report-lang",
                 &[
                     ("lang", l.as_str().into()),
                     ("known", crate::setup::known_langs().into()),
                 ],
-            ))
+            )
         })?,
         None => LangChoice::Both,
-    };
-    let ui = match langs {
-        LangChoice::One(l) => l,
-        LangChoice::Both => env_lang().unwrap_or(Lang::En),
     };
     let opts = Options {
         redact: !args.no_redact,
@@ -594,13 +589,13 @@ pub fn report_cmd(common: &Common, args: &ReportArgs) -> Result<i32, CliError> {
     let r = match (&common.session, &common.snapshot) {
         (Some(p), _) => {
             if args.system.is_some() {
-                return Err(CliError::Usage(msg(ui, "err-report-system", &[])));
+                return Err(CliError::usage("err-report-system", &[]));
             }
             report::build_from_session_file(&kb, p, &opts)?
         }
         (None, Some(p)) => report::build_from_bundle_file(&kb, p, &opts)?,
         (None, None) => {
-            return Err(CliError::Usage(msg(ui, "err-report-source", &[])));
+            return Err(CliError::usage("err-report-source", &[]));
         }
     };
     let format = match args.format {
@@ -863,7 +858,7 @@ fn add_test_cmd(
         Some(d) => d.clone(),
         None if std::path::Path::new("kb/kb.yaml").exists() => std::path::PathBuf::from("kb"),
         None => {
-            return Err(CliError::Usage(msg(lang(common)?, "err-add-test-kb", &[])));
+            return Err(CliError::usage("err-add-test-kb", &[]));
         }
     };
     let common = Common {

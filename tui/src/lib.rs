@@ -5,6 +5,7 @@ pub mod bidi;
 pub mod cli;
 pub mod commands;
 pub mod dates;
+pub mod errors;
 pub mod i18n;
 pub mod locale;
 pub mod plain;
@@ -55,9 +56,13 @@ pub fn main_with_args() -> i32 {
         // A reader that stopped early (`| head`) is not an error worth a message.
         Err(commands::CliError::Io(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => 0,
         Err(e) => {
+            // In the language the command was to speak; an unknown `--lang` is told in the
+            // system's.
+            let lang = setup::lang(&cli.common)
+                .unwrap_or_else(|_| setup::env_lang().unwrap_or(tokenyar_engine::Lang::En));
             let text = format!(
                 "tokenyar: {}\n",
-                tokenyar_engine::text::terminal_safe_text(&e.to_string())
+                tokenyar_engine::text::terminal_safe_text(&errors::message(&e, lang))
             );
             let _ = plain::stderr(&cli.common).write(&mut std::io::stderr().lock(), &text);
             2

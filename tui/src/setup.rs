@@ -6,6 +6,8 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use fluent_bundle::FluentValue;
+
 use tokenyar_engine::authoring::load_checked;
 use tokenyar_engine::facts::live::LiveFacts;
 use tokenyar_engine::facts::provider::LiveOptions;
@@ -18,8 +20,13 @@ use crate::cli::{Common, LiveArgs};
 /// An error that ends the command with exit code 2 and one clear message.
 #[derive(Debug, thiserror::Error)]
 pub enum CliError {
-    #[error("{0}")]
-    Usage(String),
+    /// A mistake in the command line or its inputs: a `tui/i18n` message, told in the user's
+    /// language when printed (`errors::message`); `Display` gives the English.
+    #[error("{}", msg(Lang::En, id, args))]
+    Usage {
+        id: &'static str,
+        args: Vec<(&'static str, FluentValue<'static>)>,
+    },
     #[error(transparent)]
     Source(#[from] kb::source::SourceError),
     #[error(transparent)]
@@ -42,6 +49,16 @@ pub enum CliError {
     File(#[from] tokenyar_engine::files::FileError),
     #[error(transparent)]
     AddTest(#[from] tokenyar_engine::authoring::to_test::AddTestError),
+}
+
+impl CliError {
+    /// The message `id` of `tui/i18n` with its arguments.
+    pub fn usage(id: &'static str, args: &[(&'static str, FluentValue<'_>)]) -> CliError {
+        CliError::Usage {
+            id,
+            args: args.iter().map(|(k, v)| (*k, v.into_owned())).collect(),
+        }
+    }
 }
 
 pub fn source(common: &Common) -> Result<Source, CliError> {
@@ -69,7 +86,8 @@ static FROZEN_KB: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/kb.frozen"))
 /// The knowledge base built into this binary: thawed from the bytes build.rs froze after
 /// checking it, in about a millisecond (parsing its YAML took tens).
 pub fn embedded_kb() -> Result<Kb, CliError> {
-    kb::frozen::thaw(FROZEN_KB).map_err(|e| CliError::Usage(e.to_string()))
+    kb::frozen::thaw(FROZEN_KB)
+        .map_err(|e| CliError::usage("err-built-in-kb", &[("error", e.to_string().into())]))
 }
 
 /// Like [`load_kb`]. `parts` is what the command needs of a knowledge base (`lookup` needs no
@@ -114,11 +132,10 @@ pub fn known_system(kb: &Kb, system: Option<&str>) -> Result<(), CliError> {
     match system {
         Some(s) if kb.system(s).is_none() => {
             let known: Vec<&str> = kb.systems.iter().map(|s| s.id.as_str()).collect();
-            Err(CliError::Usage(msg(
-                env_lang().unwrap_or(Lang::En),
+            Err(CliError::usage(
                 "err-unknown-system",
                 &[("system", s.into()), ("known", known.join(", ").into())],
-            )))
+            ))
         }
         _ => Ok(()),
     }
@@ -134,11 +151,10 @@ pub fn known_langs() -> String {
 pub fn lang(common: &Common) -> Result<Lang, CliError> {
     if let Some(l) = &common.lang {
         return Lang::parse(l).ok_or_else(|| {
-            CliError::Usage(msg(
-                env_lang().unwrap_or(Lang::En),
+            CliError::usage(
                 "err-unknown-lang",
                 &[("lang", l.as_str().into()), ("known", known_langs().into())],
-            ))
+            )
         });
     }
     Ok(crate::app::initial_settings(common, &crate::bidi::TerminalInfo::from_env())?.lang)
@@ -170,10 +186,10 @@ pub fn live_options(
     // (`libsofthsm2.so`) is left to the system's library search.
     for m in &args.pkcs11_modules {
         if m.components().count() > 1 && !m.exists() {
-            return Err(CliError::Usage(format!(
-                "--pkcs11-module {}: file not found",
-                m.display()
-            )));
+            return Err(CliError::usage(
+                "err-module-not-found",
+                &[("path", m.display().to_string().into())],
+            ));
         }
     }
     Ok(LiveOptions {
@@ -217,9 +233,10 @@ pub fn live_facts(
 
 pub fn token_deadline(seconds: f64) -> Result<Duration, CliError> {
     if !(seconds.is_finite() && seconds > 0.0 && seconds <= 600.0) {
-        return Err(CliError::Usage(format!(
-            "--token-deadline must be a number of seconds between 0 and 600, not {seconds}"
-        )));
+        return Err(CliError::usage(
+            "err-token-deadline",
+            &[("value", seconds.to_string().into())],
+        ));
     }
     Ok(Duration::from_secs_f64(seconds))
 }

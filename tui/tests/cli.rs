@@ -223,6 +223,29 @@ fn bad_input_gets_one_clear_message_and_exit_code_2() {
     );
     assert_eq!(code, 2);
     assert!(err.contains("/no/such/file.json"), "{err}");
+    // In Persian, the same failure is a Persian sentence (the path kept as typed), and the
+    // system's English reason is put in words.
+    let (code, _, err) = tokenyar(
+        dir.path(),
+        &[
+            "--lang",
+            "fa",
+            "diagnose",
+            "--snapshot",
+            "/no/such/file.json",
+        ],
+    );
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("/no/such/file.json") && err.contains("خواندن") && !err.contains("os error"),
+        "{err}"
+    );
+    let (code, _, err) = tokenyar(dir.path(), &["diagnose", "--lang", "fa", "--snapshot", &f]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("توکن‌یار جدیدتری") && !err.contains("newer"),
+        "{err}"
+    );
 
     let (code, _, err) = tokenyar(dir.path(), &["diagnose", "--system", "nosuch"]);
     assert_eq!(code, 2);

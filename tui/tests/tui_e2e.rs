@@ -318,9 +318,11 @@ fn persian_diagnose_of_an_expired_token_in_tmux() {
     t.wait_for("done-1");
     let s = t.history();
     let mut checked = 0;
+    // The computer's time is read again by the second run and may have passed a minute.
     for l in logical
         .lines()
         .filter(|l| bidi::first_strong_rtl(l) == Some(true))
+        .filter(|l| !l.contains("زمان این رایانه"))
     {
         let want = shown(l.trim_start(), true, 100);
         assert!(

@@ -115,14 +115,12 @@ pub fn initial_settings(common: &Common, term: &TerminalInfo) -> Result<Settings
         s.lang = crate::setup::lang(common)?;
     }
     if let Some(b) = &common.bidi {
-        s.bidi = BidiMode::parse(b).ok_or_else(|| {
-            CliError::Usage(format!("unknown bidi mode {b:?}: use app, terminal or off"))
-        })?;
+        s.bidi = BidiMode::parse(b)
+            .ok_or_else(|| CliError::usage("err-bidi-mode", &[("value", b.as_str().into())]))?;
     }
     if let Some(b) = &common.shaping {
-        s.shaping = Shaping::parse(b).ok_or_else(|| {
-            CliError::Usage(format!("unknown shaping {b:?}: use auto, on or off"))
-        })?;
+        s.shaping = Shaping::parse(b)
+            .ok_or_else(|| CliError::usage("err-shaping-mode", &[("value", b.as_str().into())]))?;
     }
     if common.agent {
         s.agent = true;
@@ -323,14 +321,11 @@ fn restore(console: Console) {
 /// A console that refuses to draw gets one clear line and exit code 2 (a usage error), not a
 /// raw console-API error: the commands still work there.
 fn cannot_draw(console: Console, e: impl std::fmt::Display) -> CliError {
-    let kind = if console.vt {
-        "this terminal"
-    } else {
-        "this console (no VT support: Windows 7 or the legacy console)"
-    };
-    CliError::Usage(format!(
-        "{kind} cannot draw the interactive screen ({e}); the commands work here, see `tokenyar --help` (for example `tokenyar diagnose`)"
-    ))
+    let kind = if console.vt { "terminal" } else { "legacy" };
+    CliError::usage(
+        "err-cannot-draw",
+        &[("kind", kind.into()), ("error", e.to_string().into())],
+    )
 }
 
 /// `tokenyar` with no command.
@@ -339,10 +334,7 @@ pub fn run(common: &Common) -> Result<i32, CliError> {
     let kb = load_kb(common)?;
     let mut m = model(kb, common)?;
     if !crossterm::tty::IsTty::is_tty(&std::io::stdout()) {
-        return Err(CliError::Usage(
-            "the interactive screen needs a terminal; see `tokenyar --help` for the commands"
-                .into(),
-        ));
+        return Err(CliError::usage("err-needs-terminal", &[]));
     }
     // Also switches VT processing on where Windows allows it.
     let console = Console::detect();
