@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use super::Fact;
 
 /// The `format` field every bundle carries, so a stray JSON file is told apart from a bundle.
-pub(crate) const FORMAT: &str = "tokenyar-bundle";
+pub const FORMAT: &str = "tokenyar-bundle";
 /// The newest bundle version this build reads and the one it writes. Older ones still load.
 pub const VERSION: u32 = 1;
 

@@ -25,7 +25,7 @@ use crate::kb::Kb;
 use crate::model::Body;
 
 /// The `format` field of every session file.
-pub(crate) const FORMAT: &str = "tokenyar-session";
+pub const FORMAT: &str = "tokenyar-session";
 /// The newest session version this build reads and the one it writes.
 pub const VERSION: u32 = 1;
 /// Facts saved with every session whether the walk read them or not: what the machine is (the
