@@ -31,7 +31,7 @@ walk-save-session = Save the walk for a support agent (F6)
 leave-title = Leave this walk?
 leave-question = Leave the guided walk and go back to the home screen?
 leave-explain = Your answers so far are lost once you start another walk. Esc or Enter leaves; F6 first saves the walk in a file a support agent can resume; any other key stays here.
-walk-verify-failed = I checked again and the problem is still there. Go through the steps once more, or choose "It did not help".
+walk-verify-failed = I checked again and the problem is still there. Go through the steps once more, or choose «It did not help».
 walk-agent-only = This fix is done by a support agent; tokenyar does not show its steps in user mode.
 walk-contact = Contact: { $contact }
 walk-collect = Have these ready:
@@ -99,7 +99,7 @@ settings-saved-note = Changes are saved for the next time you run tokenyar.
 
 help-intro = tokenyar asks about your problem, checks your token and computer, and walks you to the fix. Everything works from the keyboard; the mouse can click list items and scroll.
 help-global = Everywhere
-help-bidi = If Persian text looks reversed or its letters look broken apart, change "Right-to-left order" or "Joining Persian letters" in the settings (F3): the settings screen shows a sample of each choice.
+help-bidi = If Persian text looks reversed or its letters look broken apart, change «Right-to-left order» or «Joining Persian letters» in the settings (F3): the settings screen shows a sample of each choice.
 key-help = this help
 key-lang = switch language (فارسی / English)
 key-settings = settings
@@ -251,7 +251,7 @@ err-session-invalid = { $where }: not a valid session file (a saved walk): { $de
 err-not-session = { $path }: not a tokenyar session (its `format` is { $found }, expected { $expected })
 err-session-newer = { $path }: this session is version { $version }, newer than this tokenyar understands (up to { $max }); update tokenyar to read it
 err-session-step-gone = step { $step } of the saved walk, `{ $node }` ({ $how }), no longer exists in this knowledge base (version { $kb }; the session was saved with { $saved }); the walk cannot resume there
-err-add-test-unrecognised = { $path }: neither a tokenyar session nor a bundle (its `format` must be "tokenyar-session" or "tokenyar-bundle")
+err-add-test-unrecognised = { $path }: neither a tokenyar session nor a bundle (its `format` must be `tokenyar-session` or `tokenyar-bundle`)
 err-add-test-fails = the new test { $path } does not pass when run from disk:
     { $failures }
 err-add-test-reload = cannot reload the knowledge base at { $origin }: { $error }

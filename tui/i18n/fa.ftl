@@ -14,7 +14,7 @@ badge-replay = بازپخش { $file }
 home-search-title = پیام خطایی را که می‌بینید بنویسید
 home-placeholder = مثلاً: گواهی معتبر نیست، توکن پیدا نشد، رمز قفل شده…
 home-intro = پیام خطا را (فارسی یا انگلیسی) بنویسید یا بچسبانید، یا سامانه‌ای را که با آن کار می‌کردید انتخاب کنید.
-home-results = موردهایی که با نوشته‌ی شما جور است:
+home-results = موردهایی که با نوشته‌ی شما مطابقت دارند:
 home-no-results = هنوز چیزی پیدا نشد. واژه‌های دیگری از پیام را امتحان کنید یا از فهرست زیر سامانه را انتخاب کنید.
 home-systems = سامانه‌ها
 
@@ -192,7 +192,7 @@ cli-kb-test-ok = {"درست"}
 cli-kb-test-fail = {"رد شد"}
 cli-kb-test-walk = مسیر ({ $questions } پرسش پاسخ داده شد):
 cli-kb-test-summary = { $passed } سناریو درست، { $failed } سناریو رد شد
-cli-kb-coverage-summary = { $covered } از { $cases } مورد فهرست، گره و آزمون دارند؛ { $reachable } از { $cases } از ریشه‌ی سامانه‌شان دست‌یافتنی‌اند
+cli-kb-coverage-summary = { $covered } از { $cases } مورد فهرست، گره و آزمون دارند؛ { $reachable } از { $cases } مورد از ریشه‌ی سامانه‌شان دست‌یافتنی‌اند
     { $scenarios } سناریو ({ $failing } رد شده)
     { $unreached } گره که هیچ سناریویی به آن نمی‌رسد
 cli-kb-coverage-median = میانه‌ی شمار پرسش‌ها در هر سناریو: { $median }
@@ -238,7 +238,7 @@ err-session-invalid = { $where }: مسیر ذخیره‌شده (فایل جلس�
 err-not-session = { $path } مسیر ذخیره‌شده (فایل جلسه) توکن‌یار نیست (قالب آن { $found } است، نه { $expected })
 err-session-newer = { $path } را توکن‌یار جدیدتری ذخیره کرده است (نسخه‌ی { $version }؛ این توکن‌یار تا نسخه‌ی { $max } را می‌خواند)؛ برای خواندن آن توکن‌یار را به‌روز کنید
 err-session-step-gone = گام { $step } مسیر ذخیره‌شده، ‎`{ $node }`‎ ({ $how })، دیگر در این پایگاه دانش نیست (نسخه‌ی { $kb }؛ مسیر با نسخه‌ی { $saved } ذخیره شده بود): مسیر از آنجا ادامه نمی‌یابد
-err-add-test-unrecognised = { $path } نه مسیر ذخیره‌شده (جلسه) توکن‌یار است نه فایل ذخیره‌شده‌ی رایانه (bundle): قالب آن (`format`) باید "tokenyar-session" یا "tokenyar-bundle" باشد
+err-add-test-unrecognised = { $path } نه مسیر ذخیره‌شده (جلسه) توکن‌یار است نه فایل ذخیره‌شده‌ی رایانه (bundle): قالب آن (`format`) باید `tokenyar-session` یا `tokenyar-bundle` باشد
 err-add-test-fails = آزمون تازه‌ی { $path } وقتی از دیسک اجرا می‌شود نمی‌گذرد:
     { $failures }
 err-add-test-reload = بارگذاری دوباره‌ی پایگاه دانش در { $origin } ممکن نشد: { $error }

@@ -262,7 +262,7 @@ fn has_words(hay: &str, needle: &str) -> bool {
 
 /// Wording mistakes in one text of one language: entries of kb.yaml's `wording` list, a word
 /// written twice in a row, ASCII double quotes.
-pub(crate) fn wording_issues(text: &str, lang: Lang, list: &[Wording]) -> Vec<String> {
+pub fn wording_issues(text: &str, lang: Lang, list: &[Wording]) -> Vec<String> {
     let mut out = Vec::new();
     let outside = unquoted(text).to_lowercase();
     for w in list {

@@ -126,6 +126,31 @@ mod tests {
         }
     }
 
+    /// The knowledge base's wording rules (kb.yaml `wording`: «مطابقت» not «جور», one term per
+    /// concept, English that reads as English) hold for the interface's own sentences too.
+    #[test]
+    fn interface_texts_follow_the_knowledge_bases_wording_rules() {
+        let kb = crate::setup::embedded_kb().unwrap();
+        assert!(!kb.meta.wording.is_empty());
+        let placeable = regex::Regex::new(r"\{[^}]*\}").unwrap();
+        let mut found = Vec::new();
+        for lang in Lang::all() {
+            let engine = tokenyar_engine::i18n::engine_ftl(lang);
+            for (file, src) in [("tui", tui_ftl(lang)), ("engine", engine)] {
+                for line in src.lines().filter(|l| !l.starts_with('#')) {
+                    let value = line.split_once(" = ").map_or(line, |(_, v)| v);
+                    let value = placeable.replace_all(value, " ");
+                    for issue in
+                        tokenyar_engine::kb::check::wording_issues(&value, lang, &kb.meta.wording)
+                    {
+                        found.push(format!("{file}/i18n/{lang}.ftl: {line}: {issue}"));
+                    }
+                }
+            }
+        }
+        assert!(found.is_empty(), "{}", found.join("\n"));
+    }
+
     #[test]
     fn persian_text_uses_persian_letters_and_digits() {
         let re = regex::Regex::new(r"\{[^}]*\}|\[[^\]]*\]|[A-Za-z][A-Za-z0-9]*").unwrap();
