@@ -129,6 +129,7 @@ probe-dastine-silent = Dastine is installed but its service does not answer
 probe-dastine-absent = Dastine does not answer on this computer (not installed or not running)
 probe-dastine-missing = Dastine is not installed
 probe-software-unknown-how = tokenyar does not know how to look for { $software } on this computer
+probe-software-no-install-date = when { $software } was installed is not recorded, so a fresh install cannot be seen
 probe-software-need-unknown = it is not installed, and with no system chosen whether it is needed is not known
 probe-software-not-needed = not installed, and the chosen system does not need it
 probe-no-system = no system was chosen, so its prerequisites are not known
@@ -182,6 +183,7 @@ probe-clock-behind = the computer's clock is about { $minutes } minutes behind t
 probe-token-has-no-cert = the connected token holds no certificate
 probe-software-missing = { $software } is not installed
 probe-software-old = { $software } { $version } is installed; { $min } or newer is needed
+probe-software-not-reinstalled = { $software } was last installed on { $date }: no fresh install is seen
 probe-vpn-proxy-on = active: { $names }
 probe-session-remote = this computer is being used through { $kind ->
     [rdp] Remote Desktop
@@ -417,3 +419,4 @@ probe-calendar-not-gregorian = Windows is set to { $calendar ->
 }, not the Gregorian one
 probe-uac-admin-approval-on = «Run all administrators in Admin Approval Mode» is on, as on every Windows by default
 probe-token-software-not-reinstalled = the token software was last installed on { $date }: no fresh install is seen
+probe-token-software-no-install-date = when the token software was installed is not recorded, so a fresh install cannot be seen

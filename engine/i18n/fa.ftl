@@ -126,6 +126,7 @@ probe-dastine-silent = دستینه نصب است اما سرویسش پاسخ �
 probe-dastine-absent = دستینه روی این رایانه پاسخ نمی‌دهد (نصب نیست یا اجرا نمی‌شود)
 probe-dastine-missing = دستینه نصب نیست
 probe-software-unknown-how = توکن‌یار نمی‌داند { $software } را روی این رایانه چگونه پیدا کند
+probe-software-no-install-date = تاریخ نصب { $software } ثبت نشده است؛ پس نصب تازه‌ی آن دیده نمی‌شود
 probe-software-need-unknown = نصب نیست و چون سامانه‌ای انتخاب نشده، معلوم نیست لازم است یا نه
 probe-software-not-needed = نصب نیست و سامانه‌ی انتخاب‌شده به آن نیازی ندارد
 probe-no-system = سامانه‌ای انتخاب نشده، پس پیش‌نیازهایش معلوم نیست
@@ -177,6 +178,7 @@ probe-clock-behind = ساعت رایانه حدود { $minutes } دقیقه عق
 probe-token-has-no-cert = روی توکنِ وصل‌شده هیچ گواهی‌ای نیست
 probe-software-missing = { $software } نصب نیست
 probe-software-old = { $software } نسخه‌ی { $version } نصب است؛ نسخه‌ی { $min } یا تازه‌تر لازم است
+probe-software-not-reinstalled = { $software } آخرین بار در { $date } نصب شده است: نصب تازه‌ای دیده نمی‌شود
 probe-vpn-proxy-on = فعال: { $names }
 probe-session-remote = با این رایانه از راه دور کار می‌شود ({ $kind ->
     [rdp] Remote Desktop
@@ -382,3 +384,4 @@ probe-calendar-not-gregorian = تقویم ویندوز { $calendar ->
 } است، نه میلادی
 probe-uac-admin-approval-on = گزینه‌ی «Run all administrators in Admin Approval Mode» روشن است، همان‌طور که در هر ویندوز به‌طور پیش‌فرض هست
 probe-token-software-not-reinstalled = نرم‌افزار توکن آخرین بار در { $date } نصب شده است: نصب تازه‌ای دیده نمی‌شود
+probe-token-software-no-install-date = تاریخ نصب نرم‌افزار توکن ثبت نشده است؛ پس نصب تازه‌ی آن دیده نمی‌شود

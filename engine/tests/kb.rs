@@ -700,3 +700,127 @@ fn support_numbers_are_labelled_by_their_source() {
         "numbers labelled above their source: {bad:#?}"
     );
 }
+
+/// Issue 13, item 5: a remedy's `verify` must be able to see the fix, so it must not already
+/// pass on the machine the remedy is shown on. Every remedy a scenario reaches is verified on
+/// that scenario's own facts (the state before the fix); a verification that passes there
+/// confirms nothing. Prints the counts the issue asks for; fails when such a remedy appears
+/// beyond the ones listed, each with why its check still says something.
+#[test]
+fn remedies_verify_with_a_check_that_sees_the_fix() {
+    use std::collections::{BTreeMap, BTreeSet};
+    use tokenyar_engine::authoring::scenario;
+    use tokenyar_engine::infer::Runner;
+    use tokenyar_engine::kb::{Body, Kind, Status};
+
+    let (kb, _) = tokenyar_engine::authoring::load_checked(&Source::from_dir(&kb_dir()).unwrap());
+    let kb = Arc::new(kb);
+    let verify_of = |id: &str| match kb.node(id).map(|n| &n.body) {
+        Some(Body::Remedy { verify, .. }) => verify.clone(),
+        _ => None,
+    };
+    let remedies: Vec<&str> = kb
+        .nodes
+        .iter()
+        .filter(|n| n.kind == Kind::Remedy)
+        .map(|n| n.id.as_str())
+        .collect();
+    let without = remedies.iter().filter(|r| verify_of(r).is_none()).count();
+    // remedy -> (scenarios where its check already passed, where it found the problem, where
+    // it could not tell)
+    type Seen = (BTreeSet<String>, BTreeSet<String>, BTreeSet<String>);
+    let mut seen: BTreeMap<String, Seen> = BTreeMap::new();
+    for f in &kb.scenarios {
+        let Ok(sc) = scenario::parse(&kb, f) else {
+            continue;
+        };
+        let Ok(facts) = scenario::facts_of(&kb, f, &sc) else {
+            continue;
+        };
+        let system = sc.system.clone().unwrap_or_else(|| f.system.clone());
+        let report = scenario::run(&kb, f);
+        let snapshot: Arc<dyn tokenyar_engine::facts::Facts> =
+            Arc::new(tokenyar_engine::facts::Snapshot::new(facts));
+        for node in report
+            .visited
+            .iter()
+            .filter(|v| remedies.contains(&v.as_str()))
+        {
+            let Some(probe) = verify_of(node) else {
+                continue;
+            };
+            // A walk that went on into a system's subtree runs that system's checks there.
+            let here = kb
+                .node(node)
+                .map(|n| n.system.clone())
+                .filter(|s| s != "general")
+                .unwrap_or_else(|| system.clone());
+            let r = Runner::new(Arc::clone(&kb), Arc::clone(&snapshot), Some(here)).run(&probe);
+            let e = seen.entry(node.clone()).or_default();
+            match r.status {
+                Status::Ok => e.0.insert(f.path.clone()),
+                Status::Unknown => e.2.insert(f.path.clone()),
+                _ => e.1.insert(f.path.clone()),
+            };
+        }
+    }
+    let with = remedies.len() - without;
+    let passed_before: Vec<&String> = seen
+        .iter()
+        .filter(|(_, (p, _, _))| !p.is_empty())
+        .map(|(r, _)| r)
+        .collect();
+    let sees = seen
+        .values()
+        .filter(|(p, f, _)| p.is_empty() && !f.is_empty())
+        .count();
+    let cannot_tell = seen
+        .values()
+        .filter(|(p, f, _)| p.is_empty() && f.is_empty())
+        .count();
+    println!(
+        "remedies: {}; without verify: {without}; with verify: {with}, of which {} reached by a \
+         scenario: {sees} whose check found the problem before the fix, {cannot_tell} whose check \
+         could not tell on the scenarios' machines, {} whose check already passed before the fix",
+        remedies.len(),
+        seen.len(),
+        passed_before.len()
+    );
+    for r in &passed_before {
+        println!("  passed before: {r} ({:?})", seen[*r].0);
+    }
+    for (r, (p, f, u)) in &seen {
+        if p.is_empty() && f.is_empty() {
+            println!("  could not tell: {r} ({u:?})");
+        }
+    }
+    // The scenarios that show a verification passing: their machine is the one after the
+    // reinstall (the install date is today).
+    let allowed = [
+        (
+            "general/token-software-outdated/reinstall",
+            "kb/general/tests/reinstall-verified-by-install-date.yaml",
+        ),
+        (
+            "general/new-computer/driver",
+            "kb/general/tests/new-computer.yaml",
+        ),
+        (
+            "setad/unable-to-launch-java/reinstall",
+            "kb/setad/tests/unable-to-launch-java-reinstalled.yaml",
+        ),
+    ];
+    let unexpected: Vec<(&String, &BTreeSet<String>)> = passed_before
+        .iter()
+        .map(|r| (*r, &seen[*r].0))
+        .filter(|(r, paths)| {
+            !paths
+                .iter()
+                .all(|p| allowed.contains(&(r.as_str(), p.as_str())))
+        })
+        .collect();
+    assert!(
+        unexpected.is_empty(),
+        "remedies verified by a check that already passes before the fix: {unexpected:?}"
+    );
+}
