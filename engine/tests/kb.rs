@@ -704,8 +704,8 @@ fn support_numbers_are_labelled_by_their_source() {
 /// Issue 13, item 5: a remedy's `verify` must be able to see the fix, so it must not already
 /// pass on the machine the remedy is shown on. Every remedy a scenario reaches is verified on
 /// that scenario's own facts (the state before the fix); a verification that passes there
-/// confirms nothing. Prints the counts the issue asks for; fails when such a remedy appears
-/// beyond the ones listed, each with why its check still says something.
+/// confirms nothing. Prints the counts the issue asks for; fails when a verification passes on
+/// any scenario's machine but those listed, whose machine is the one after the fix.
 #[test]
 fn remedies_verify_with_a_check_that_sees_the_fix() {
     use std::collections::{BTreeMap, BTreeSet};
