@@ -64,7 +64,7 @@ fn a_walk_reaches_a_remedy_checks_again_and_escalates() {
     };
     assert_eq!(m.kb.node(&node).unwrap().kind, Kind::Remedy);
     assert!(!verify_failed);
-    // "Done, check again": the verify probe still finds an expired certificate.
+    // "It helped": the verify probe still finds an expired certificate.
     act(&mut m, Action::Select);
     assert!(matches!(
         need(&m),
