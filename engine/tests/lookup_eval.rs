@@ -185,3 +185,58 @@ fn every_evaluated_case_is_a_symptom_of_the_kb() {
         kb.origin
     );
 }
+
+/// Issue 13, item 4: every guide is findable. A guide begins right after a symptom whose own
+/// title, in Persian and in English, the lookup ranks in its top 3; every other guide step is
+/// reached from such a beginning.
+#[test]
+fn every_guide_is_found_by_the_lookup() {
+    use tokenyar_engine::kb::Lang;
+    let kb = kb();
+    let index = Index::build(&kb);
+    let is = |id: &str, kind: Kind| kb.node(id).is_some_and(|n| n.kind == kind);
+    let mut reached = BTreeSet::new();
+    let mut unfound = Vec::new();
+    for s in kb.nodes.iter().filter(|n| n.kind == Kind::Symptom) {
+        let starts: Vec<String> = s
+            .references()
+            .into_iter()
+            .map(|(_, id)| id.to_string())
+            .filter(|id| is(id, Kind::Guide))
+            .collect();
+        if starts.is_empty() {
+            continue;
+        }
+        for lang in [Lang::Fa, Lang::En] {
+            let q = s.title.get(lang);
+            if !index.search(q, 3).iter().any(|h| h.node == s.id) {
+                unfound.push(format!("{}: {q:?}", s.id));
+            }
+        }
+        // The walk after the beginning, up to the next symptom.
+        let mut todo = starts;
+        while let Some(id) = todo.pop() {
+            if is(&id, Kind::Symptom) || !reached.insert(id.clone()) {
+                continue;
+            }
+            if let Some(n) = kb.node(&id) {
+                todo.extend(n.references().into_iter().map(|(_, id)| id.to_string()));
+            }
+        }
+    }
+    let orphans: Vec<&str> = kb
+        .nodes
+        .iter()
+        .filter(|n| n.kind == Kind::Guide && !reached.contains(&n.id))
+        .map(|n| n.id.as_str())
+        .collect();
+    assert!(kb.nodes.iter().any(|n| n.kind == Kind::Guide), "no guides");
+    assert!(
+        orphans.is_empty(),
+        "guides no findable symptom leads to: {orphans:?}"
+    );
+    assert!(
+        unfound.is_empty(),
+        "symptoms that begin a guide, not found by their own titles: {unfound:?}"
+    );
+}

@@ -61,7 +61,7 @@ fn facts(overrides: &[(&str, Value)]) -> Arc<dyn Facts> {
     );
     m.insert("clock.skew".into(), json!({"offset_seconds": 12, "source": "http-date", "host": "example", "checked_at": "2025-06-01T06:30:00Z"}));
     m.insert("token".into(), json!({
-        "modules": [{"path": "ShuttleCsp11_3003.dll", "model": "epass3003", "source": "discovered", "loaded": true, "error": null}],
+        "modules": [{"path": "ShuttleCsp11_3003.dll", "model": "epass3003", "source": "discovered", "loaded": true, "error": null, "bits": 64}],
         "slots": [{"module": "ShuttleCsp11_3003.dll", "slot_id": 1, "description": "ePass3003", "token_present": true,
             "error": null,
             "token": {"label": "ali", "model": "ePass3003", "manufacturer": "EnterSafe", "serial": "1", "flags": flags},
@@ -76,7 +76,7 @@ fn facts(overrides: &[(&str, Value)]) -> Arc<dyn Facts> {
         "os.calendar".into(),
         json!({"calendar_type": 1, "calendar": "gregorian", "short_date": "M/d/yyyy"}),
     );
-    let sw = |installed: bool, version: &str| json!({"installed": installed, "version": version, "arch": "x64", "category": null, "evidence": []});
+    let sw = |installed: bool, version: &str| json!({"installed": installed, "version": version, "arch": "x64", "category": null, "evidence": [], "install_date": "2025-02-15"});
     m.insert("software".into(), json!({"items": {
         "java": sw(true, "1.8.0_401"), "sign-seal": sw(true, "3.1"), "dotnet": sw(true, "4.8"),
         "acrobat": sw(true, "24.1"), "silverlight": sw(false, ""), "rahbar-signer": sw(false, ""),
@@ -116,8 +116,13 @@ fn every_probe_reaches_a_verdict_on_a_healthy_machine() {
     let f = facts(&[]);
     for n in kb.nodes.iter().filter(|n| n.kind == Kind::Probe) {
         let (s, dbg) = status(&kb, &f, "setad", &n.id);
-        // Rahbar's signer and Silverlight are not installed in this fixture; everything else is fine.
-        let expected = if n.id.ends_with("/silverlight") || n.id.ends_with("/rahbar-signer") {
+        // Rahbar's signer and Silverlight are not installed in this fixture; everything else is
+        // fine. A reinstall's verification sees no fresh install on it: the programs were
+        // installed months ago.
+        let expected = if n.id.ends_with("/silverlight")
+            || n.id.ends_with("/rahbar-signer")
+            || n.id.ends_with("-reinstalled")
+        {
             Status::Fail
         } else {
             Status::Ok

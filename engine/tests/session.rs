@@ -185,6 +185,17 @@ fn a_remedy_that_helped_is_verified_and_one_that_did_not_leads_on() {
     // Back after the end reopens the remedy.
     assert!(s.back());
     assert!(matches!(s.need(), Need::Remedy { .. }));
+    // A check that cannot tell leaves the user's word standing: resolved, not verified.
+    s.remedy_helped().unwrap();
+    s.supply("general/probe/user-pin", result(Status::Unknown))
+        .unwrap();
+    assert_eq!(
+        s.need(),
+        Need::Ended(End::Resolved {
+            remedy: "general/pin-locked/unblock".into(),
+            verified: false
+        })
+    );
 }
 
 #[test]

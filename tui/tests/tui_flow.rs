@@ -64,7 +64,7 @@ fn a_walk_reaches_a_remedy_checks_again_and_escalates() {
     };
     assert_eq!(m.kb.node(&node).unwrap().kind, Kind::Remedy);
     assert!(!verify_failed);
-    // "Done, check again": the verify probe still finds an expired certificate.
+    // "It helped": the verify probe still finds an expired certificate.
     act(&mut m, Action::Select);
     assert!(matches!(
         need(&m),
@@ -94,8 +94,11 @@ fn a_healthy_certificate_walks_to_the_valid_note() {
     let i = choice_to(&m, "general/cert-expired");
     act(&mut m, Action::Choose(i));
     assert!(matches!(need(&m), Need::Read { .. }), "{:?}", need(&m));
+    assert_eq!(current(&m), "general/cert-expired/still-valid");
+    // The note is no dead end (issue 13): the walk goes on to the type check for the system.
     act(&mut m, Action::Select);
-    assert!(matches!(need(&m), Need::Ended(End::Finished { .. })));
+    assert_eq!(current(&m), "general/root/cert/system");
+    assert!(!matches!(need(&m), Need::Ended(_)), "{:?}", need(&m));
 }
 
 #[test]

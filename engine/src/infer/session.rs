@@ -347,19 +347,22 @@ impl Session {
             (Purpose::Verify, Body::Remedy { .. }) => {
                 self.state.verifying = None;
                 let verified = status == Status::Ok;
+                // A check that cannot tell is no evidence against the user's «it helped»: the
+                // walk ends resolved, unconfirmed, as for a remedy with no check.
+                let unconfirmed = status == Status::Unknown;
                 self.state.tried.push(Tried {
                     remedy: here.clone(),
-                    outcome: if verified {
+                    outcome: if verified || unconfirmed {
                         RemedyOutcome::Helped
                     } else {
                         RemedyOutcome::VerifyFailed
                     },
                     at: Utc::now(),
                 });
-                if verified {
+                if verified || unconfirmed {
                     self.state.ended = Some(End::Resolved {
                         remedy: here,
-                        verified: true,
+                        verified,
                     });
                 }
             }
