@@ -344,7 +344,7 @@ impl Node {
     }
 
     /// Every node id this node refers to, with the field that names it.
-    pub(crate) fn references(&self) -> Vec<(String, &str)> {
+    pub fn references(&self) -> Vec<(String, &str)> {
         let mut out: Vec<(String, &str)> = Vec::new();
         match &self.body {
             Body::Symptom { check, next, .. } => {
