@@ -145,8 +145,70 @@ fn source(e: &SourceError, lang: Lang) -> String {
     }
 }
 
+/// The message ids and the format of one kind of saved file: a bundle's and a session's
+/// failures read alike.
+struct Saved {
+    invalid: &'static str,
+    other: &'static str,
+    newer: &'static str,
+    format: &'static str,
+    version: u32,
+}
+
+const BUNDLE: Saved = Saved {
+    invalid: "err-bundle-invalid",
+    other: "err-not-bundle",
+    newer: "err-bundle-newer",
+    format: bundle::FORMAT,
+    version: bundle::VERSION,
+};
+
+const SESSION: Saved = Saved {
+    invalid: "err-session-invalid",
+    other: "err-not-session",
+    newer: "err-session-newer",
+    format: saved::FORMAT,
+    version: saved::VERSION,
+};
+
+impl Saved {
+    fn invalid(&self, lang: Lang, path: &str, line: usize, col: usize, detail: &str) -> String {
+        msg(
+            lang,
+            self.invalid,
+            &[
+                ("where", format!("{path}:{line}:{col}").into()),
+                ("detail", detail.into()),
+            ],
+        )
+    }
+
+    fn other_format(&self, lang: Lang, path: &str, found: &str) -> String {
+        msg(
+            lang,
+            self.other,
+            &[
+                ("path", path.into()),
+                ("found", format!("{found:?}").into()),
+                ("expected", format!("{:?}", self.format).into()),
+            ],
+        )
+    }
+
+    fn newer(&self, lang: Lang, path: &str, found: u32) -> String {
+        msg(
+            lang,
+            self.newer,
+            &[
+                ("path", path.into()),
+                ("version", found.to_string().into()),
+                ("max", self.version.to_string().into()),
+            ],
+        )
+    }
+}
+
 fn bundle(e: &BundleError, lang: Lang) -> String {
-    let m = |id: &str, args: &[(&str, FluentValue)]| msg(lang, id, args);
     match e {
         BundleError::File(e) => file(e, lang),
         BundleError::Json {
@@ -154,34 +216,13 @@ fn bundle(e: &BundleError, lang: Lang) -> String {
             line,
             col,
             message,
-        } => m(
-            "err-bundle-invalid",
-            &[
-                ("where", format!("{path}:{line}:{col}").into()),
-                ("detail", message.as_str().into()),
-            ],
-        ),
-        BundleError::NotBundle { path, found } => m(
-            "err-not-bundle",
-            &[
-                ("path", path.as_str().into()),
-                ("found", format!("{found:?}").into()),
-                ("expected", format!("{:?}", bundle::FORMAT).into()),
-            ],
-        ),
-        BundleError::FromTheFuture { path, found } => m(
-            "err-bundle-newer",
-            &[
-                ("path", path.as_str().into()),
-                ("version", found.to_string().into()),
-                ("max", bundle::VERSION.to_string().into()),
-            ],
-        ),
+        } => BUNDLE.invalid(lang, path, *line, *col, message),
+        BundleError::NotBundle { path, found } => BUNDLE.other_format(lang, path, found),
+        BundleError::FromTheFuture { path, found } => BUNDLE.newer(lang, path, *found),
     }
 }
 
 fn session(e: &SessionFileError, lang: Lang) -> String {
-    let m = |id: &str, args: &[(&str, FluentValue)]| msg(lang, id, args);
     match e {
         SessionFileError::File(e) => file(e, lang),
         SessionFileError::Json {
@@ -189,36 +230,17 @@ fn session(e: &SessionFileError, lang: Lang) -> String {
             line,
             col,
             message,
-        } => m(
-            "err-session-invalid",
-            &[
-                ("where", format!("{path}:{line}:{col}").into()),
-                ("detail", message.as_str().into()),
-            ],
-        ),
-        SessionFileError::NotSession { path, found } => m(
-            "err-not-session",
-            &[
-                ("path", path.as_str().into()),
-                ("found", format!("{found:?}").into()),
-                ("expected", format!("{:?}", saved::FORMAT).into()),
-            ],
-        ),
-        SessionFileError::FromTheFuture { path, found } => m(
-            "err-session-newer",
-            &[
-                ("path", path.as_str().into()),
-                ("version", found.to_string().into()),
-                ("max", saved::VERSION.to_string().into()),
-            ],
-        ),
+        } => SESSION.invalid(lang, path, *line, *col, message),
+        SessionFileError::NotSession { path, found } => SESSION.other_format(lang, path, found),
+        SessionFileError::FromTheFuture { path, found } => SESSION.newer(lang, path, *found),
         SessionFileError::StepGone {
             step,
             node,
             how,
             kb_version,
             saved_with,
-        } => m(
+        } => msg(
+            lang,
             "err-session-step-gone",
             &[
                 ("step", step.to_string().into()),
