@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use crate::support as common;
+use common::act;
 
 use std::sync::Arc;
 
@@ -14,11 +15,6 @@ use tokenyar::app::{evidence, report, settle, update};
 use tokenyar_engine::infer::Need;
 use tokenyar_engine::infer::session::End;
 use tokenyar_engine::kb::{Body, Kind, Lang};
-
-fn act(m: &mut Model, a: Action) {
-    let fx = update::update(m, a);
-    settle(m, fx);
-}
 
 fn need(m: &Model) -> Need {
     m.walk.as_ref().unwrap().session.need()

@@ -5,6 +5,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use crate::support as common;
+use common::{act, typed};
 
 use std::time::Duration;
 
@@ -12,7 +13,7 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use tokenyar::app::action::Action;
 use tokenyar::app::state::Model;
-use tokenyar::app::{draw, settle, update};
+use tokenyar::app::{draw, update};
 use tokenyar_engine::kb::Lang;
 
 /// The report names when each check ran (the real clock, not the replayed one): today's date
@@ -76,17 +77,6 @@ fn choice_to(m: &Model, target: &str) -> usize {
 fn to_expired(m: &mut Model) -> Action {
     act(m, Action::Select);
     Action::Choose(choice_to(m, "general/cert-expired"))
-}
-
-fn act(m: &mut Model, a: Action) {
-    let fx = update::update(m, a);
-    settle(m, fx);
-}
-
-fn typed(m: &mut Model, s: &str) {
-    for c in s.chars() {
-        act(m, Action::Input(c));
-    }
 }
 
 /// Builds the model of one named screen.

@@ -6,6 +6,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use crate::support as common;
+use common::{act, typed};
 
 use std::collections::BTreeSet;
 use std::sync::Arc;
@@ -13,7 +14,6 @@ use std::sync::Arc;
 use serde_json::{Map, Value};
 use tokenyar::app::action::Action;
 use tokenyar::app::state::Model;
-use tokenyar::app::{settle, update};
 use tokenyar_engine::facts::{Bundle, Snapshot};
 use tokenyar_engine::infer::{Runner, diagnose};
 use tokenyar_engine::kb::{Kind, Lang};
@@ -211,17 +211,6 @@ fn the_agent_sees_raw_values_under_details() {
     assert!(raw.contains("days_left: -59"), "{raw}");
     // The full national id, for the agent.
     assert!(words.contains("0499370899"), "{words}");
-}
-
-fn act(m: &mut Model, a: Action) {
-    let fx = update::update(m, a);
-    settle(m, fx);
-}
-
-fn typed(m: &mut Model, s: &str) {
-    for c in s.chars() {
-        act(m, Action::Input(c));
-    }
 }
 
 fn screen(m: &Model, w: u16, h: u16) -> String {

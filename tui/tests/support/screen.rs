@@ -9,7 +9,9 @@ use tokenyar_engine::authoring::scenario::synth_cert;
 use tokenyar_engine::facts::{Bundle, Snapshot};
 use tokenyar_engine::kb::{Kb, Lang, Source};
 
+use tokenyar::app::action::Action;
 use tokenyar::app::state::{Model, Settings};
+use tokenyar::app::{settle, update};
 use tokenyar::bidi::{BidiMode, Shaping, TerminalInfo};
 
 /// A bundle with one token holding one certificate valid until `not_after`, read at a fixed
@@ -79,4 +81,17 @@ pub fn run_in(dir: &std::path::Path, args: &[&str]) -> (i32, String, String) {
         String::from_utf8_lossy(&out.stdout).into_owned(),
         String::from_utf8_lossy(&out.stderr).into_owned(),
     )
+}
+
+/// One key's action, with the effects it starts run to the end (as the screen's workers would).
+pub fn act(m: &mut Model, a: Action) {
+    let fx = update::update(m, a);
+    settle(m, fx);
+}
+
+/// Text typed into the screen, key by key.
+pub fn typed(m: &mut Model, s: &str) {
+    for c in s.chars() {
+        act(m, Action::Input(c));
+    }
 }
