@@ -60,8 +60,12 @@ pub fn main_with_args() -> i32 {
             // system's.
             let lang = setup::lang(&cli.common)
                 .unwrap_or_else(|_| setup::env_lang().unwrap_or(tokenyar_engine::Lang::En));
+            // A right-to-left sentence after the Latin «tokenyar:» would make the line a
+            // left-to-right paragraph and scramble its words; the mark gives it the message's
+            // direction.
+            let mark = if lang.rtl() { "\u{200F}" } else { "" };
             let text = format!(
-                "tokenyar: {}\n",
+                "{mark}tokenyar: {}\n",
                 tokenyar_engine::text::terminal_safe_text(&errors::message(&e, lang))
             );
             let _ = plain::stderr(&cli.common).write(&mut std::io::stderr().lock(), &text);

@@ -240,6 +240,8 @@ fn bad_input_gets_one_clear_message_and_exit_code_2() {
         err.contains("/no/such/file.json") && err.contains("خواندن") && !err.contains("os error"),
         "{err}"
     );
+    // The line is a right-to-left paragraph, so «tokenyar:» does not scramble the sentence.
+    assert!(err.starts_with('\u{200F}'), "{err:?}");
     let (code, _, err) = tokenyar(dir.path(), &["diagnose", "--lang", "fa", "--snapshot", &f]);
     assert_eq!(code, 2);
     assert!(
