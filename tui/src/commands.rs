@@ -49,7 +49,7 @@ pub fn diagnose_cmd(common: &Common, args: &DiagnoseArgs) -> Result<i32, CliErro
             let mut r = tokenyar_engine::facts::redact::Redactor::default();
             r.learn(&recorder.recorded());
             r.learn_environment();
-            v = r.value(&v);
+            r.redact_value(&mut v);
         }
         writeln!(
             out,

@@ -257,7 +257,7 @@ impl DigitCode {
 /// Replaces identities with placeholders, consistently across all facts of one bundle.
 #[derive(Debug, Default)]
 pub struct Redactor {
-    /// Lower-cased name -> placeholder, for users and hosts.
+    /// Lower-cased name -> placeholder, for users and hosts; longest first.
     names: Vec<(String, String)>,
     national_ids: HashMap<String, String>,
     /// Certificate serial numbers (DER content bytes) -> their placeholder number.
@@ -291,7 +291,8 @@ impl Redactor {
             return;
         }
         self.serials += 1;
-        self.names.push((n, format!("<serial-{}>", self.serials)));
+        let placeholder = format!("<serial-{}>", self.serials);
+        self.push_name(n, placeholder);
     }
 
     /// A certificate holder (`<holder-N>`), by every name one certificate gives them (the
@@ -322,7 +323,7 @@ impl Redactor {
         let add = |this: &mut Self, text: &str| {
             let lower = text.to_lowercase();
             if !this.names.iter().any(|(k, _)| *k == lower) {
-                this.names.push((lower, format!("<holder-{number}>")));
+                this.push_name(lower, format!("<holder-{number}>"));
             }
             if !this.holder_texts.iter().any(|(t, _)| t == text) {
                 this.holder_texts.push((text.to_string(), number));
@@ -373,7 +374,14 @@ impl Redactor {
             self.hosts += 1;
             format!("<host-{}>", self.hosts)
         };
-        self.names.push((n, placeholder));
+        self.push_name(n, placeholder);
+    }
+
+    /// Adds a name to replace, keeping `names` longest first (the order [`Redactor::text`]
+    /// replaces them in); names of one length stay in the order they were learnt.
+    fn push_name(&mut self, name: String, placeholder: String) {
+        let at = self.names.partition_point(|(k, _)| k.len() >= name.len());
+        self.names.insert(at, (name, placeholder));
     }
 
     /// Learns the identities a set of facts holds: the `os` fact's user and host, and every user
@@ -385,18 +393,15 @@ impl Redactor {
         }
         // Facts redacted before (a saved session, a redacted bundle) already hold placeholders:
         // new ones continue their numbering, so one placeholder never names two things.
-        if let Ok(re) = regex::Regex::new(r"<(user|host|serial|holder)-(\d+)>") {
-            for t in &texts {
-                for c in re.captures_iter(t) {
-                    let n: usize = c[2].parse().unwrap_or(0);
-                    let counter = match &c[1] {
-                        "user" => &mut self.users,
-                        "host" => &mut self.hosts,
-                        "holder" => &mut self.holders,
-                        _ => &mut self.serials,
-                    };
-                    *counter = (*counter).max(n);
-                }
+        for t in &texts {
+            for (kind, n) in placeholders(t) {
+                let counter = match kind {
+                    "user" => &mut self.users,
+                    "host" => &mut self.hosts,
+                    "holder" => &mut self.holders,
+                    _ => &mut self.serials,
+                };
+                *counter = (*counter).max(n);
             }
         }
         if let Some(Fact::Value(os)) = facts.get("os") {
@@ -415,15 +420,12 @@ impl Redactor {
                 self.learn_holders(v);
             }
         }
-        let re = regex::Regex::new(
-            r#"(?i)(?:/home/|/Users/|\\Users\\|\\Documents and Settings\\)([^/\\\s"'<>:;,]+)"#,
-        )
-        .ok();
-        if let Some(re) = re {
-            for t in &texts {
-                for c in re.captures_iter(t) {
-                    self.add_user(&c[1]);
-                }
+        let homes = aho_corasick::AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build(HOMES);
+        for t in &texts {
+            for name in homes.iter().flat_map(|h| user_folders(h, t)) {
+                self.add_user(name);
             }
         }
     }
@@ -472,22 +474,43 @@ impl Redactor {
     }
 
     pub fn value(&mut self, v: &Value) -> Value {
+        let mut v = v.clone();
+        self.redact_value(&mut v);
+        v
+    }
+
+    /// [`Redactor::value`] in place: only what holds something personal is rewritten, so a
+    /// large output (a diagnosis, mostly the knowledge base's own texts) costs a scan.
+    pub fn redact_value(&mut self, v: &mut Value) {
         match v {
-            Value::String(s) => Value::String(self.string(s)),
-            Value::Array(a) => Value::Array(a.iter().map(|x| self.value(x)).collect()),
-            Value::Object(m) => Value::Object(
-                m.iter()
-                    .map(|(k, x)| (self.text(k), self.value(x)))
-                    .collect(),
-            ),
-            other => other.clone(),
+            Value::String(s) => {
+                if let Some(r) = self.string(s) {
+                    *s = r;
+                }
+            }
+            Value::Array(a) => a.iter_mut().for_each(|x| self.redact_value(x)),
+            Value::Object(m) => {
+                // A key can hold a name too (a map keyed by user folder).
+                let renamed: Vec<(String, String)> = m
+                    .keys()
+                    .filter_map(|k| Some((k.clone(), self.redacted(k)?)))
+                    .collect();
+                for (old, new) in renamed {
+                    if let Some(x) = m.remove(&old) {
+                        m.insert(new, x);
+                    }
+                }
+                m.values_mut().for_each(|x| self.redact_value(x));
+            }
+            _ => {}
         }
     }
 
-    fn string(&mut self, s: &str) -> String {
+    /// A string's redacted form, or `None` when it holds nothing to replace.
+    fn string(&mut self, s: &str) -> Option<String> {
         match self.der(s) {
-            Some(edited) => edited,
-            None => self.text(s),
+            Some(edited) => (edited != s).then_some(edited),
+            None => self.redacted(s),
         }
     }
 
@@ -594,63 +617,102 @@ impl Redactor {
 
     /// Plain text: national ids, then user and host names as whole words.
     pub fn text(&mut self, s: &str) -> String {
+        self.redacted(s).unwrap_or_else(|| s.to_string())
+    }
+
+    /// [`Redactor::text`], or `None` when the text holds nothing to replace (most texts).
+    fn redacted(&mut self, s: &str) -> Option<String> {
         // Digits in any script: Persian and Arabic-Indic ids are ids too.
         let digit = |c: char| {
             c.is_ascii_digit()
                 || ('\u{06F0}'..='\u{06F9}').contains(&c)
                 || ('\u{0660}'..='\u{0669}').contains(&c)
         };
-        let mut out = String::with_capacity(s.len());
-        let chars: Vec<char> = if s.chars().any(digit) {
-            s.chars().collect()
-        } else {
-            // No digits, so no id: most texts (titles, notes, evidence words).
-            out.push_str(s);
-            Vec::new()
-        };
-        let mut i = 0;
-        while i < chars.len() {
-            if digit(chars[i]) && (i == 0 || !digit(chars[i - 1])) {
-                let end = (i..chars.len())
-                    .find(|&j| !digit(chars[j]))
-                    .unwrap_or(chars.len());
-                let run: String = chars[i..end].iter().collect();
-                let ascii = crate::text::ascii_digits(&run);
-                if valid_id(&ascii) || self.national_ids.contains_key(&ascii) {
-                    let fake = self.national_id(&ascii);
-                    // Written back in the script the id was written in.
-                    let persian = run.chars().any(|c| !c.is_ascii_digit());
-                    out.push_str(&if persian {
-                        crate::text::persian_digits(&fake)
+        // No digits, so no id: most texts (titles, notes, evidence words).
+        let ids = s.chars().any(digit).then(|| {
+            let chars: Vec<char> = s.chars().collect();
+            let mut out = String::with_capacity(s.len());
+            let mut i = 0;
+            while i < chars.len() {
+                if digit(chars[i]) && (i == 0 || !digit(chars[i - 1])) {
+                    let end = (i..chars.len())
+                        .find(|&j| !digit(chars[j]))
+                        .unwrap_or(chars.len());
+                    let run: String = chars[i..end].iter().collect();
+                    let ascii = crate::text::ascii_digits(&run);
+                    if valid_id(&ascii) || self.national_ids.contains_key(&ascii) {
+                        let fake = self.national_id(&ascii);
+                        // Written back in the script the id was written in.
+                        let persian = run.chars().any(|c| !c.is_ascii_digit());
+                        out.push_str(&if persian {
+                            crate::text::persian_digits(&fake)
+                        } else {
+                            fake
+                        });
                     } else {
-                        fake
-                    });
-                } else {
-                    out.push_str(&run);
+                        out.push_str(&run);
+                    }
+                    i = end;
+                    continue;
                 }
-                i = end;
-                continue;
+                out.push(chars[i]);
+                i += 1;
             }
-            out.push(chars[i]);
-            i += 1;
-        }
-        // Longest first: a host named after its user ("sara-pc") is one placeholder, not two.
-        let mut names: Vec<&(String, String)> = self.names.iter().collect();
-        names.sort_by_key(|(n, _)| std::cmp::Reverse(n.len()));
-        // Names are lower-case: a text whose lower-case form holds none has nothing to replace.
-        let mut lower = if names.is_empty() {
-            String::new()
-        } else {
-            out.to_lowercase()
-        };
-        for (name, placeholder) in names {
-            if lower.contains(name.as_str()) {
-                out = replace_word(&out, name, placeholder);
-                lower = out.to_lowercase();
+            out
+        });
+        let mut out = ids.filter(|t| t != s);
+        // Longest first (`names` is kept in that order): a host named after its user
+        // ("sara-pc") is one placeholder, not two. Names are lower-case: a text whose
+        // lower-case form holds none has nothing to replace.
+        if !self.names.is_empty() {
+            let mut lower = out.as_deref().unwrap_or(s).to_lowercase();
+            for (name, placeholder) in &self.names {
+                if lower.contains(name.as_str()) {
+                    let next = replace_word(out.as_deref().unwrap_or(s), name, placeholder);
+                    lower = next.to_lowercase();
+                    out = Some(next);
+                }
             }
         }
-        out
+        out.filter(|t| t != s)
     }
+}
+
+/// The placeholders a text already holds (`<user-3>`: ("user", 3)).
+fn placeholders(text: &str) -> impl Iterator<Item = (&str, usize)> {
+    text.split('<').skip(1).filter_map(|rest| {
+        let (inside, _) = rest.split_once('>')?;
+        let (kind, n) = inside.split_once('-')?;
+        let kind = ["user", "host", "serial", "holder"]
+            .into_iter()
+            .find(|k| *k == kind)?;
+        (!n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| (kind, n.parse().unwrap_or(0)))
+    })
+}
+
+/// Where user folders live, in any case: what follows one in a path is a user name.
+const HOMES: [&str; 4] = [
+    "/home/",
+    "/users/",
+    "\\users\\",
+    "\\documents and settings\\",
+];
+
+/// The user names in the home folders (`HOMES`, found by `homes`) a text names:
+/// `/home/sara/…`, `C:\Users\sara\…`. An automaton of four words, not a regex: compiling the
+/// regex took a few percent of a whole diagnosis.
+fn user_folders<'t>(homes: &aho_corasick::AhoCorasick, text: &'t str) -> Vec<&'t str> {
+    homes
+        .find_iter(text)
+        .filter_map(|m| {
+            let rest = &text[m.end()..];
+            let end = rest
+                .find(|c: char| c.is_whitespace() || "/\\\"'<>:;,".contains(c))
+                .unwrap_or(rest.len());
+            (end > 0).then(|| &rest[..end])
+        })
+        .collect()
 }
 
 /// The bytes of a base64 DER value (a certificate), or `None` for any other string.
@@ -956,5 +1018,38 @@ mod tests {
             "http://proxy:3128/x"
         );
         assert_eq!(strip_credentials("proxy:8080"), "proxy:8080");
+    }
+
+    #[test]
+    fn user_folders_and_placeholders_are_found_in_any_case() {
+        let homes = aho_corasick::AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build(HOMES)
+            .unwrap();
+        assert_eq!(
+            user_folders(
+                &homes,
+                r"C:\USERS\Sara\Desktop; /home/علی/x /Users/bob:1 \Documents and Settings\old\"
+            ),
+            ["Sara", "علی", "bob", "old"]
+        );
+        assert!(user_folders(&homes, "/home/ and /homes/x").is_empty());
+        let found: Vec<(&str, usize)> =
+            placeholders("<user-12> <host-3>x <user-> <serial-x> <holder-2> <nobody-4>").collect();
+        assert_eq!(found, [("user", 12), ("host", 3), ("holder", 2)]);
+    }
+
+    #[test]
+    fn a_redacted_value_keeps_what_holds_nothing_personal() {
+        let mut r = Redactor::default();
+        r.add_user("sara");
+        r.add_host("sara-pc.example");
+        let mut v =
+            json!({"title": {"en": "The token", "fa": "توکن ۱۲"}, "sara": ["on sara-pc now", 7]});
+        r.redact_value(&mut v);
+        assert_eq!(
+            v,
+            json!({"title": {"en": "The token", "fa": "توکن ۱۲"}, "<user-1>": ["on <host-2> now", 7]})
+        );
     }
 }

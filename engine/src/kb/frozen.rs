@@ -439,7 +439,7 @@ mod tests {
             "nodes": kb.nodes,
             "found": found,
             "scripts": scripts,
-            "data": **kb.data(),
+            "data": kb.data().json_all(),
             "catalog": kb.catalog,
         })
     }

@@ -85,7 +85,7 @@ impl Kb {
 
     /// The typed data files as one JSON view, which scripts read (`kb_data("systems")`); built
     /// the first time a script asks, then shared by every run.
-    pub fn data(&self) -> &KbData {
+    pub(crate) fn data(&self) -> &KbData {
         self.data.get_or_init(|| {
             // Serializing our own types cannot fail, and a default would hide a bug, hence
             // `json` below.
@@ -96,7 +96,7 @@ impl Kb {
             data.insert("lookup".into(), json(&self.lookup));
             data.insert("software".into(), json(&*self.software));
             data.insert("kb".into(), json(&self.meta));
-            Arc::new(data)
+            Arc::new(crate::probe::KbTables::new(data))
         })
     }
 

@@ -68,16 +68,14 @@ fn fact_state(key: &str) -> ImmutableString {
 }
 
 fn kb_data(name: &str) -> Dynamic {
-    with_run(|r| r.kb_data.get(name).map(to_dyn))
-        .flatten()
-        .unwrap_or(Dynamic::UNIT)
+    with_run(|r| r.kb_data.value(name)).unwrap_or(Dynamic::UNIT)
 }
 
 /// `system_rules()`: the certificate rules of the system being diagnosed, or `()` without one.
 fn system_rules() -> Dynamic {
     with_run(|r| {
         let sys = r.system.clone()?;
-        let systems = r.kb_data.get("systems")?.as_array()?;
+        let systems = r.kb_data.json("systems")?.as_array()?;
         systems
             .iter()
             .find(|s| s.get("id").and_then(|i| i.as_str()) == Some(sys.as_str()))
