@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
 use super::FactReads;
-use super::provider::{LiveOptions, ReadFn, with_deadline};
+use super::provider::{LiveOptions, ReadFn, Started, start, with_deadline};
 use super::{Fact, Facts};
 
 /// The live world.
@@ -17,6 +17,8 @@ pub struct LiveFacts {
     /// Providers that keep their own, longer deadline (the token reader kills its children).
     deadlines: BTreeMap<String, Duration>,
     cache: Mutex<HashMap<String, Arc<OnceLock<Fact>>>>,
+    /// Reads `prefetch` started that no one has waited for yet.
+    started: Mutex<HashMap<String, Started>>,
 }
 
 /// The fact keys some provider reads, sorted: what scripts may name (`kb check` warns of others).
@@ -41,6 +43,7 @@ impl LiveFacts {
             providers: BTreeMap::new(),
             deadlines: BTreeMap::new(),
             cache: Mutex::new(HashMap::new()),
+            started: Mutex::new(HashMap::new()),
         };
         for p in all_providers() {
             let deadline = (p.deadline)(&me.opts);
@@ -89,6 +92,20 @@ impl LiveFacts {
     }
 }
 
+impl LiveFacts {
+    fn cell(&self, key: &str) -> Option<Arc<OnceLock<Fact>>> {
+        let mut c = self.cache.lock().ok()?;
+        Some(Arc::clone(c.entry(key.to_string()).or_default()))
+    }
+
+    fn deadline(&self, key: &str) -> Duration {
+        self.deadlines
+            .get(key)
+            .copied()
+            .unwrap_or(self.opts.deadline)
+    }
+}
+
 impl Facts for LiveFacts {
     fn read(&self, key: &str) -> Fact {
         let Some(provider) = self.providers.get(key).cloned() else {
@@ -96,20 +113,19 @@ impl Facts for LiveFacts {
                 "no provider reads the fact `{key}` on this machine"
             ));
         };
-        let cell = match self.cache.lock() {
-            Ok(mut c) => Arc::clone(c.entry(key.to_string()).or_default()),
-            Err(_) => return Fact::Unknown("fact cache poisoned".into()),
+        let Some(cell) = self.cell(key) else {
+            return Fact::Unknown("fact cache poisoned".into());
         };
-        let deadline = self
-            .deadlines
-            .get(key)
-            .copied()
-            .unwrap_or(self.opts.deadline);
         cell.get_or_init(|| {
-            with_deadline(key, deadline, {
-                let opts = self.opts.clone();
-                move || provider(&opts)
-            })
+            // A read `prefetch` started is waited for (under its own deadline), not repeated.
+            let early = self.started.lock().ok().and_then(|mut s| s.remove(key));
+            match early {
+                Some(read) => read.wait(),
+                None => with_deadline(key, self.deadline(key), {
+                    let opts = self.opts.clone();
+                    move || provider(&opts)
+                }),
+            }
         })
         .clone()
     }
@@ -118,26 +134,43 @@ impl Facts for LiveFacts {
         if let Ok(mut c) = self.cache.lock() {
             c.clear();
         }
+        if let Ok(mut s) = self.started.lock() {
+            s.clear();
+        }
     }
 
-    /// Reads the facts asked for (all of them for `FactReads::All`) at once, each on its own
-    /// thread under its own deadline: most providers wait on files, commands or devices, so the
-    /// probes that follow find them cached instead of reading them one after another. A fact no
-    /// one asks for is never read: the machine is not searched for what no check looks at.
+    /// Starts reading the facts asked for (all of them for `FactReads::All`) at once, each on
+    /// its own thread under its own deadline, and returns: most providers wait on files,
+    /// commands or devices, so the probes that follow find them read, or being read, instead of
+    /// reading them one after another. A fact no one asks for is never read: the machine is
+    /// not searched for what no check looks at.
     fn prefetch(&self, keys: &FactReads) {
         let keys: Vec<&str> = match keys.keys() {
             None => self.keys().collect(),
-            Some(k) => k
-                .iter()
-                .map(String::as_str)
-                .filter(|k| self.providers.contains_key(*k))
-                .collect(),
+            Some(k) => k.iter().map(String::as_str).collect(),
         };
-        std::thread::scope(|s| {
-            for k in keys {
-                s.spawn(move || self.read(k));
+        let Ok(mut started) = self.started.lock() else {
+            return;
+        };
+        for k in keys {
+            let Some(provider) = self.providers.get(k).cloned() else {
+                continue;
+            };
+            if started.contains_key(k) || self.cell(k).is_none_or(|c| c.get().is_some()) {
+                continue;
             }
-        });
+            let opts = self.opts.clone();
+            match start(k, self.deadline(k), move || provider(&opts)) {
+                Ok(read) => {
+                    started.insert(k.to_string(), read);
+                }
+                Err(fact) => {
+                    if let Some(c) = self.cell(k) {
+                        let _ = c.set(fact);
+                    }
+                }
+            }
+        }
     }
 }
 
@@ -158,6 +191,38 @@ mod tests {
         let t = std::time::Instant::now();
         assert!(matches!(live.read("slow"), Fact::Unknown(_)));
         assert!(t.elapsed() < Duration::from_secs(2));
+    }
+
+    #[test]
+    fn a_prefetch_returns_at_once_and_the_read_waits_for_it_not_again() {
+        let mut live = LiveFacts::new(LiveOptions {
+            deadline: Duration::from_millis(300),
+            ..Default::default()
+        });
+        let n = Arc::new(std::sync::atomic::AtomicU32::new(0));
+        let n2 = Arc::clone(&n);
+        live.register("slow", move |_| {
+            std::thread::sleep(Duration::from_millis(100));
+            Fact::Value(serde_json::json!(
+                n2.fetch_add(1, std::sync::atomic::Ordering::SeqCst)
+            ))
+        });
+        live.register("stuck", |_| {
+            std::thread::sleep(Duration::from_secs(5));
+            Fact::Value(serde_json::json!(1))
+        });
+        let t = std::time::Instant::now();
+        live.prefetch(&FactReads::All);
+        assert!(t.elapsed() < Duration::from_millis(90), "{:?}", t.elapsed());
+        assert_eq!(live.read("slow"), Fact::Value(serde_json::json!(0)));
+        assert_eq!(live.read("slow"), Fact::Value(serde_json::json!(0)));
+        assert_eq!(n.load(std::sync::atomic::Ordering::SeqCst), 1);
+        // The stuck read's deadline runs from when the prefetch started it.
+        assert!(matches!(live.read("stuck"), Fact::Unknown(_)));
+        assert!(t.elapsed() < Duration::from_secs(2), "{:?}", t.elapsed());
+        // After a refresh the fact is read again.
+        live.refresh();
+        assert_eq!(live.read("slow"), Fact::Value(serde_json::json!(1)));
     }
 
     #[test]

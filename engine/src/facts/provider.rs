@@ -4,7 +4,7 @@
 
 use std::path::PathBuf;
 use std::sync::{Arc, mpsc};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use super::Fact;
 use crate::model::{SoftwareCatalog, TokensFile};
@@ -71,30 +71,68 @@ impl Provider {
     }
 }
 
-/// Runs `f` on its own thread and gives up on it after `deadline`: a provider stuck in a system
-/// call cannot stall the diagnosis. (Providers that run commands kill them at their own deadline.)
-pub(crate) fn with_deadline(
+/// A provider running on its own thread, from [`start`]: [`Started::wait`] takes its fact.
+pub(crate) struct Started {
+    key: String,
+    rx: mpsc::Receiver<Fact>,
+    deadline: Duration,
+    /// When the provider gives up: `deadline` after it started, however late someone waits.
+    by: Instant,
+}
+
+/// Starts `f` on its own thread, to be waited for with [`Started::wait`]. A thread that cannot
+/// start gives its fact (`unknown`, saying so) at once.
+pub(crate) fn start(
     key: &str,
     deadline: Duration,
     f: impl FnOnce() -> Fact + Send + 'static,
-) -> Fact {
+) -> Result<Started, Fact> {
     let (tx, rx) = mpsc::channel();
     let spawned = std::thread::Builder::new()
         .name(format!("fact-{key}"))
         .spawn(move || {
             let _ = tx.send(f());
         });
-    if spawned.is_err() {
-        return Fact::Unknown(format!("could not start a thread to read `{key}`"));
+    match spawned {
+        Ok(_) => Ok(Started {
+            key: key.to_string(),
+            rx,
+            deadline,
+            by: Instant::now() + deadline,
+        }),
+        Err(_) => Err(Fact::Unknown(format!(
+            "could not start a thread to read `{key}`"
+        ))),
     }
-    match rx.recv_timeout(deadline) {
-        Ok(f) => f,
-        Err(mpsc::RecvTimeoutError::Timeout) => Fact::Unknown(format!(
-            "reading `{key}` took longer than {} ms and was abandoned",
-            deadline.as_millis()
-        )),
-        Err(mpsc::RecvTimeoutError::Disconnected) => {
-            Fact::Unknown(format!("reading `{key}` crashed"))
+}
+
+impl Started {
+    /// The provider's fact, or `unknown` once its deadline has passed: a provider stuck in a
+    /// system call cannot stall the diagnosis.
+    pub(crate) fn wait(self) -> Fact {
+        match self
+            .rx
+            .recv_timeout(self.by.saturating_duration_since(Instant::now()))
+        {
+            Ok(f) => f,
+            Err(mpsc::RecvTimeoutError::Timeout) => Fact::Unknown(format!(
+                "reading `{}` took longer than {} ms and was abandoned",
+                self.key,
+                self.deadline.as_millis()
+            )),
+            Err(mpsc::RecvTimeoutError::Disconnected) => {
+                Fact::Unknown(format!("reading `{}` crashed", self.key))
+            }
         }
     }
+}
+
+/// Runs `f` on its own thread and gives up on it after `deadline`. (Providers that run commands
+/// kill them at their own deadline.)
+pub(crate) fn with_deadline(
+    key: &str,
+    deadline: Duration,
+    f: impl FnOnce() -> Fact + Send + 'static,
+) -> Fact {
+    start(key, deadline, f).map_or_else(|f| f, Started::wait)
 }

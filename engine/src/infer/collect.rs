@@ -17,12 +17,10 @@ pub fn collect(kb: &Arc<Kb>, live: LiveFacts, redact: bool) -> Bundle {
     let rec = Arc::new(Recorder::new(live));
     // Read every provider's fact at once (each under its own deadline): the probes then find
     // them cached, and facts no probe reads yet still reach the support agent.
-    std::thread::scope(|s| {
-        for k in &keys {
-            let rec = Arc::clone(&rec);
-            s.spawn(move || rec.read(k));
-        }
-    });
+    rec.prefetch(&crate::facts::FactReads::All);
+    for k in &keys {
+        rec.read(k);
+    }
     // The facts each script names are recorded without running it (a fact with no provider is
     // recorded as unknown, with the reason); only a script whose reads the scan could not pin
     // down runs, for every system, so whatever it reads is recorded too.

@@ -248,12 +248,10 @@ pub fn diagnose(kb: &Arc<Kb>, facts: Arc<dyn Facts>, system: Option<&str>) -> Di
             }
         }
     };
-    let done: Vec<Option<(CheckResult, Option<Finding>)>> = std::thread::scope(|scope| {
-        // A live world reads what the checks need all at once, in parallel; recorded facts
-        // ignore it.
-        let facts = &facts;
-        let reads = &reads;
-        scope.spawn(move || facts.prefetch(reads));
+    // A live world starts reading what the checks need, all at once, in the background;
+    // recorded facts ignore it.
+    facts.prefetch(&reads);
+    let done: Vec<Option<(CheckResult, Option<Finding>)>> = {
         // The checks' own scripts compile now, while those facts are read; a script only a
         // walk reaches compiles when (and if) the walk gets there.
         let programs = crate::probe::Programs::shared();
@@ -268,7 +266,7 @@ pub fn diagnose(kb: &Arc<Kb>, facts: Arc<dyn Facts>, system: Option<&str>) -> Di
             .collect();
         programs.prepare(sources, 1);
         in_parallel(&tasks, WORKERS, &run_task)
-    });
+    };
     let mut checks = Vec::new();
     let mut findings = Vec::new();
     let mut prerequisites = Vec::new();
