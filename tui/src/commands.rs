@@ -56,6 +56,9 @@ pub fn diagnose_cmd(common: &Common, args: &DiagnoseArgs) -> Result<i32, CliErro
             "{}",
             serde_json::to_string_pretty(&v).unwrap_or_default()
         )?;
+        // The command ends here: freeing the output's thousands of values would only delay
+        // the exit.
+        std::mem::forget(v);
     } else {
         let mut text = Vec::new();
         print_diagnosis(&mut text, &kb, &d, lang, common.agent)?;
