@@ -189,7 +189,15 @@ pub(crate) fn read_module(settings: &ReaderSettings, module: &Path) -> Outcome {
         } else {
             match rx.recv_timeout(POLL) {
                 Ok(ev) => {
+                    let finished = matches!(ev, Event::Done);
                     take(ev, &mut out);
+                    if finished {
+                        // All the reader had to say is said; what is left is the module's
+                        // C_Finalize and the process's exit, which the diagnosis need not wait
+                        // for (a millisecond or two on SoftHSM2, more on some drivers).
+                        reap_later(child, deadline);
+                        break End::Finished;
+                    }
                     continue;
                 }
                 Err(mpsc::RecvTimeoutError::Timeout) => {}
@@ -202,7 +210,7 @@ pub(crate) fn read_module(settings: &ReaderSettings, module: &Path) -> Outcome {
                 while let Ok(ev) = rx.recv_timeout(Duration::from_millis(50)) {
                     take(ev, &mut out);
                 }
-                break Some(status);
+                break End::Exited(status);
             }
             Ok(None) if Instant::now() < deadline => {}
             _ => {
@@ -211,14 +219,17 @@ pub(crate) fn read_module(settings: &ReaderSettings, module: &Path) -> Outcome {
                 while let Ok(ev) = rx.try_recv() {
                     take(ev, &mut out);
                 }
-                break None;
+                break End::Stopped;
             }
         }
     };
-    let stderr = erx.recv_timeout(Duration::from_millis(100)).ok();
+    // The module's last words matter only when the reader died; its stream ends when it exits.
+    let stderr = matches!(status, End::Exited(_))
+        .then(|| erx.recv_timeout(Duration::from_millis(100)).ok())
+        .flatten();
     let stuck_at = last_step.clone();
     match status {
-        None => {
+        End::Stopped => {
             out.error = Some("timeout".into());
             out.error_in = stuck_at.as_ref().map(|(s, _)| s.clone());
             out.detail = Some(format!(
@@ -227,7 +238,7 @@ pub(crate) fn read_module(settings: &ReaderSettings, module: &Path) -> Outcome {
             ));
             mark_slot(&mut slots, stuck_at.as_ref(), "timeout");
         }
-        Some(st) if !done => {
+        End::Exited(st) if !done => {
             out.error = Some("crashed".into());
             out.error_in = stuck_at.as_ref().map(|(s, _)| s.clone());
             let mut d = format!("the token reader ended early ({st})");
@@ -239,11 +250,44 @@ pub(crate) fn read_module(settings: &ReaderSettings, module: &Path) -> Outcome {
             out.detail = Some(d);
             mark_slot(&mut slots, stuck_at.as_ref(), "crashed");
         }
-        Some(_) => {}
+        End::Exited(_) | End::Finished => {}
     }
     out.slots = slots.into_values().collect();
     out.elapsed_ms = started.elapsed().as_millis() as u64;
     out
+}
+
+/// How a reader's run ended.
+enum End {
+    /// It said it was done; it is still finalising and exiting (see [`reap_later`]).
+    Finished,
+    /// It exited (having said it was done or not).
+    Exited(std::process::ExitStatus),
+    /// It passed its deadline and was killed.
+    Stopped,
+}
+
+/// Waits for a reader that is done to exit, on a thread of its own, and kills it should it
+/// still be there at `deadline` (a module hung in C_Finalize): the child is never left behind
+/// by a parent that lives on (the screen), and a command that ends first does not wait for it.
+fn reap_later(mut child: std::process::Child, deadline: Instant) {
+    let _ = std::thread::Builder::new()
+        .name("token-reader-exit".into())
+        .spawn(move || {
+            loop {
+                match child.try_wait() {
+                    Ok(None) if Instant::now() < deadline => {
+                        std::thread::sleep(Duration::from_millis(5));
+                    }
+                    Ok(None) => {
+                        let _ = child.kill();
+                        let _ = child.wait();
+                        return;
+                    }
+                    Ok(Some(_)) | Err(_) => return,
+                }
+            }
+        });
 }
 
 /// Marks the slot the child was busy with when it hung or died.
@@ -291,6 +335,30 @@ mod tests {
             token_present: true,
             ..Slot::default()
         }
+    }
+
+    #[test]
+    fn a_reader_that_is_done_is_not_waited_for_and_is_stopped_at_the_deadline() {
+        let dir = tempfile::tempdir().unwrap();
+        let marker = dir.path().join("finalised");
+        // Done, then a C_Finalize that never returns in time.
+        let s = fake_reader(
+            dir.path(),
+            &[Event::Loaded, Event::Slot { slot: slot(1) }, Event::Done],
+            &format!("sleep 2; touch '{}'", marker.display()),
+        );
+        let t = Instant::now();
+        let o = read_module(&s, &module_file(dir.path()));
+        assert!(
+            t.elapsed() < Duration::from_millis(500),
+            "{:?}",
+            t.elapsed()
+        );
+        assert_eq!(o.error, None, "{o:?}");
+        assert_eq!(o.slots.len(), 1);
+        // The reaper killed it at the 700 ms deadline, before it could go on.
+        std::thread::sleep(Duration::from_millis(2500));
+        assert!(!marker.exists(), "the reader ran past its deadline");
     }
 
     #[test]
