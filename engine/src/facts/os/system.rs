@@ -8,6 +8,7 @@ use std::time::Duration;
 use super::exec::{CmdOutput, ExecError, run_with_deadline};
 use super::inventory::Service;
 use super::registry::{RegKey, reg_exe_query};
+use crate::text::Wildcard;
 
 /// Which operating system a collector reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -416,8 +417,9 @@ pub(crate) fn glob(sys: &dyn System, pattern: &str) -> Vec<String> {
                 base.clone()
             };
             if part.contains(['*', '?']) {
+                let pattern = Wildcard::new(part, sys.family() == Family::Windows);
                 for name in sys.list_dir(&base_dir) {
-                    if wildcard(part, &name, sys.family() == Family::Windows) {
+                    if pattern.matches(&name) {
                         next.push(format!("{base}{sep}{name}"));
                     }
                 }
@@ -432,11 +434,10 @@ pub(crate) fn glob(sys: &dyn System, pattern: &str) -> Vec<String> {
     current
 }
 
-use crate::text::wildcard;
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::text::wildcard;
 
     #[test]
     fn expands_windows_and_unix_variables() {
