@@ -133,6 +133,7 @@ mod tests {
         let kb = crate::setup::embedded_kb().unwrap();
         assert!(!kb.meta.wording.is_empty());
         let placeable = regex::Regex::new(r"\{[^}]*\}").unwrap();
+        let rules = tokenyar_engine::kb::check::Wordings::new(&kb.meta.wording);
         let mut found = Vec::new();
         for lang in Lang::all() {
             let engine = tokenyar_engine::i18n::engine_ftl(lang);
@@ -140,9 +141,7 @@ mod tests {
                 for line in src.lines().filter(|l| !l.starts_with('#')) {
                     let value = line.split_once(" = ").map_or(line, |(_, v)| v);
                     let value = placeable.replace_all(value, " ");
-                    for issue in
-                        tokenyar_engine::kb::check::wording_issues(&value, lang, &kb.meta.wording)
-                    {
+                    for issue in rules.issues(&value, lang) {
                         found.push(format!("{file}/i18n/{lang}.ftl: {line}: {issue}"));
                     }
                 }
