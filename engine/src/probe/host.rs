@@ -71,6 +71,11 @@ fn kb_data(name: &str) -> Dynamic {
     with_run(|r| r.kb_data.value(name)).unwrap_or(Dynamic::UNIT)
 }
 
+/// `kb_program(id)`: one program of kb/software.yaml (`name`, `min_version`, …), or `()`.
+fn kb_program(id: &str) -> Dynamic {
+    with_run(|r| r.kb_data.program(id)).unwrap_or(Dynamic::UNIT)
+}
+
 /// `system_rules()`: the certificate rules of the system being diagnosed, or `()` without one.
 fn system_rules() -> Dynamic {
     with_run(|r| {
@@ -254,6 +259,7 @@ pub(super) fn register(engine: &mut Engine) {
     engine.register_fn("fact_or", |k: &str, d: Dynamic| fact_or(k, d));
     engine.register_fn("fact_state", |k: &str| fact_state(k));
     engine.register_fn("kb_data", |k: &str| kb_data(k));
+    engine.register_fn("kb_program", |id: &str| kb_program(id));
     engine.register_fn("system_rules", system_rules);
     engine.register_fn("days_between", |a: &str, b: &str| days_between(a, b));
     engine.register_fn("seconds_between", |a: &str, b: &str| seconds_between(a, b));

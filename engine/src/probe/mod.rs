@@ -143,6 +143,22 @@ impl KbTables {
         self.json.get(name)
     }
 
+    /// One program of `software` (kb/software.yaml) as a script value, or `()`: what a script
+    /// asks of the catalogue is almost always one program, and copying the whole catalogue
+    /// for it cost more than the check.
+    pub(crate) fn program(&self, id: &str) -> Dynamic {
+        self.json
+            .get("software")
+            .and_then(|s| s.get("programs"))
+            .and_then(|p| p.as_array())
+            .and_then(|ps| {
+                ps.iter()
+                    .find(|p| p.get("id").and_then(|i| i.as_str()) == Some(id))
+            })
+            .and_then(|p| rhai::serde::to_dynamic(p).ok())
+            .unwrap_or(Dynamic::UNIT)
+    }
+
     /// Every data file as JSON, by name.
     #[cfg(test)]
     pub(crate) fn json_all(&self) -> &serde_json::Map<String, serde_json::Value> {

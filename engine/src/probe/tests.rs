@@ -210,3 +210,43 @@ fn many_values_under_the_per_value_limits_hit_the_run_budget() {
     assert_eq!(r.status, Status::Unknown, "{r:?}");
     assert!(en(&r.reason).contains("too large"), "{r:?}");
 }
+
+#[test]
+fn kb_data_and_kb_program_read_the_knowledge_base_tables() {
+    let mut json = serde_json::Map::new();
+    json.insert(
+        "software".into(),
+        serde_json::json!({"programs": [
+            {"id": "java", "name": {"en": "Java", "fa": "جاوا"}, "min_version": "8"},
+            {"id": "dastine"}
+        ]}),
+    );
+    let tables: KbData = Arc::new(KbTables::new(json));
+    let sb = Sandbox::default();
+    let ast = sb
+        .compile(
+            r#"#{ status: "ok", evidence: #{
+                name: kb_program("java")?.name.en ?? "none",
+                min: kb_program("java").min_version,
+                other: kb_program("dastine")?.name ?? "dastine",
+                missing: kb_program("nothing") == (),
+                count: kb_data("software").programs.len(),
+                no_table: kb_data("systems") == (),
+            } }"#,
+        )
+        .expect("compiles");
+    // A script that changes its copy of a table changes nothing for the next run.
+    let spoil = sb
+        .compile(r#"let t = kb_data("software"); t.programs.clear(); #{ status: "ok" }"#)
+        .expect("compiles");
+    // Twice, a spoiler between: later runs read the converted tables, and get the same.
+    for _ in 0..2 {
+        sb.run(&spoil, facts(), Arc::clone(&tables), &RunInput::default());
+        let r = sb.run(&ast, facts(), Arc::clone(&tables), &RunInput::default());
+        assert_eq!(r.status, Status::Ok, "{r:?}");
+        assert_eq!(
+            serde_json::Value::Object(r.evidence),
+            serde_json::json!({"name": "Java", "min": "8", "other": "dastine", "missing": true, "count": 2, "no_table": true})
+        );
+    }
+}
