@@ -90,9 +90,7 @@ impl LiveFacts {
     pub fn options(&self) -> &LiveOptions {
         &self.opts
     }
-}
 
-impl LiveFacts {
     fn cell(&self, key: &str) -> Option<Arc<OnceLock<Fact>>> {
         let mut c = self.cache.lock().ok()?;
         Some(Arc::clone(c.entry(key.to_string()).or_default()))

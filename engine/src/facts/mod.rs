@@ -42,7 +42,8 @@ pub trait Facts: Send + Sync {
     /// Recorded facts never change, so the default does nothing.
     fn refresh(&self) {}
 
-    /// Reads these facts ahead, at once, so the probes that follow find them cached. Recorded
+    /// Starts reading these facts, all at once, and may return before they are read: a later
+    /// `read` of one waits for it (under its deadline) instead of reading it again. Recorded
     /// facts are already there, so the default does nothing.
     fn prefetch(&self, _keys: &FactReads) {}
 }

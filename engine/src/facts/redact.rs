@@ -420,11 +420,8 @@ impl Redactor {
                 self.learn_holders(v);
             }
         }
-        let homes = aho_corasick::AhoCorasick::builder()
-            .ascii_case_insensitive(true)
-            .build(HOMES);
         for t in &texts {
-            for name in homes.iter().flat_map(|h| user_folders(h, t)) {
+            for name in user_folders(t) {
                 self.add_user(name);
             }
         }
@@ -691,18 +688,27 @@ fn placeholders(text: &str) -> impl Iterator<Item = (&str, usize)> {
     })
 }
 
-/// Where user folders live, in any case: what follows one in a path is a user name.
-const HOMES: [&str; 4] = [
-    "/home/",
-    "/users/",
-    "\\users\\",
-    "\\documents and settings\\",
-];
+/// Where user folders live, in any case: what follows one in a path is a user name. An
+/// automaton of four words, not a regex: compiling the regex took a few percent of a whole
+/// diagnosis.
+static HOMES: std::sync::LazyLock<Option<aho_corasick::AhoCorasick>> =
+    std::sync::LazyLock::new(|| {
+        aho_corasick::AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build([
+                "/home/",
+                "/users/",
+                "\\users\\",
+                "\\documents and settings\\",
+            ])
+            .ok()
+    });
 
-/// The user names in the home folders (`HOMES`, found by `homes`) a text names:
-/// `/home/sara/…`, `C:\Users\sara\…`. An automaton of four words, not a regex: compiling the
-/// regex took a few percent of a whole diagnosis.
-fn user_folders<'t>(homes: &aho_corasick::AhoCorasick, text: &'t str) -> Vec<&'t str> {
+/// The user names in the home folders a text names: `/home/sara/…`, `C:\Users\sara\…`.
+fn user_folders(text: &str) -> Vec<&str> {
+    let Some(homes) = HOMES.as_ref() else {
+        return Vec::new();
+    };
     homes
         .find_iter(text)
         .filter_map(|m| {
@@ -1022,18 +1028,13 @@ mod tests {
 
     #[test]
     fn user_folders_and_placeholders_are_found_in_any_case() {
-        let homes = aho_corasick::AhoCorasick::builder()
-            .ascii_case_insensitive(true)
-            .build(HOMES)
-            .unwrap();
         assert_eq!(
             user_folders(
-                &homes,
                 r"C:\USERS\Sara\Desktop; /home/علی/x /Users/bob:1 \Documents and Settings\old\"
             ),
             ["Sara", "علی", "bob", "old"]
         );
-        assert!(user_folders(&homes, "/home/ and /homes/x").is_empty());
+        assert!(user_folders("/home/ and /homes/x").is_empty());
         let found: Vec<(&str, usize)> =
             placeholders("<user-12> <host-3>x <user-> <serial-x> <holder-2> <nobody-4>").collect();
         assert_eq!(found, [("user", 12), ("host", 3), ("holder", 2)]);

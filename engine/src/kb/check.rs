@@ -254,28 +254,27 @@ fn whole_words(hay: &str, needle: &str, start: usize, end: usize) -> bool {
 /// word in a text in one pass (searching each word in turn made W007 a quarter of `kb check`).
 pub struct Wordings<'a> {
     list: &'a [Wording],
-    /// The words to avoid, lower case, by the list's index.
-    avoid: Vec<String>,
+    /// The words to avoid, lower case, each with its index in `list`; an empty word is left
+    /// out (it matches nothing).
+    words: Vec<(usize, String)>,
     finder: Option<aho_corasick::AhoCorasick>,
 }
 
 impl<'a> Wordings<'a> {
     pub fn new(list: &'a [Wording]) -> Wordings<'a> {
-        let avoid: Vec<String> = list.iter().map(|w| w.avoid.to_lowercase()).collect();
-        // An empty word matches nothing (as before); it stays in the list to keep the indexes.
+        let words: Vec<(usize, String)> = list
+            .iter()
+            .enumerate()
+            .map(|(i, w)| (i, w.avoid.to_lowercase()))
+            .filter(|(_, a)| !a.is_empty())
+            .collect();
         let finder = aho_corasick::AhoCorasick::builder()
             .match_kind(aho_corasick::MatchKind::Standard)
-            .build(avoid.iter().map(|a| {
-                if a.is_empty() {
-                    "\u{0}\u{0}"
-                } else {
-                    a.as_str()
-                }
-            }))
+            .build(words.iter().map(|(_, a)| a))
             .ok();
         Wordings {
             list,
-            avoid,
+            words,
             finder,
         }
     }
@@ -288,11 +287,9 @@ impl<'a> Wordings<'a> {
         let mut found = vec![false; self.list.len()];
         if let Some(finder) = &self.finder {
             for m in finder.find_overlapping_iter(&outside) {
-                let i = m.pattern().as_usize();
-                if !self.avoid[i].is_empty()
-                    && whole_words(&outside, &self.avoid[i], m.start(), m.end())
-                {
-                    found[i] = true;
+                let (i, word) = &self.words[m.pattern().as_usize()];
+                if whole_words(&outside, word, m.start(), m.end()) {
+                    found[*i] = true;
                 }
             }
         }

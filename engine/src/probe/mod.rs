@@ -123,7 +123,8 @@ pub(crate) type KbData = Arc<KbTables>;
 
 /// The knowledge base's data files as scripts see them. Each is turned into a script value the
 /// first time a script asks for it and copied for every later run: a copy costs a fraction of
-/// the conversion, which was a tenth of a whole diagnosis when every run converted anew.
+/// the conversion, which was 7 % of a whole diagnosis's instructions when every run converted
+/// anew.
 #[derive(Default)]
 pub(crate) struct KbTables {
     json: serde_json::Map<String, serde_json::Value>,
