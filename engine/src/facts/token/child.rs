@@ -68,16 +68,40 @@ fn dll_search_path(cmd: &mut Command, module: &Path) {
 }
 
 /// Reads one module in a child process; never takes much longer than the deadline.
+#[cfg(test)]
 pub(crate) fn read_module(settings: &ReaderSettings, module: &Path) -> Outcome {
+    start(settings, module).finish()
+}
+
+/// A reader started on one module, or what became of it at once (a missing file, a program
+/// that would not start).
+pub(crate) enum Started {
+    Running(Box<Reading>),
+    Ended(Outcome),
+}
+
+/// A running reader: its process and the channels its output arrives on (threads drain the
+/// pipes, so the child never blocks on them).
+pub(crate) struct Reading {
+    child: std::process::Child,
+    events: mpsc::Receiver<Event>,
+    stderr: mpsc::Receiver<String>,
+    started: Instant,
+    limit: Duration,
+}
+
+/// Starts the child that reads `module` and returns at once: the read goes on while the caller
+/// does other work, and [`Started::finish`] collects it. Starting costs the caller a process
+/// spawn and two threads' creation, well under a millisecond.
+pub(crate) fn start(settings: &ReaderSettings, module: &Path) -> Started {
     let started = Instant::now();
-    let deadline = started + settings.deadline;
     let mut out = Outcome::default();
     // Said plainly rather than left to the loader's words ("The specified module could not be
     // found" on Windows, which also means a missing dependency).
     if !module.exists() {
         out.error = Some("load_failed".into());
         out.detail = Some(format!("file not found: {}", module.display()));
-        return out;
+        return Started::Ended(out);
     }
     let mut cmd = Command::new(&settings.program);
     let mut module_arg = module.to_path_buf();
@@ -105,7 +129,7 @@ pub(crate) fn read_module(settings: &ReaderSettings, module: &Path) -> Outcome {
                 "the token reader {} could not be started: {e}",
                 settings.program.display()
             ));
-            return out;
+            return Started::Ended(out);
         }
     };
     let (tx, rx) = mpsc::channel::<Event>();
@@ -158,103 +182,134 @@ pub(crate) fn read_module(settings: &ReaderSettings, module: &Path) -> Outcome {
             let _ = etx.send(tail.trim().to_string());
         });
     }
+    Started::Running(Box::new(Reading {
+        child,
+        events: rx,
+        stderr: erx,
+        started,
+        limit: settings.deadline,
+    }))
+}
 
-    let mut slots: BTreeMap<u64, Slot> = BTreeMap::new();
-    let mut last_step: Option<(String, Option<u64>)> = None;
-    let mut done = false;
-    let mut take = |ev: Event, out: &mut Outcome| match ev {
-        Event::Step { step, slot_id } => last_step = Some((step, slot_id)),
-        Event::Loaded => out.loaded = true,
-        Event::Library { library } => out.library = Some(library),
-        Event::Slot { slot } => {
-            slots.insert(slot.slot_id, slot);
+impl Started {
+    /// Waits for the reader to finish, or kills it at its deadline (counted from its start);
+    /// never takes much longer than that.
+    pub(crate) fn finish(self) -> Outcome {
+        match self {
+            Started::Ended(out) => out,
+            Started::Running(r) => r.finish(),
         }
-        Event::Error {
-            step,
-            error,
-            detail,
-        } => {
-            out.error = Some(error);
-            out.error_in = Some(step);
-            out.detail = detail;
-        }
-        Event::Done => done = true,
-    };
-
-    let mut closed = false;
-    let status = loop {
-        if closed {
-            // Its output is closed, so it is exiting: look again soon.
-            std::thread::sleep(Duration::from_millis(1));
-        } else {
-            match rx.recv_timeout(POLL) {
-                Ok(ev) => {
-                    let finished = matches!(ev, Event::Done);
-                    take(ev, &mut out);
-                    if finished {
-                        // All the reader had to say is said; what is left is the module's
-                        // C_Finalize and the process's exit, which the diagnosis need not wait
-                        // for (a millisecond or two on SoftHSM2, more on some drivers).
-                        reap_later(child, deadline);
-                        break End::Finished;
-                    }
-                    continue;
-                }
-                Err(mpsc::RecvTimeoutError::Timeout) => {}
-                Err(mpsc::RecvTimeoutError::Disconnected) => closed = true,
-            }
-        }
-        match child.try_wait() {
-            Ok(Some(status)) => {
-                // The child is gone; its last lines may still be in the pipe.
-                while let Ok(ev) = rx.recv_timeout(Duration::from_millis(50)) {
-                    take(ev, &mut out);
-                }
-                break End::Exited(status);
-            }
-            Ok(None) if Instant::now() < deadline => {}
-            _ => {
-                let _ = child.kill();
-                let _ = child.wait();
-                while let Ok(ev) = rx.try_recv() {
-                    take(ev, &mut out);
-                }
-                break End::Stopped;
-            }
-        }
-    };
-    // The module's last words matter only when the reader died; its stream ends when it exits.
-    let stderr = matches!(status, End::Exited(_))
-        .then(|| erx.recv_timeout(Duration::from_millis(100)).ok())
-        .flatten();
-    let stuck_at = last_step.clone();
-    match status {
-        End::Stopped => {
-            out.error = Some("timeout".into());
-            out.error_in = stuck_at.as_ref().map(|(s, _)| s.clone());
-            out.detail = Some(format!(
-                "the module did not finish within {} ms and was stopped",
-                settings.deadline.as_millis()
-            ));
-            mark_slot(&mut slots, stuck_at.as_ref(), "timeout");
-        }
-        End::Exited(st) if !done => {
-            out.error = Some("crashed".into());
-            out.error_in = stuck_at.as_ref().map(|(s, _)| s.clone());
-            let mut d = format!("the token reader ended early ({st})");
-            if let Some(e) = stderr.filter(|e| !e.is_empty()) {
-                d.push_str(": ");
-                // The module's own words: whatever bytes it chose to write.
-                d.push_str(&crate::text::terminal_safe(&e));
-            }
-            out.detail = Some(d);
-            mark_slot(&mut slots, stuck_at.as_ref(), "crashed");
-        }
-        End::Exited(_) | End::Finished => {}
     }
-    out.slots = slots.into_values().collect();
-    out.elapsed_ms = started.elapsed().as_millis() as u64;
-    out
+}
+
+impl Reading {
+    fn finish(self) -> Outcome {
+        let Reading {
+            mut child,
+            events: rx,
+            stderr: erx,
+            started,
+            limit,
+        } = self;
+        let deadline = started + limit;
+        let mut out = Outcome::default();
+        let mut slots: BTreeMap<u64, Slot> = BTreeMap::new();
+        let mut last_step: Option<(String, Option<u64>)> = None;
+        let mut done = false;
+        let mut take = |ev: Event, out: &mut Outcome| match ev {
+            Event::Step { step, slot_id } => last_step = Some((step, slot_id)),
+            Event::Loaded => out.loaded = true,
+            Event::Library { library } => out.library = Some(library),
+            Event::Slot { slot } => {
+                slots.insert(slot.slot_id, slot);
+            }
+            Event::Error {
+                step,
+                error,
+                detail,
+            } => {
+                out.error = Some(error);
+                out.error_in = Some(step);
+                out.detail = detail;
+            }
+            Event::Done => done = true,
+        };
+
+        let mut closed = false;
+        let status = loop {
+            if closed {
+                // Its output is closed, so it is exiting: look again soon.
+                std::thread::sleep(Duration::from_millis(1));
+            } else {
+                match rx.recv_timeout(POLL) {
+                    Ok(ev) => {
+                        let finished = matches!(ev, Event::Done);
+                        take(ev, &mut out);
+                        if finished {
+                            // All the reader had to say is said; what is left is the module's
+                            // C_Finalize and the process's exit, which the diagnosis need not wait
+                            // for (a millisecond or two on SoftHSM2, more on some drivers).
+                            reap_later(child, deadline);
+                            break End::Finished;
+                        }
+                        continue;
+                    }
+                    Err(mpsc::RecvTimeoutError::Timeout) => {}
+                    Err(mpsc::RecvTimeoutError::Disconnected) => closed = true,
+                }
+            }
+            match child.try_wait() {
+                Ok(Some(status)) => {
+                    // The child is gone; its last lines may still be in the pipe.
+                    while let Ok(ev) = rx.recv_timeout(Duration::from_millis(50)) {
+                        take(ev, &mut out);
+                    }
+                    break End::Exited(status);
+                }
+                Ok(None) if Instant::now() < deadline => {}
+                _ => {
+                    let _ = child.kill();
+                    let _ = child.wait();
+                    while let Ok(ev) = rx.try_recv() {
+                        take(ev, &mut out);
+                    }
+                    break End::Stopped;
+                }
+            }
+        };
+        // The module's last words matter only when the reader died; its stream ends when it exits.
+        let stderr = matches!(status, End::Exited(_))
+            .then(|| erx.recv_timeout(Duration::from_millis(100)).ok())
+            .flatten();
+        let stuck_at = last_step.clone();
+        match status {
+            End::Stopped => {
+                out.error = Some("timeout".into());
+                out.error_in = stuck_at.as_ref().map(|(s, _)| s.clone());
+                out.detail = Some(format!(
+                    "the module did not finish within {} ms and was stopped",
+                    limit.as_millis()
+                ));
+                mark_slot(&mut slots, stuck_at.as_ref(), "timeout");
+            }
+            End::Exited(st) if !done => {
+                out.error = Some("crashed".into());
+                out.error_in = stuck_at.as_ref().map(|(s, _)| s.clone());
+                let mut d = format!("the token reader ended early ({st})");
+                if let Some(e) = stderr.filter(|e| !e.is_empty()) {
+                    d.push_str(": ");
+                    // The module's own words: whatever bytes it chose to write.
+                    d.push_str(&crate::text::terminal_safe(&e));
+                }
+                out.detail = Some(d);
+                mark_slot(&mut slots, stuck_at.as_ref(), "crashed");
+            }
+            End::Exited(_) | End::Finished => {}
+        }
+        out.slots = slots.into_values().collect();
+        out.elapsed_ms = started.elapsed().as_millis() as u64;
+        out
+    }
 }
 
 /// How a reader's run ended.
@@ -359,6 +414,34 @@ mod tests {
         // The reaper killed it at the 700 ms deadline, before it could go on.
         std::thread::sleep(Duration::from_millis(2500));
         assert!(!marker.exists(), "the reader ran past its deadline");
+    }
+
+    #[test]
+    fn starting_a_reader_returns_at_once_and_the_read_goes_on_meanwhile() {
+        let dir = tempfile::tempdir().unwrap();
+        // The module takes 300 ms before it says anything.
+        let mut s = fake_reader(dir.path(), &[], "sleep 0.3");
+        let mut script = std::fs::read_to_string(&s.program).unwrap();
+        script = script.replacen("echo", "sleep 0.3; echo", 1);
+        script.push_str(&format!("echo '{}'\n", Event::Done.to_line()));
+        std::fs::write(&s.program, script).unwrap();
+        s.deadline = Duration::from_secs(5);
+        let t = Instant::now();
+        let started = start(&s, &module_file(dir.path()));
+        assert!(
+            t.elapsed() < Duration::from_millis(200),
+            "{:?}",
+            t.elapsed()
+        );
+        assert!(matches!(started, Started::Running(_)));
+        let o = started.finish();
+        assert!(
+            t.elapsed() >= Duration::from_millis(300),
+            "{:?}",
+            t.elapsed()
+        );
+        assert_eq!(o.error, None, "{o:?}");
+        assert!(o.elapsed_ms >= 300, "{o:?}");
     }
 
     #[test]

@@ -17,7 +17,7 @@ pub(crate) mod discover;
 pub mod reader;
 
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, mpsc};
+use std::sync::Mutex;
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
@@ -157,96 +157,122 @@ pub fn deadline(opts: &LiveOptions) -> Duration {
 
 /// The `token` provider: discovers modules, reads each in a child under the deadline.
 pub(crate) fn provide(opts: &LiveOptions) -> Fact {
-    let Some(program) = &opts.token_reader else {
-        return Fact::Unknown(
-            "this program was started without a token reader, so it cannot read tokens".into(),
-        );
-    };
-    let tokens = &opts.tokens;
-    let mut modules: Vec<Module> = Vec::new();
-    if opts.discover_modules {
-        let env = |k: &str| std::env::var(k).ok();
-        for c in discover::discover(tokens, std::env::consts::OS, &env) {
-            modules.push(Module {
-                path: c.path.display().to_string(),
-                model: Some(c.model),
-                source: "discovered".into(),
-                confidence: Some(c.confidence),
-                bits: c.bits,
-                ..Module::default()
-            });
-        }
-    }
-    for p in &opts.pkcs11_modules {
-        let same = modules
-            .iter_mut()
-            .find(|m| discover::same_file(Path::new(&m.path), p));
-        match same {
-            // The user named a module discovery also found: theirs wins, once.
-            Some(m) => {
-                m.source = "argument".into();
-                m.path = p.display().to_string();
-            }
-            None => modules.push(Module {
-                path: p.display().to_string(),
-                model: discover::model_of(tokens, p),
-                source: "argument".into(),
-                ..Module::default()
-            }),
-        }
-    }
-    let settings = ReaderSettings {
-        program: program.clone(),
-        program32: arch::reader32_beside(program),
-        deadline: opts.token_deadline,
-    };
-    // Each module goes to the reader that can load it: its file's header says which processor
-    // it is for (the knowledge base's `bits` when the header cannot be read).
-    let mut readers: Vec<Option<PathBuf>> = Vec::new();
-    for m in &mut modules {
-        let kb_bits = m.bits;
-        let arch = arch::of_file(Path::new(&m.path)).or(kb_bits.map(arch::Arch::from_kb_bits));
-        m.bits = arch.map(arch::Arch::bits);
-        match arch::reader_for(&settings.program, settings.program32.as_deref(), arch) {
-            Ok(p) => readers.push(Some(p.to_path_buf())),
-            Err(why) => {
-                m.error = Some("wrong_architecture".into());
-                m.detail = Some(why);
-                readers.push(None);
+    Reads::start(opts).finish()
+}
+
+/// The token read under way: every module's reader started at once, each in its child.
+pub(crate) enum Reads {
+    Running {
+        modules: Vec<Module>,
+        readers: Vec<Option<child::Started>>,
+    },
+    /// There is nothing to start: the fact is known already.
+    Known(Fact),
+}
+
+impl Reads {
+    /// Finds the modules and starts their readers; returns as soon as they run.
+    fn start(opts: &LiveOptions) -> Reads {
+        let Some(program) = &opts.token_reader else {
+            return Reads::Known(Fact::Unknown(
+                "this program was started without a token reader, so it cannot read tokens".into(),
+            ));
+        };
+        let tokens = &opts.tokens;
+        let mut modules: Vec<Module> = Vec::new();
+        if opts.discover_modules {
+            let env = |k: &str| std::env::var(k).ok();
+            for c in discover::discover(tokens, std::env::consts::OS, &env) {
+                modules.push(Module {
+                    path: c.path.display().to_string(),
+                    model: Some(c.model),
+                    source: "discovered".into(),
+                    confidence: Some(c.confidence),
+                    bits: c.bits,
+                    ..Module::default()
+                });
             }
         }
-    }
-    let slots = std::thread::scope(|scope| {
-        let handles: Vec<_> = modules
-            .iter_mut()
+        for p in &opts.pkcs11_modules {
+            let same = modules
+                .iter_mut()
+                .find(|m| discover::same_file(Path::new(&m.path), p));
+            match same {
+                // The user named a module discovery also found: theirs wins, once.
+                Some(m) => {
+                    m.source = "argument".into();
+                    m.path = p.display().to_string();
+                }
+                None => modules.push(Module {
+                    path: p.display().to_string(),
+                    model: discover::model_of(tokens, p),
+                    source: "argument".into(),
+                    ..Module::default()
+                }),
+            }
+        }
+        let settings = ReaderSettings {
+            program: program.clone(),
+            program32: arch::reader32_beside(program),
+            deadline: opts.token_deadline,
+        };
+        // Each module goes to the reader that can load it: its file's header says which processor
+        // it is for (the knowledge base's `bits` when the header cannot be read).
+        let mut readers: Vec<Option<PathBuf>> = Vec::new();
+        for m in &mut modules {
+            let kb_bits = m.bits;
+            let arch = arch::of_file(Path::new(&m.path)).or(kb_bits.map(arch::Arch::from_kb_bits));
+            m.bits = arch.map(arch::Arch::bits);
+            match arch::reader_for(&settings.program, settings.program32.as_deref(), arch) {
+                Ok(p) => readers.push(Some(p.to_path_buf())),
+                Err(why) => {
+                    m.error = Some("wrong_architecture".into());
+                    m.detail = Some(why);
+                    readers.push(None);
+                }
+            }
+        }
+        let readers = modules
+            .iter()
             .zip(readers)
-            .filter_map(|(m, r)| Some((m, r?)))
-            .map(|(m, program)| {
+            .map(|(m, r)| {
+                let program = r?;
                 let settings = ReaderSettings {
                     program,
                     ..settings.clone()
                 };
-                scope.spawn(move || {
-                    let outcome = child::read_module(&settings, Path::new(&m.path));
-                    outcome.apply(m)
-                })
+                Some(child::start(&settings, Path::new(&m.path)))
             })
             .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().unwrap_or_default())
-            .collect::<Vec<Slot>>()
-    });
-    let fact = TokenFact { modules, slots };
-    match serde_json::to_value(&fact) {
-        Ok(v) => Fact::Value(v),
-        Err(e) => Fact::Unknown(format!("the token facts could not be encoded: {e}")),
+        Reads::Running { modules, readers }
+    }
+
+    /// Waits for every reader (each under its own deadline, and they run side by side) and
+    /// gives the fact.
+    fn finish(self) -> Fact {
+        let (mut modules, readers) = match self {
+            Reads::Known(fact) => return fact,
+            Reads::Running { modules, readers } => (modules, readers),
+        };
+        let mut slots = Vec::new();
+        for (m, r) in modules.iter_mut().zip(readers) {
+            if let Some(r) = r {
+                slots.extend(r.finish().apply(m));
+            }
+        }
+        let fact = TokenFact { modules, slots };
+        match serde_json::to_value(&fact) {
+            Ok(v) => Fact::Value(v),
+            Err(e) => Fact::Unknown(format!("the token facts could not be encoded: {e}")),
+        }
     }
 }
 
-/// A token read started early, on a thread of its own, so that it overlaps with loading the
-/// knowledge base (see `LiveFacts::with_prefetched_token`).
-pub struct Prefetch(Mutex<Option<mpsc::Receiver<Fact>>>);
+/// A token read started early, so that it overlaps with loading the knowledge base (see
+/// `LiveFacts::with_prefetched_token`). The readers are started on the caller's thread, at
+/// once: a thread started for it could wait milliseconds for a core the caller keeps busy, and
+/// the read is the longest part of a diagnosis.
+pub struct Prefetch(Mutex<Option<Reads>>);
 
 impl std::fmt::Debug for Prefetch {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -257,19 +283,13 @@ impl std::fmt::Debug for Prefetch {
 impl Prefetch {
     /// Starts reading now, with `opts` (only `tokens` need be filled: `kb::tokens_only`).
     pub fn start(opts: LiveOptions) -> Prefetch {
-        let (tx, rx) = mpsc::channel();
-        let started = std::thread::Builder::new()
-            .name("fact-token-early".into())
-            .spawn(move || {
-                let _ = tx.send(provide(&opts));
-            });
-        Prefetch(Mutex::new(started.ok().map(|_| rx)))
+        Prefetch(Mutex::new(Some(Reads::start(&opts))))
     }
 
-    /// The early result, once; `None` if it was taken already or could not be started.
+    /// The early result, once, when the readers finish; `None` if it was taken already.
     pub fn take(&self) -> Option<Fact> {
-        let rx = self.0.lock().ok()?.take()?;
-        rx.recv().ok()
+        let reads = self.0.lock().ok()?.take()?;
+        Some(reads.finish())
     }
 }
 
