@@ -86,8 +86,17 @@ static FROZEN_KB: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/kb.frozen"))
 /// The knowledge base built into this binary: thawed from the bytes build.rs froze after
 /// checking it, in about a millisecond (parsing its YAML took tens).
 pub fn embedded_kb() -> Result<Kb, CliError> {
-    kb::frozen::thaw(FROZEN_KB)
+    kb::frozen::thaw_with_tokens(FROZEN_KB, embedded_tokens())
         .map_err(|e| CliError::usage("err-built-in-kb", &[("error", e.to_string().into())]))
+}
+
+/// The built-in token data, parsed once per process: the early token read and the knowledge
+/// base share it. Empty should the bytes be unreadable, which thawing the rest then reports.
+fn embedded_tokens() -> Arc<TokensFile> {
+    static TOKENS: std::sync::OnceLock<Arc<TokensFile>> = std::sync::OnceLock::new();
+    Arc::clone(
+        TOKENS.get_or_init(|| Arc::new(kb::frozen::thaw_tokens(FROZEN_KB).unwrap_or_default())),
+    )
 }
 
 /// The built-in knowledge base, thawed once per process and kept until it ends: a command
@@ -222,10 +231,9 @@ pub fn live_options(
 /// loading the rest of the knowledge base; hand it to [`live_facts`].
 pub fn start_token_read(common: &Common, args: &LiveArgs) -> Result<Prefetch, CliError> {
     let tokens = match &common.kb {
-        Some(dir) => kb::tokens_only(&Source::from_dir(dir)?),
-        None => kb::frozen::thaw_tokens(FROZEN_KB).unwrap_or_default(),
+        Some(dir) => Arc::new(kb::tokens_only(&Source::from_dir(dir)?)),
+        None => embedded_tokens(),
     };
-    let tokens = Arc::new(tokens);
     Ok(Prefetch::start(live_options(args, tokens, Arc::default())?))
 }
 

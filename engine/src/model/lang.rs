@@ -262,12 +262,27 @@ impl JsonSchema for Lang {
 /// the checker reports it, so one missing translation never hides others. Code builds texts with
 /// [`Text::new`] and reads them with [`Text::get`].
 #[derive(Clone, Default, PartialEq, Eq)]
-pub struct Text(Vec<(Lang, String)>);
+pub struct Text(Vec<(Lang, Cow<'static, str>)>);
 
 impl Text {
     /// A text in the two base languages.
     pub fn new(fa: impl Into<String>, en: impl Into<String>) -> Text {
-        Text(vec![(Lang::Fa, fa.into()), (Lang::En, en.into())])
+        Text(vec![
+            (Lang::Fa, Cow::Owned(fa.into())),
+            (Lang::En, Cow::Owned(en.into())),
+        ])
+    }
+
+    /// A text whose strings live as long as the program: the built-in knowledge base's,
+    /// borrowed from its bytes rather than copied (see `kb::frozen`).
+    pub(crate) fn borrowed(mut parts: Vec<(Lang, &'static str)>) -> Text {
+        parts.sort_by_key(|(l, _)| order(*l));
+        Text(
+            parts
+                .into_iter()
+                .map(|(l, s)| (l, Cow::Borrowed(s)))
+                .collect(),
+        )
     }
 
     /// The text in `lang`; where it has none, in English, then Persian, then whatever it has.
@@ -279,7 +294,7 @@ impl Text {
                 None => self
                     .0
                     .iter()
-                    .map(|(_, s)| s.as_str())
+                    .map(|(_, s)| s.as_ref())
                     .find(|s| !s.is_empty()),
             })
             .unwrap_or_default()
@@ -290,12 +305,12 @@ impl Text {
         self.0
             .iter()
             .find(|(l, s)| *l == lang && !s.is_empty())
-            .map(|(_, s)| s.as_str())
+            .map(|(_, s)| s.as_ref())
     }
 
     /// Sets the text of one language.
     pub fn set(&mut self, lang: Lang, text: impl Into<String>) {
-        let text = text.into();
+        let text = Cow::Owned(text.into());
         match self.0.iter_mut().find(|(l, _)| *l == lang) {
             Some((_, s)) => *s = text,
             None => {
@@ -307,22 +322,27 @@ impl Text {
 
     /// Every language the text is written in, with its text.
     pub fn iter(&self) -> impl Iterator<Item = (Lang, &str)> {
-        self.0.iter().map(|(l, s)| (*l, s.as_str()))
+        self.0.iter().map(|(l, s)| (*l, s.as_ref()))
     }
 
     /// The same text with `f` applied in every language.
     pub fn map(&self, mut f: impl FnMut(&str) -> String) -> Text {
-        Text(self.0.iter().map(|(l, s)| (*l, f(s))).collect())
+        Text(self.0.iter().map(|(l, s)| (*l, Cow::Owned(f(s)))).collect())
     }
 
     /// The same text with `f` applied in every language, told which one it is.
     pub(crate) fn map_lang(&self, mut f: impl FnMut(Lang, &str) -> String) -> Text {
-        Text(self.0.iter().map(|(l, s)| (*l, f(*l, s))).collect())
+        Text(
+            self.0
+                .iter()
+                .map(|(l, s)| (*l, Cow::Owned(f(*l, s))))
+                .collect(),
+        )
     }
 
     /// A text built from a function of the language, in every language tokenyar has.
     pub(crate) fn from_fn(mut f: impl FnMut(Lang) -> String) -> Text {
-        Text(Lang::all().map(|l| (l, f(l))).collect())
+        Text(Lang::all().map(|l| (l, Cow::Owned(f(l)))).collect())
     }
 }
 
@@ -366,7 +386,7 @@ impl<'de> Deserialize<'de> for Text {
                         return Err(de::Error::custom(format!("`{code}` is given twice")));
                     }
                     let s: String = map.next_value()?;
-                    t.0.push((lang, s));
+                    t.0.push((lang, Cow::Owned(s)));
                 }
                 t.0.sort_by_key(|(l, _)| order(*l));
                 Ok(t)
