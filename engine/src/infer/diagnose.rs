@@ -1,7 +1,6 @@
 //! `diagnose`: run every check of a system (or all) and report what is wrong, worst first, each
 //! finding with its evidence, its remedy and the path that led there.
 
-use std::collections::HashSet;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
@@ -98,13 +97,14 @@ pub(crate) fn probes_needed<'k>(kb: &'k Kb, system: Option<&str>) -> Vec<&'k str
     }
     // Every edge, probes' `check`, `auto` and `verify` included: one traversal of what is
     // reachable (each node once).
-    let mut seen: HashSet<&str> = HashSet::new();
+    let mut seen = vec![false; kb.nodes.len()];
     let mut probes = Vec::new();
     while let Some(id) = stack.pop() {
-        let Some(n) = kb.node(id) else { continue };
-        if !seen.insert(n.id.as_str()) {
+        let Some(at) = kb.position(id) else { continue };
+        if std::mem::replace(&mut seen[at], true) {
             continue;
         }
+        let n = &kb.nodes[at];
         if n.kind == Kind::Probe {
             probes.push(n.id.as_str());
         }

@@ -265,7 +265,7 @@ pub fn freeze(kb: &Kb) -> Result<Vec<u8>, FrozenError> {
         .values()
         .map(|s| FScript {
             name: s.name.clone(),
-            source: s.source.to_string(),
+            source: without_comments(&s.source).into_owned(),
             reads: s.reads.keys().map(|k| k.iter().cloned().collect()),
         })
         .collect();
@@ -286,6 +286,52 @@ pub fn freeze(kb: &Kb) -> Result<Vec<u8>, FrozenError> {
     out.extend(postcard::to_allocvec(&body).map_err(|e| err("encoding", e))?);
     out.extend(texts.all.as_bytes());
     Ok(out)
+}
+
+/// A script without its `//` comments, every line and column of its code where it was: a
+/// quarter of the scripts' text is comments, and Rhai's tokenizer reads them character by
+/// character in every process that compiles the script. Only a script of plain strings and
+/// line comments is stripped; one with a character literal, a back-quoted string or a block
+/// comment is kept whole, rather than cut by rules this does not implement.
+fn without_comments(source: &str) -> std::borrow::Cow<'_, str> {
+    let mut out = String::with_capacity(source.len());
+    for line in source.lines() {
+        let mut in_string = false;
+        let mut escaped = false;
+        let mut code_end = line.len();
+        let mut chars = line.char_indices().peekable();
+        while let Some((i, c)) = chars.next() {
+            if in_string {
+                match c {
+                    _ if escaped => escaped = false,
+                    '\\' => escaped = true,
+                    '"' => in_string = false,
+                    _ => {}
+                }
+                continue;
+            }
+            match c {
+                '"' => in_string = true,
+                '\'' | '`' => return source.into(),
+                '/' => match chars.peek() {
+                    Some((_, '/')) => {
+                        code_end = i;
+                        break;
+                    }
+                    Some((_, '*')) => return source.into(),
+                    _ => {}
+                },
+                _ => {}
+            }
+        }
+        // A string still open at the line's end (continued with `\`) is past what this reads.
+        if in_string {
+            return source.into();
+        }
+        out.push_str(line[..code_end].trim_end());
+        out.push('\n');
+    }
+    out.into()
 }
 
 fn freeze_body(b: &Body, texts: &mut TextsOut) -> Result<FBody, FrozenError> {
@@ -552,10 +598,14 @@ mod tests {
 
     #[test]
     fn thawing_gives_back_the_knowledge_base_that_was_frozen() {
-        let (kb, diags) = Kb::load(&Source::embedded_parts(super::super::Parts::RUN));
+        let (mut kb, diags) = Kb::load(&Source::embedded_parts(super::super::Parts::RUN));
         assert!(diags.is_empty(), "{diags:?}");
         let bytes: &'static [u8] = freeze(&kb).unwrap().leak();
         let back = thaw(bytes).unwrap();
+        // The scripts come back without their comments (see the next test).
+        for s in kb.scripts.values_mut() {
+            s.source = Arc::from(without_comments(&s.source).as_ref());
+        }
         assert_eq!(view(&back), view(&kb));
         assert_eq!(back.origin, kb.origin);
         assert!(back.scenarios.is_empty() && back.test_data.is_empty());
@@ -581,6 +631,37 @@ mod tests {
         let good: &'static [u8] = freeze(&kb).unwrap().leak();
         assert!(thaw(good).is_ok());
         assert!(thaw(&good[..good.len() - 1]).is_err());
+    }
+
+    #[test]
+    fn scripts_lose_their_comments_and_nothing_else() {
+        assert_eq!(
+            without_comments("// about\nlet a = \"http://x\"; // note\n  a // \"q\"\n"),
+            "\nlet a = \"http://x\";\n  a\n"
+        );
+        assert_eq!(
+            without_comments("let s = \"a \\\" // b\";"),
+            "let s = \"a \\\" // b\";\n"
+        );
+        for kept in [
+            "let c = '/'; // x",
+            "let s = `// ${1}`;",
+            "/* a */ let a = 1;",
+            "let s = \"a\\\n// b\";",
+        ] {
+            assert_eq!(without_comments(kept), kept, "{kept}");
+        }
+        // Every script of the knowledge base compiles to the same program, positions included.
+        let (kb, _) = Kb::load(&Source::embedded_parts(super::super::Parts::RUN));
+        let sandbox = crate::probe::Sandbox::new(crate::probe::Limits::default());
+        let mut stripped = 0;
+        for s in kb.scripts.values() {
+            let short = without_comments(&s.source);
+            stripped += s.source.len() - short.len();
+            let (a, b) = (sandbox.compile(&s.source), sandbox.compile(&short));
+            assert_eq!(format!("{a:?}"), format!("{b:?}"), "{}", s.name);
+        }
+        assert!(stripped > 10_000, "{stripped}");
     }
 
     #[test]

@@ -75,6 +75,11 @@ impl Kb {
         self.index.get(id).map(|&i| &self.nodes[i])
     }
 
+    /// Where the node `id` is in `nodes`.
+    pub(crate) fn position(&self, id: &str) -> Option<usize> {
+        self.index.get(id).copied()
+    }
+
     pub fn system(&self, id: &str) -> Option<&System> {
         self.systems.iter().find(|s| s.id == id)
     }
