@@ -200,6 +200,15 @@ impl Started {
             Started::Running(r) => r.finish(),
         }
     }
+
+    /// Gives up on the read without waiting (the command ended first): the reader is reaped
+    /// when it exits and killed at its deadline, never left behind.
+    pub(crate) fn abandon(self) {
+        if let Started::Running(r) = self {
+            let deadline = r.started + r.limit;
+            reap_later(r.child, deadline);
+        }
+    }
 }
 
 impl Reading {
@@ -419,12 +428,10 @@ mod tests {
     #[test]
     fn starting_a_reader_returns_at_once_and_the_read_goes_on_meanwhile() {
         let dir = tempfile::tempdir().unwrap();
-        // The module takes 300 ms before it says anything.
-        let mut s = fake_reader(dir.path(), &[], "sleep 0.3");
-        let mut script = std::fs::read_to_string(&s.program).unwrap();
-        script = script.replacen("echo", "sleep 0.3; echo", 1);
-        script.push_str(&format!("echo '{}'\n", Event::Done.to_line()));
-        std::fs::write(&s.program, script).unwrap();
+        // The module takes 300 ms before it says anything, then is done.
+        let mut s = fake_reader(dir.path(), &[Event::Done], "exit 0");
+        let script = std::fs::read_to_string(&s.program).unwrap();
+        std::fs::write(&s.program, script.replacen("echo", "sleep 0.3; echo", 1)).unwrap();
         s.deadline = Duration::from_secs(5);
         let t = Instant::now();
         let started = start(&s, &module_file(dir.path()));
@@ -442,6 +449,27 @@ mod tests {
         );
         assert_eq!(o.error, None, "{o:?}");
         assert!(o.elapsed_ms >= 300, "{o:?}");
+    }
+
+    #[test]
+    fn an_abandoned_reader_is_killed_at_its_deadline() {
+        let dir = tempfile::tempdir().unwrap();
+        let marker = dir.path().join("went-on");
+        let s = fake_reader(
+            dir.path(),
+            &[Event::Loaded],
+            &format!("sleep 2; touch '{}'", marker.display()),
+        );
+        let t = Instant::now();
+        start(&s, &module_file(dir.path())).abandon();
+        assert!(
+            t.elapsed() < Duration::from_millis(200),
+            "{:?}",
+            t.elapsed()
+        );
+        // Killed at the 700 ms deadline, before it could go on.
+        std::thread::sleep(Duration::from_millis(2500));
+        assert!(!marker.exists(), "the reader ran past its deadline");
     }
 
     #[test]

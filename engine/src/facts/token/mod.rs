@@ -247,6 +247,16 @@ impl Reads {
         Reads::Running { modules, readers }
     }
 
+    /// Gives up on every reader still running (see [`child::Started::abandon`]).
+    fn abandon(self) {
+        if let Reads::Running { readers, .. } = self {
+            readers
+                .into_iter()
+                .flatten()
+                .for_each(child::Started::abandon);
+        }
+    }
+
     /// Waits for every reader (each under its own deadline, and they run side by side) and
     /// gives the fact.
     fn finish(self) -> Fact {
@@ -290,6 +300,16 @@ impl Prefetch {
     pub fn take(&self) -> Option<Fact> {
         let reads = self.0.lock().ok()?.take()?;
         Some(reads.finish())
+    }
+}
+
+/// A read never taken (the command failed before it needed the token) leaves no reader
+/// behind, and its drop does not wait for one.
+impl Drop for Prefetch {
+    fn drop(&mut self) {
+        if let Some(reads) = self.0.get_mut().ok().and_then(Option::take) {
+            reads.abandon();
+        }
     }
 }
 
