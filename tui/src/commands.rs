@@ -78,9 +78,11 @@ pub fn collect_cmd(common: &Common, args: &CollectArgs) -> Result<i32, CliError>
     {
         tokenyar_engine::files::check_target(p, tokenyar_engine::files::Existing::Refuse, &[])?;
     }
+    // As in `diagnose`: the token is read while the knowledge base loads.
+    let early_token = setup::start_token_read(common, &common.live)?;
     let kb = load_kb(common)?;
     let lang = lang(common)?;
-    let live = setup::live_facts(&kb, &common.live, None)?;
+    let live = setup::live_facts(&kb, &common.live, Some(early_token))?;
     let bundle = tokenyar_engine::infer::collect::collect(&kb, live, !args.no_redact);
     let json = bundle.to_json();
     use tokenyar_engine::files::{self, Existing};
