@@ -153,7 +153,7 @@ impl System for RealSystem {
 
     #[cfg(windows)]
     fn service_list(&self) -> Option<Result<Vec<Service>, String>> {
-        Some(super::win_api::services())
+        Some(super::win_api::services(self.until))
     }
 
     #[cfg(windows)]

@@ -164,9 +164,13 @@ pub(crate) fn process_names() -> Result<Vec<String>, String> {
 }
 
 /// Every Win32 service with its display name and state, from the Service Control Manager.
+/// A Service Control Manager that is still starting or too busy to take the call is asked again
+/// until `until`; any other failure is reported at once.
 #[cfg(windows)]
-pub fn services() -> Result<Vec<super::inventory::Service>, String> {
-    Ok(ffi::services()?
+pub fn services(
+    until: Option<std::time::Instant>,
+) -> Result<Vec<super::inventory::Service>, String> {
+    Ok(retry_transient(until, ffi::services)?
         .into_iter()
         .map(|(name, display, state)| super::inventory::Service {
             name,
@@ -191,6 +195,37 @@ pub fn adapters() -> Result<Vec<super::system::Adapter>, String> {
             },
         )
         .collect())
+}
+
+/// RPC_S_SERVER_UNAVAILABLE and RPC_S_SERVER_TOO_BUSY: the Service Control Manager answers
+/// through RPC, and these say it is not listening yet (a machine still booting, a Wine session
+/// whose services.exe is starting) or has no free connection, not that the list is unreadable.
+const TRANSIENT_RPC_ERRORS: [u32; 2] = [1722, 1723];
+
+/// Runs `attempt` until it succeeds, fails for a reason that is not transient, or the next
+/// pause (50 ms, doubling, at most 400 ms) would end after `until` (one second from now when
+/// there is none). The last error is returned as text.
+#[cfg_attr(not(windows), allow(dead_code))]
+fn retry_transient<T>(
+    until: Option<std::time::Instant>,
+    mut attempt: impl FnMut() -> Result<T, (u32, String)>,
+) -> Result<T, String> {
+    let until =
+        until.unwrap_or_else(|| std::time::Instant::now() + std::time::Duration::from_secs(1));
+    let mut pause = std::time::Duration::from_millis(50);
+    loop {
+        match attempt() {
+            Ok(v) => return Ok(v),
+            Err((code, why)) => {
+                let now = std::time::Instant::now();
+                if !TRANSIENT_RPC_ERRORS.contains(&code) || now + pause >= until {
+                    return Err(why);
+                }
+                std::thread::sleep(pause);
+                pause = (pause * 2).min(std::time::Duration::from_millis(400));
+            }
+        }
+    }
 }
 
 /// A service's `dwCurrentState` as the names `sc query` parsing gives.
@@ -324,7 +359,8 @@ mod ffi {
         Err("the network adapter list kept growing while it was read".into())
     }
 
-    pub fn services() -> Result<Vec<(String, String, u32)>, String> {
+    /// Errors carry the Windows error code, so the caller can tell a transient one.
+    pub fn services() -> Result<Vec<(String, String, u32)>, (u32, String)> {
         // SAFETY: null machine and database names mean this computer's active database.
         let scm = unsafe {
             OpenSCManagerW(
@@ -334,16 +370,26 @@ mod ffi {
             )
         };
         if scm.is_null() {
-            return Err(format!(
-                "the Service Control Manager could not be opened: {}",
-                std::io::Error::last_os_error()
+            // SAFETY: no arguments.
+            let err = unsafe { GetLastError() };
+            return Err((
+                err,
+                format!(
+                    "the Service Control Manager could not be opened: {}",
+                    std::io::Error::from_raw_os_error(err as i32)
+                ),
             ));
         }
         let mut out = Vec::new();
         let mut resume: u32 = 0;
         // u64 units: the entries hold pointers, so the buffer must be 8-byte aligned.
         let mut buf: Vec<u64> = vec![0; 64 * 1024 / 8];
+        let mut rounds = 0;
         let result = loop {
+            rounds += 1;
+            if rounds > 64 {
+                break Err((0, "the service list kept growing while it was read".into()));
+            }
             let mut needed: u32 = 0;
             let mut count: u32 = 0;
             // SAFETY: the buffer and its byte length match; the out-parameters are ours.
@@ -364,9 +410,12 @@ mod ffi {
             // SAFETY: no arguments.
             let err = if ok { 0 } else { unsafe { GetLastError() } };
             if !ok && err != ERROR_MORE_DATA {
-                break Err(format!(
-                    "the services could not be listed: {}",
-                    std::io::Error::from_raw_os_error(err as i32)
+                break Err((
+                    err,
+                    format!(
+                        "the services could not be listed: {}",
+                        std::io::Error::from_raw_os_error(err as i32)
+                    ),
                 ));
             }
             let entries = buf.as_ptr().cast::<ENUM_SERVICE_STATUS_PROCESSW>();
@@ -381,9 +430,13 @@ mod ffi {
             if ok {
                 break Ok(out);
             }
+            // With nothing returned, the buffer must grow even where `needed` says it is big
+            // enough, or the same call would be repeated for ever.
             let want = (needed as usize).div_ceil(8);
             if want > buf.len() {
                 buf.resize(want, 0);
+            } else if count == 0 {
+                buf.resize(buf.len() * 2, 0);
             }
         };
         // SAFETY: `scm` is a valid handle opened above and closed once.
@@ -431,6 +484,42 @@ mod tests {
         b.extend([0, 0]);
         assert_eq!(value_text(7, &b), "a\\0ب");
         assert_eq!(value_text(3, &[0xde, 0xad]), "DEAD");
+    }
+
+    #[test]
+    fn a_starting_service_manager_is_asked_again() {
+        let mut calls = 0;
+        let got = retry_transient(None, || {
+            calls += 1;
+            if calls < 3 {
+                Err((1722, "not yet".into()))
+            } else {
+                Ok(calls)
+            }
+        });
+        assert_eq!(got, Ok(3));
+    }
+
+    #[test]
+    fn other_failures_and_the_deadline_end_the_retries() {
+        let mut calls = 0;
+        let got: Result<(), String> = retry_transient(None, || {
+            calls += 1;
+            Err((5, "access denied".into()))
+        });
+        assert_eq!((got, calls), (Err("access denied".into()), 1));
+
+        let until = std::time::Instant::now() + std::time::Duration::from_millis(300);
+        let mut calls = 0;
+        let got: Result<(), String> = retry_transient(Some(until), || {
+            calls += 1;
+            Err((1723, format!("busy {calls}")))
+        });
+        // 50 + 100 ms of pauses fit before the deadline; the next 200 ms would not. (A loaded
+        // machine may oversleep, so only the bounds are exact.)
+        assert!((2..=3).contains(&calls), "{calls} calls");
+        assert_eq!(got, Err(format!("busy {calls}")));
+        assert!(std::time::Instant::now() < until + std::time::Duration::from_millis(100));
     }
 
     #[test]
