@@ -86,17 +86,23 @@ static FROZEN_KB: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/kb.frozen"))
 /// The knowledge base built into this binary: thawed from the bytes build.rs froze after
 /// checking it, in about a millisecond (parsing its YAML took tens).
 pub fn embedded_kb() -> Result<Kb, CliError> {
-    kb::frozen::thaw_with_tokens(FROZEN_KB, embedded_tokens())
-        .map_err(|e| CliError::usage("err-built-in-kb", &[("error", e.to_string().into())]))
+    let unreadable = |e: String| CliError::usage("err-built-in-kb", &[("error", e.into())]);
+    let tokens = embedded_tokens().map_err(unreadable)?;
+    kb::frozen::thaw_with_tokens(FROZEN_KB, tokens).map_err(|e| unreadable(e.to_string()))
 }
 
 /// The built-in token data, parsed once per process: the early token read and the knowledge
-/// base share it. Empty should the bytes be unreadable, which thawing the rest then reports.
-fn embedded_tokens() -> Arc<TokensFile> {
-    static TOKENS: std::sync::OnceLock<Arc<TokensFile>> = std::sync::OnceLock::new();
-    Arc::clone(
-        TOKENS.get_or_init(|| Arc::new(kb::frozen::thaw_tokens(FROZEN_KB).unwrap_or_default())),
-    )
+/// base share it. Unreadable bytes are an error here too, never an empty token list.
+fn embedded_tokens() -> Result<Arc<TokensFile>, String> {
+    static TOKENS: std::sync::OnceLock<Result<Arc<TokensFile>, String>> =
+        std::sync::OnceLock::new();
+    TOKENS
+        .get_or_init(|| {
+            kb::frozen::thaw_tokens(FROZEN_KB)
+                .map(Arc::new)
+                .map_err(|e| e.to_string())
+        })
+        .clone()
 }
 
 /// The built-in knowledge base, thawed once per process and kept until it ends: a command
@@ -232,7 +238,9 @@ pub fn live_options(
 pub fn start_token_read(common: &Common, args: &LiveArgs) -> Result<Prefetch, CliError> {
     let tokens = match &common.kb {
         Some(dir) => Arc::new(kb::tokens_only(&Source::from_dir(dir)?)),
-        None => embedded_tokens(),
+        // Unreadable, the read starts with no token data; loading the knowledge base, which
+        // every command does next, reports why.
+        None => embedded_tokens().unwrap_or_default(),
     };
     Ok(Prefetch::start(live_options(args, tokens, Arc::default())?))
 }

@@ -311,7 +311,9 @@ fn shorter_if_same(sandbox: &crate::probe::Sandbox, source: &str) -> String {
 /// quarter of the scripts' text is comments, and Rhai's tokenizer reads them character by
 /// character in every process that compiles the script. Only a script of plain strings and
 /// line comments is stripped; one with a character literal, a back-quoted string or a block
-/// comment is kept whole, rather than cut by rules this does not implement.
+/// comment is kept whole, rather than cut by rules this does not implement. (Rhai's own
+/// `Engine::compact_script` would strip more, but it joins lines: a script's run-time error
+/// names its line to the user and the KB editor, and that line must be the one in `scripts/`.)
 fn without_comments(source: &str) -> std::borrow::Cow<'_, str> {
     let mut out = String::with_capacity(source.len());
     for line in source.lines() {
