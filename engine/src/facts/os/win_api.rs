@@ -170,7 +170,20 @@ pub(crate) fn process_names() -> Result<Vec<String>, String> {
 pub fn services(
     until: Option<std::time::Instant>,
 ) -> Result<Vec<super::inventory::Service>, String> {
-    Ok(retry_transient(until, ffi::services)?
+    // Wine's RPC client can carry one thread's fresh handle over another thread's new
+    // connection, where services.exe does not know it (ERROR_INVALID_HANDLE): one read at a
+    // time, shared by every fact that asks while it runs (so facts read together agree).
+    static SCM_READ: SharedRead<Result<Vec<(String, String, u32)>, String>> = SharedRead::new();
+    let deadline =
+        until.unwrap_or_else(|| std::time::Instant::now() + std::time::Duration::from_secs(5));
+    Ok(SCM_READ
+        .get(deadline, || retry_transient(until, ffi::services))
+        .unwrap_or_else(|| {
+            Err(
+                "the Service Control Manager was still busy with another read at the deadline"
+                    .into(),
+            )
+        })?
         .into_iter()
         .map(|(name, display, state)| super::inventory::Service {
             name,
@@ -200,7 +213,100 @@ pub fn adapters() -> Result<Vec<super::system::Adapter>, String> {
 /// RPC_S_SERVER_UNAVAILABLE and RPC_S_SERVER_TOO_BUSY: the Service Control Manager answers
 /// through RPC, and these say it is not listening yet (a machine still booting, a Wine session
 /// whose services.exe is starting) or has no free connection, not that the list is unreadable.
-const TRANSIENT_RPC_ERRORS: [u32; 2] = [1722, 1723];
+/// ERROR_INVALID_HANDLE (which is also RPC_X_SS_CONTEXT_MISMATCH) for a handle opened a moment
+/// before: the server did not find it on the connection that carried it (a lost connection;
+/// under Wine, two threads reading at once). Each attempt opens a fresh handle, which works.
+const TRANSIENT_RPC_ERRORS: [u32; 3] = [6, 1722, 1723];
+
+/// One read at a time of something slow and shared (the Service Control Manager's list): a
+/// caller that asks while a read runs waits for that read and takes its result; one that asks
+/// after it ended reads again, so nothing is older than the question.
+#[cfg_attr(not(windows), allow(dead_code))]
+pub(crate) struct SharedRead<T> {
+    state: std::sync::Mutex<ReadState<T>>,
+    ended: std::sync::Condvar,
+}
+
+struct ReadState<T> {
+    reading: bool,
+    /// The last read's result and when it ended.
+    last: Option<(std::time::Instant, T)>,
+    /// Callers waiting for a running read (the tests watch it).
+    waiting: usize,
+}
+
+#[cfg_attr(not(windows), allow(dead_code))]
+impl<T: Clone> SharedRead<T> {
+    pub(crate) const fn new() -> Self {
+        SharedRead {
+            state: std::sync::Mutex::new(ReadState {
+                reading: false,
+                last: None,
+                waiting: 0,
+            }),
+            ended: std::sync::Condvar::new(),
+        }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, ReadState<T>> {
+        // A read that panicked left nothing half-written: the state is set only after it.
+        self.state
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// `read`'s result, or that of a read that was running when this was asked; `None` when
+    /// `until` passes while another caller's read runs.
+    pub(crate) fn get(&self, until: std::time::Instant, read: impl FnOnce() -> T) -> Option<T> {
+        let asked = std::time::Instant::now();
+        let mut st = self.lock();
+        loop {
+            if let Some((ended, v)) = &st.last {
+                if *ended >= asked {
+                    return Some(v.clone());
+                }
+            }
+            if !st.reading {
+                st.reading = true;
+                drop(st);
+                // Clears `reading` even when `read` panics, so the others read for themselves.
+                struct Done<'a, T>(&'a SharedRead<T>);
+                impl<T> Drop for Done<'_, T> {
+                    fn drop(&mut self) {
+                        let mut st = self
+                            .0
+                            .state
+                            .lock()
+                            .unwrap_or_else(std::sync::PoisonError::into_inner);
+                        st.reading = false;
+                        self.0.ended.notify_all();
+                    }
+                }
+                let done = Done(self);
+                let v = read();
+                self.lock().last = Some((std::time::Instant::now(), v.clone()));
+                drop(done);
+                return Some(v);
+            }
+            let left = until.saturating_duration_since(std::time::Instant::now());
+            if left.is_zero() {
+                return None;
+            }
+            st.waiting += 1;
+            st = self
+                .ended
+                .wait_timeout(st, left)
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .0;
+            st.waiting -= 1;
+        }
+    }
+
+    #[cfg(test)]
+    fn waiting(&self) -> usize {
+        self.lock().waiting
+    }
+}
 
 /// Runs `attempt` until it succeeds, fails for a reason that is not transient, or the next
 /// pause (50 ms, doubling, at most 400 ms) would end after `until` (one second from now when
@@ -520,6 +626,94 @@ mod tests {
         assert!((2..=3).contains(&calls), "{calls} calls");
         assert_eq!(got, Err(format!("busy {calls}")));
         assert!(std::time::Instant::now() < until + std::time::Duration::from_millis(100));
+    }
+
+    fn wait_for(what: &str, cond: impl Fn() -> bool) {
+        let end = std::time::Instant::now() + std::time::Duration::from_secs(30);
+        while !cond() {
+            assert!(std::time::Instant::now() < end, "{what} never happened");
+            std::thread::sleep(std::time::Duration::from_millis(2));
+        }
+    }
+
+    #[test]
+    fn a_read_is_shared_by_whoever_asks_while_it_runs() {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        let shared = SharedRead::<u32>::new();
+        let reads = AtomicUsize::new(0);
+        let (release, released) = std::sync::mpsc::channel::<()>();
+        let far = std::time::Instant::now() + std::time::Duration::from_secs(60);
+        let (shared_ref, reads_ref) = (&shared, &reads);
+        std::thread::scope(|s| {
+            let first = s.spawn(move || {
+                shared_ref.get(far, || {
+                    reads_ref.fetch_add(1, Ordering::SeqCst);
+                    released.recv().ok();
+                    1
+                })
+            });
+            wait_for("the first read", || reads.load(Ordering::SeqCst) == 1);
+            let second = s.spawn(|| {
+                shared.get(far, || {
+                    reads.fetch_add(1, Ordering::SeqCst);
+                    2
+                })
+            });
+            wait_for("the second caller waiting", || shared.waiting() == 1);
+            release.send(()).ok();
+            assert_eq!(first.join().ok().flatten(), Some(1));
+            assert_eq!(second.join().ok().flatten(), Some(1));
+        });
+        assert_eq!(reads.load(Ordering::SeqCst), 1);
+        // Asked after that read ended: read again.
+        assert_eq!(shared.get(far, || 3), Some(3));
+    }
+
+    #[test]
+    fn a_waiter_gives_up_at_its_deadline_and_a_panicking_read_frees_the_next() {
+        let shared = SharedRead::<u32>::new();
+        let (release, released) = std::sync::mpsc::channel::<()>();
+        let (started, has_started) = std::sync::mpsc::channel::<()>();
+        let far = std::time::Instant::now() + std::time::Duration::from_secs(60);
+        let shared_ref = &shared;
+        std::thread::scope(|s| {
+            let first = s.spawn(move || {
+                shared_ref.get(far, || {
+                    started.send(()).ok();
+                    released.recv().ok();
+                    1
+                })
+            });
+            has_started.recv().ok();
+            let soon = std::time::Instant::now() + std::time::Duration::from_millis(50);
+            assert_eq!(shared.get(soon, || 2), None);
+            release.send(()).ok();
+            assert_eq!(first.join().ok().flatten(), Some(1));
+        });
+        let panicked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            shared.get(far, || -> u32 { panic!("the read failed") })
+        }));
+        assert!(panicked.is_err());
+        let soon = std::time::Instant::now() + std::time::Duration::from_millis(50);
+        assert_eq!(shared.get(soon, || 4), Some(4));
+    }
+
+    /// Under Wine, before reads were shared, four threads reading at once failed one read in
+    /// four with ERROR_INVALID_HANDLE.
+    #[cfg(windows)]
+    #[test]
+    fn the_service_manager_read_from_many_threads_at_once_always_answers() {
+        for _ in 0..5 {
+            let until = std::time::Instant::now() + std::time::Duration::from_secs(20);
+            let got: Vec<_> = std::thread::scope(|s| {
+                let hs: Vec<_> = (0..8).map(|_| s.spawn(|| services(Some(until)))).collect();
+                hs.into_iter().map(|h| h.join().ok()).collect()
+            });
+            for g in got {
+                let list = g.expect("no panic").expect("the list");
+                assert!(!list.is_empty());
+            }
+        }
     }
 
     #[test]

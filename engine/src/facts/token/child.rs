@@ -68,7 +68,7 @@ fn dll_search_path(cmd: &mut Command, module: &Path) {
 }
 
 /// Reads one module in a child process; never takes much longer than the deadline.
-#[cfg(test)]
+#[cfg(all(test, unix))]
 pub(crate) fn read_module(settings: &ReaderSettings, module: &Path) -> Outcome {
     start(settings, module).finish()
 }
