@@ -72,7 +72,7 @@ impl std::fmt::Debug for Kb {
 
 impl Kb {
     pub fn node(&self, id: &str) -> Option<&Node> {
-        self.index.get(id).map(|&i| &self.nodes[i])
+        self.position(id).map(|i| &self.nodes[i])
     }
 
     /// Where the node `id` is in `nodes`.

@@ -164,20 +164,21 @@ pub(crate) fn process_names() -> Result<Vec<String>, String> {
 }
 
 /// Every Win32 service with its display name and state, from the Service Control Manager.
-/// A Service Control Manager that is still starting or too busy to take the call is asked again
-/// until `until`; any other failure is reported at once.
+/// One read at a time in this process, shared by every caller that asks while it runs; a
+/// transient failure (`TRANSIENT_RPC_ERRORS`) is read again until `until` (five seconds from
+/// now when there is none); any other failure is reported at once.
 #[cfg(windows)]
 pub fn services(
     until: Option<std::time::Instant>,
 ) -> Result<Vec<super::inventory::Service>, String> {
     // Wine's RPC client can carry one thread's fresh handle over another thread's new
-    // connection, where services.exe does not know it (ERROR_INVALID_HANDLE): one read at a
-    // time, shared by every fact that asks while it runs (so facts read together agree).
+    // connection, where services.exe does not know it (ERROR_INVALID_HANDLE); shared, the facts
+    // read together also agree.
     static SCM_READ: SharedRead<Result<Vec<(String, String, u32)>, String>> = SharedRead::new();
-    let deadline =
+    let until =
         until.unwrap_or_else(|| std::time::Instant::now() + std::time::Duration::from_secs(5));
     Ok(SCM_READ
-        .get(deadline, || retry_transient(until, ffi::services))
+        .get(until, || retry_transient(until, ffi::services))
         .unwrap_or_else(|| {
             Err(
                 "the Service Control Manager was still busy with another read at the deadline"
@@ -309,15 +310,13 @@ impl<T: Clone> SharedRead<T> {
 }
 
 /// Runs `attempt` until it succeeds, fails for a reason that is not transient, or the next
-/// pause (50 ms, doubling, at most 400 ms) would end after `until` (one second from now when
-/// there is none). The last error is returned as text.
+/// pause (50 ms, doubling, at most 400 ms) would end after `until`. The last error is returned
+/// as text.
 #[cfg_attr(not(windows), allow(dead_code))]
 fn retry_transient<T>(
-    until: Option<std::time::Instant>,
+    until: std::time::Instant,
     mut attempt: impl FnMut() -> Result<T, (u32, String)>,
 ) -> Result<T, String> {
-    let until =
-        until.unwrap_or_else(|| std::time::Instant::now() + std::time::Duration::from_secs(1));
     let mut pause = std::time::Duration::from_millis(50);
     loop {
         match attempt() {
@@ -595,7 +594,8 @@ mod tests {
     #[test]
     fn a_starting_service_manager_is_asked_again() {
         let mut calls = 0;
-        let got = retry_transient(None, || {
+        let soon = std::time::Instant::now() + std::time::Duration::from_secs(1);
+        let got = retry_transient(soon, || {
             calls += 1;
             if calls < 3 {
                 Err((1722, "not yet".into()))
@@ -609,7 +609,8 @@ mod tests {
     #[test]
     fn other_failures_and_the_deadline_end_the_retries() {
         let mut calls = 0;
-        let got: Result<(), String> = retry_transient(None, || {
+        let soon = std::time::Instant::now() + std::time::Duration::from_secs(1);
+        let got: Result<(), String> = retry_transient(soon, || {
             calls += 1;
             Err((5, "access denied".into()))
         });
@@ -617,7 +618,7 @@ mod tests {
 
         let until = std::time::Instant::now() + std::time::Duration::from_millis(300);
         let mut calls = 0;
-        let got: Result<(), String> = retry_transient(Some(until), || {
+        let got: Result<(), String> = retry_transient(until, || {
             calls += 1;
             Err((1723, format!("busy {calls}")))
         });
